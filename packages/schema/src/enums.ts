@@ -1,0 +1,54 @@
+/** Domain enums shared by the ledger, the API and the scorecard (DESIGN §2). */
+export const SIDES = ['SUPPLIER', 'CLIENT'] as const;
+export type Side = (typeof SIDES)[number];
+
+/** The other party of a relationship. */
+export const otherSide = (side: Side): Side => (side === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER');
+
+export const KEY_ROLES = ['ADMIN', 'WRITER', 'READER'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+export const RELATIONSHIP_STATUSES = ['PROPOSED', 'ACTIVE', 'ENDED'] as const;
+export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
+
+export const GOAL_STATUSES = ['PROPOSED', 'AGREED', 'REJECTED', 'RETIRED'] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+export const METRIC_DIRECTIONS = ['HIGHER_IS_BETTER', 'LOWER_IS_BETTER'] as const;
+export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
+
+export const PROMISE_KINDS = ['DELIVERY', 'PAYMENT', 'INSTALLATION', 'RESPONSE', 'OTHER'] as const;
+export type PromiseKind = (typeof PROMISE_KINDS)[number];
+
+export const PROMISE_STATES = ['OPEN', 'KEPT', 'BROKEN', 'CANCELLED'] as const;
+export type PromiseState = (typeof PROMISE_STATES)[number];
+
+export const PROMISE_OUTCOMES = [
+  'KEPT_ON_TIME',
+  'KEPT_AFTER_NOTICE',
+  'KEPT_LATE',
+  'BROKEN_WITH_NOTICE',
+  'BROKEN',
+  'BROKEN_AFTER_RESCHEDULE',
+  'CANCELLED',
+] as const;
+export type PromiseOutcome = (typeof PROMISE_OUTCOMES)[number];
+
+export const INTERACTION_KINDS = [
+  'POSITIVE_CONTACT',
+  'NEGATIVE_CONTACT',
+  'COMPLAINT',
+  'ACTIVITY',
+  'SATISFACTION',
+  'ALTERNATIVE_SUPPLIER',
+] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+export const ENTRY_STATUSES = ['STANDING', 'DISPUTED', 'VOIDED', 'CONFIRMED'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+export const TRUST_BANDS = ['TRUSTED', 'SOLID', 'WATCH', 'AT_RISK', 'CRITICAL', 'UNRATED'] as const;
+export type TrustBand = (typeof TRUST_BANDS)[number];
+
+export const CHURN_STAGES = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'] as const;
+export type ChurnStage = (typeof CHURN_STAGES)[number];

@@ -1,0 +1,85 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import canonicalizeImpl from 'canonicalize';
+
+/** The first entry's prevHash: 64 zeros (DESIGN §2). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The fields of an entry that are hashed, exactly as they are hashed: ids as the raw strings
+ * the server stores (not the opaque GraphQL ids), times as canonical UTC strings.
+ */
+export interface HashedEntryFields {
+  relationshipId: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+  actorFirmId: string;
+  occurredAt: string;
+  recordedAt: string;
+  prevHash: string;
+}
+
+/** The names of the hashed fields, in the order a reader can list them. */
+export const HASHED_FIELDS = [
+  'relationshipId',
+  'seq',
+  'type',
+  'payload',
+  'actorFirmId',
+  'occurredAt',
+  'recordedAt',
+  'prevHash',
+] as const satisfies readonly (keyof HashedEntryFields)[];
+
+const canonicalize = canonicalizeImpl as unknown as (value: unknown) => string | undefined;
+
+/** Canonical JSON per RFC 8785 (JCS): sorted keys, no whitespace, ECMAScript number form. */
+export function canonicalJson(value: unknown): string {
+  const out = canonicalize(value);
+  if (out === undefined) throw new TypeError('value cannot be represented as JSON');
+  return out;
+}
+
+/** Lower-case hex SHA-256 of a UTF-8 string. */
+export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** hash = SHA-256(canonical JSON of every hashed field), DESIGN §2. Extra fields are ignored. */
+export function hashEntry(entry: HashedEntryFields): string {
+  const fields: Record<string, unknown> = {};
+  for (const name of HASHED_FIELDS) fields[name] = entry[name];
+  return sha256Hex(canonicalJson(fields));
+}
+
+export interface ChainEntry extends HashedEntryFields {
+  hash: string;
+}
+
+export type ChainCheck =
+  | { ok: true; head: { seq: number; hash: string } | null }
+  | { ok: false; seq: number; reason: 'SEQ_GAP' | 'PREV_HASH_MISMATCH' | 'HASH_MISMATCH'; message: string };
+
+/**
+ * Checks that entries (in seq order, starting at `from`) form an unbroken chain.
+ * `prev` is the hash the first given entry must point at (GENESIS_HASH when starting at seq 1).
+ */
+export function checkChain(
+  entries: readonly ChainEntry[],
+  start: { seq: number; prevHash: string } = { seq: 1, prevHash: GENESIS_HASH },
+): ChainCheck {
+  let expectedSeq = start.seq;
+  let prev = start.prevHash;
+  for (const e of entries) {
+    if (e.seq !== expectedSeq)
+      return { ok: false, seq: e.seq, reason: 'SEQ_GAP', message: `expected entry ${expectedSeq}, found ${e.seq}` };
+    if (e.prevHash !== prev)
+      return { ok: false, seq: e.seq, reason: 'PREV_HASH_MISMATCH', message: `entry ${e.seq} does not point at the hash of entry ${e.seq - 1}` };
+    const actual = hashEntry(e);
+    if (actual !== e.hash)
+      return { ok: false, seq: e.seq, reason: 'HASH_MISMATCH', message: `entry ${e.seq}'s content does not match its hash` };
+    prev = e.hash;
+    expectedSeq++;
+  }
+  const last = entries[entries.length - 1];
+  return { ok: true, head: last ? { seq: last.seq, hash: last.hash } : null };
+}

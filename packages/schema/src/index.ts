@@ -1,0 +1,7 @@
+export * from './enums.ts';
+export * from './errors.ts';
+export * from './time.ts';
+export * from './hashing.ts';
+export * from './policy.ts';
+export * from './entries.ts';
+export * from './promises.ts';

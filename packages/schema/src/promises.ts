@@ -1,0 +1,91 @@
+import type { PromiseOutcome, PromiseState } from './enums.ts';
+import { DAY_MS, toMillis } from './time.ts';
+
+/** A change to a promise after it was made, as it stands in the ledger (voided ones left out). */
+export type PromiseEvent =
+  | { type: 'PROMISE_RESCHEDULED'; seq: number; occurredAt: string; newDueAt: string }
+  | { type: 'PROMISE_KEPT'; seq: number; occurredAt: string; inFull: boolean }
+  | { type: 'PROMISE_BROKEN'; seq: number; occurredAt: string }
+  | { type: 'PROMISE_CANCELLED'; seq: number; occurredAt: string };
+
+export interface PromiseEvaluation {
+  state: PromiseState;
+  /** Null while the promise is open and not yet past due + grace. */
+  outcome: PromiseOutcome | null;
+  originalDueAt: string;
+  /** The due time in force: follows reschedules. */
+  dueAt: string;
+  /** Open and past `dueAt` at `asOf`. */
+  overdue: boolean;
+  /** When the outcome became known: the resolving entry's time, or due + grace for a promise left open. */
+  resolvedAt: string | null;
+  /** Whether the last slip (if any) was announced before the due time then in force. */
+  announced: boolean;
+  /** False when kept only in part. */
+  inFull: boolean;
+  /** The seq of the entry that settled the outcome, if any. */
+  resolvedBySeq: number | null;
+  rescheduled: boolean;
+}
+
+/**
+ * Judges a promise from its history (DESIGN §2, §3 table). "On time" is judged against the
+ * original due time; a reschedule counts as notice only when given before the due time then in
+ * force; missing a renewed date is the severe breach BROKEN_AFTER_RESCHEDULE, even when the
+ * promise is kept later. A promise still open past due + grace counts as broken without notice.
+ * Events must be in ledger order and limited to those at or before `asOf`.
+ */
+export function evaluatePromise(
+  made: { occurredAt: string; dueAt: string },
+  events: readonly PromiseEvent[],
+  asOf: string,
+  graceDays: number,
+): PromiseEvaluation {
+  const originalDueAt = made.dueAt;
+  let dueAt = originalDueAt;
+  let rescheduled = false;
+  let allNoticeInAdvance = true;
+  const base = { originalDueAt, inFull: true, rescheduled: false };
+  for (const e of events) {
+    if (e.type === 'PROMISE_RESCHEDULED') {
+      if (toMillis(e.occurredAt) > toMillis(dueAt)) allNoticeInAdvance = false;
+      dueAt = e.newDueAt;
+      rescheduled = true;
+      continue;
+    }
+    const at = toMillis(e.occurredAt);
+    const late = at > toMillis(dueAt);
+    const resolved = { ...base, dueAt, rescheduled, overdue: false, resolvedAt: e.occurredAt, resolvedBySeq: e.seq };
+    if (e.type === 'PROMISE_CANCELLED')
+      return { ...resolved, state: 'CANCELLED', outcome: 'CANCELLED', announced: true };
+    if (e.type === 'PROMISE_KEPT') {
+      const outcome: PromiseOutcome =
+        at <= toMillis(originalDueAt)
+          ? 'KEPT_ON_TIME'
+          : late && rescheduled
+            ? 'BROKEN_AFTER_RESCHEDULE'
+            : !late && rescheduled && allNoticeInAdvance
+              ? 'KEPT_AFTER_NOTICE'
+              : 'KEPT_LATE';
+      return { ...resolved, state: 'KEPT', outcome, inFull: e.inFull, announced: outcome === 'KEPT_AFTER_NOTICE' };
+    }
+    // PROMISE_BROKEN: announced when recorded before the due time in force.
+    const outcome: PromiseOutcome = rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : late ? 'BROKEN' : 'BROKEN_WITH_NOTICE';
+    return { ...resolved, state: 'BROKEN', outcome, announced: !late };
+  }
+  const now = toMillis(asOf);
+  const overdue = now > toMillis(dueAt);
+  const lapse = toMillis(dueAt) + graceDays * DAY_MS;
+  const lapsed = now > lapse;
+  return {
+    ...base,
+    state: 'OPEN',
+    dueAt,
+    rescheduled,
+    overdue,
+    outcome: lapsed ? (rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : 'BROKEN') : null,
+    resolvedAt: lapsed ? new Date(lapse).toISOString() : null,
+    resolvedBySeq: null,
+    announced: false,
+  };
+}
