@@ -212,7 +212,7 @@ export function validatePayload<T extends EntryType>(
   payload: unknown,
   base: (string | number)[] = [],
 ): ValidationResult<Payloads[T]> {
-  const schema = payloadSchemas[type] as z.ZodType<Payloads[T]>;
+  const schema = payloadSchemas[type] as unknown as z.ZodType<Payloads[T]>;
   const result = schema.safeParse(payload ?? {});
   return result.success ? { success: true, data: result.data } : { success: false, issues: toIssues(result.error, base) };
 }

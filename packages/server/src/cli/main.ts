@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { eq } from 'drizzle-orm';
+import { KEY_ROLES, type KeyRole } from '@trustledger/schema';
+import { defaultDbPath, openDb } from '../db/client.ts';
+import * as t from '../db/schema.ts';
+import { globalIdOf } from '../graphql/ids.ts';
+import { createApiKey, createFirm, revokeApiKey } from '../keys/service.ts';
+import { startServer } from '../server.ts';
+
+/** The `trustledger` command line: serve, migrate, firms and keys. `--json` prints machine-readable output. */
+const program = new Command()
+  .name('trustledger')
+  .description('trustledger: shared trust scorecards for supplier–client relationships')
+  .option('--db <path>', 'SQLite database file (TRUSTLEDGER_DB)', defaultDbPath())
+  .option('--json', 'print JSON instead of text')
+  .showHelpAfterError();
+
+const opts = () => program.opts<{ db: string; json?: boolean }>();
+const print = (json: unknown, text: string) => console.log(opts().json ? JSON.stringify(json, null, 2) : text);
+const fail = (message: string): never => {
+  console.error(`error: ${message}`);
+  process.exit(1);
+};
+
+program
+  .command('serve')
+  .description('run the GraphQL API (GraphiQL at /graphql in a browser)')
+  .option('-p, --port <port>', 'port (PORT)', process.env.PORT ?? '4000')
+  .option('--host <host>', 'interface to listen on (HOST)', process.env.HOST ?? '127.0.0.1')
+  .action(async (o: { port: string; host: string }) => {
+    const server = await startServer({ dbPath: opts().db, port: Number(o.port), host: o.host });
+    print({ url: server.graphqlUrl, db: opts().db }, `trustledger API on ${server.graphqlUrl} (database ${opts().db})`);
+    const stop = () => server.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('create or upgrade the database schema')
+  .action(() => {
+    openDb({ path: opts().db }).$client.close();
+    print({ db: opts().db, migrated: true }, `database ${opts().db} is up to date`);
+  });
+
+const firm = program.command('firm').description('manage firms');
+firm
+  .command('create <name>')
+  .description('create a firm')
+  .action((name: string) => {
+    const db = openDb({ path: opts().db });
+    try {
+      const f = createFirm(db, name);
+      print({ id: globalIdOf('Firm', f.id), rawId: f.id, name: f.name }, `firm ${f.name}: ${globalIdOf('Firm', f.id)}`);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  });
+firm
+  .command('list')
+  .description('list firms')
+  .action(() => {
+    const rows = openDb({ path: opts().db }).select().from(t.firms).all();
+    print(
+      rows.map((f) => ({ id: globalIdOf('Firm', f.id), rawId: f.id, name: f.name })),
+      rows.map((f) => `${globalIdOf('Firm', f.id)}  ${f.name}`).join('\n') || '(no firms)',
+    );
+  });
+
+const role = (value: string): KeyRole => {
+  const r = value.toUpperCase() as KeyRole;
+  if (!KEY_ROLES.includes(r)) throw new InvalidArgumentError('role must be admin, writer or reader');
+  return r;
+};
+
+/** Accepts a firm's opaque id, raw id or exact name. */
+function findFirm(db: ReturnType<typeof openDb>, ref: string) {
+  const decoded = (() => {
+    try {
+      const text = Buffer.from(ref, 'base64').toString();
+      return text.startsWith('Firm:') ? text.slice(5) : null;
+    } catch {
+      return null;
+    }
+  })();
+  return (
+    db.select().from(t.firms).where(eq(t.firms.id, decoded ?? ref)).get() ??
+    db.select().from(t.firms).where(eq(t.firms.name, ref)).get() ??
+    fail(`no firm "${ref}" (give its id or exact name; see 'firm list')`)
+  );
+}
+
+const key = program.command('key').description('manage API keys');
+key
+  .command('create <firm>')
+  .description('create an API key for a firm (id or name); the secret is shown once')
+  .requiredOption('--role <role>', 'admin | writer | reader', role)
+  .option('--label <label>', 'a note to recognise the key by')
+  .action((ref: string, o: { role: KeyRole; label?: string }) => {
+    const db = openDb({ path: opts().db });
+    const f = findFirm(db, ref);
+    const { key: k, secret } = createApiKey(db, f.id, o.role, o.label ?? null);
+    print(
+      { id: k.id, firmId: globalIdOf('Firm', f.id), role: k.role, secret },
+      `key ${k.id} (${k.role.toLowerCase()}) for ${f.name}\nsecret (shown once): ${secret}`,
+    );
+  });
+key
+  .command('revoke <keyId>')
+  .description('revoke an API key')
+  .action((keyId: string) => {
+    const row = revokeApiKey(openDb({ path: opts().db }), keyId);
+    if (!row) fail(`no key ${keyId}`);
+    print({ id: keyId, revokedAt: row?.revokedAt }, `key ${keyId} revoked`);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenDbOptions {
+  /** SQLite file path, or ':memory:'. @default process.env.TRUSTLEDGER_DB ?? './data/trustledger.db' */
+  path?: string;
+  /** Called with every SQL statement prepared (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+/** The database path in force: TRUSTLEDGER_DB or ./data/trustledger.db. */
+export const defaultDbPath = (): string => process.env.TRUSTLEDGER_DB ?? './data/trustledger.db';
+
+/**
+ * Opens (creating if needed) the SQLite database in WAL mode with full fsync, so an acknowledged
+ * write survives a crash, and applies pending migrations.
+ */
+export function openDb(options: OpenDbOptions = {}): Db {
+  const path = options.path ?? defaultDbPath();
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const onQuery = options.onQuery;
+  if (onQuery) {
+    // Count at the driver, so statements issued outside drizzle are seen too.
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = ((source: string) => {
+      onQuery(source);
+      return prepare(source);
+    }) as typeof sqlite.prepare;
+  }
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder });
+  return db;
+}

@@ -1,0 +1,23 @@
+import type { KeyRole } from '@trustledger/schema';
+import type { Db } from '../db/client.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
+
+/** Who is asking: the firm behind the API key and the key's role. */
+export interface Viewer {
+  firmId: string;
+  keyId: string;
+  role: KeyRole;
+}
+
+export interface Context {
+  db: Db;
+  viewer: Viewer | null;
+  loaders: Loaders;
+  /** The server's clock, injectable for tests. */
+  now: () => string;
+}
+
+/** A fresh context per request: loaders never outlive one request. */
+export function createContext(db: Db, viewer: Viewer | null, now: () => string): Context {
+  return { db, viewer, now, loaders: createLoaders(db, viewer) };
+}

@@ -1,0 +1,105 @@
+import { canonicalJson, type Issue, type KeyRole, sha256Hex } from '@trustledger/schema';
+import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import * as tables from '../db/schema.ts';
+import { AppError, conflict, forbidden, unauthenticated } from '../errors.ts';
+import { builder } from './builder.ts';
+import type { Context, Viewer } from './context.ts';
+import { UserErrorRef } from './errors.ts';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
+
+/** What a mutation's payload carries: its result (references that resolve to nodes) or its errors. */
+export interface PayloadShape<R> {
+  result: R | null;
+  errors: Issue[];
+}
+
+const RANK: Record<KeyRole, number> = { READER: 0, WRITER: 1, ADMIN: 2 };
+
+export interface MutationSpec<Fields extends InputFieldMap, R> {
+  name: string;
+  description: string;
+  /** Least role that may call it. @default 'WRITER' */
+  role?: KeyRole;
+  input: (t: InputFieldBuilder<Types, 'InputObject'>) => Fields;
+  // biome-ignore lint: the payload's result shape is the one `run` returns
+  payload: (t: ObjectFieldBuilder<Types, PayloadShape<any>>) => Record<string, unknown>;
+  /** Does the work inside one transaction; throws AppError for expected failures. Returns JSON-serialisable references. */
+  run: (tx: Db, input: InputShapeFromFields<Fields>, viewer: Viewer, now: string, ctx: Context) => R;
+}
+
+/** Runs `fn` in an immediate transaction; a thrown error rolls everything back. */
+export const inTransaction = <T>(db: Db, fn: (tx: Db) => T): T => db.transaction((tx) => fn(tx as unknown as Db), { behavior: 'immediate' });
+
+/**
+ * Defines a mutation with one `input` argument (plus `idempotencyKey`) and a payload with typed
+ * errors (DESIGN §4). The work runs in one transaction: it writes everything or nothing. With an
+ * idempotency key, a repeat with the same input returns the first result and writes nothing; a
+ * repeat with other input is a conflict.
+ */
+export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSpec<Fields, R>): void {
+  const cap = spec.name[0].toUpperCase() + spec.name.slice(1);
+  const Input = builder.inputType(`${cap}Input`, {
+    fields: (t) => ({
+      ...spec.input(t),
+      idempotencyKey: t.string({
+        required: false,
+        description: 'Retry-safe key: the same key and input return the first result and record nothing new.',
+      }),
+    }),
+  });
+  const Payload = builder.objectRef<PayloadShape<R>>(`${cap}Payload`).implement({
+    fields: (t) => ({
+      ...(spec.payload(t) as object),
+      errors: t.field({ type: [UserErrorRef], description: 'Empty on success.', resolve: (p) => p.errors }),
+    }),
+  });
+  builder.mutationField(spec.name, (t) =>
+    t.field({
+      type: Payload,
+      description: spec.description,
+      args: { input: t.arg({ type: Input, required: true }) },
+      resolve: (_root, args, ctx) => {
+        const viewer = ctx.viewer;
+        if (!viewer) throw unauthenticated();
+        const { idempotencyKey, ...input } = (args as unknown as { input: Record<string, unknown> }).input as Record<string, unknown> & { idempotencyKey?: string | null };
+        try {
+          if (RANK[viewer.role] < RANK[spec.role ?? 'WRITER'])
+            throw forbidden(`A ${viewer.role.toLowerCase()} key cannot ${spec.name}; use a ${(spec.role ?? 'WRITER').toLowerCase()} key.`);
+          if (idempotencyKey != null && (idempotencyKey.length < 1 || idempotencyKey.length > 200))
+            throw new AppError('VALIDATION', 'idempotencyKey must be 1–200 characters.', ['input', 'idempotencyKey']);
+          const result = inTransaction(ctx.db, (tx) => {
+            const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ mutation: spec.name, input })) : '';
+            if (idempotencyKey) {
+              const seen = tx
+                .select()
+                .from(tables.idempotency)
+                .where(and(eq(tables.idempotency.firmId, viewer.firmId), eq(tables.idempotency.key, idempotencyKey)))
+                .get();
+              if (seen) {
+                if (seen.requestHash !== requestHash || seen.mutation !== spec.name)
+                  throw conflict('This idempotency key was already used with different input; use a new key for a new request.', [
+                    'input',
+                    'idempotencyKey',
+                  ]);
+                return JSON.parse(seen.result) as R;
+              }
+            }
+            const out = spec.run(tx, input as InputShapeFromFields<Fields>, viewer, ctx.now(), ctx);
+            if (idempotencyKey)
+              tx.insert(tables.idempotency)
+                .values({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify(out ?? null) })
+                .run();
+            return out;
+          });
+          return { result, errors: [] };
+        } catch (error) {
+          if (error instanceof AppError) return { result: null, errors: error.issues.map(({ code, message, path }) => ({ code, message, path })) };
+          throw error;
+        }
+      },
+    }),
+  );
+}

@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import * as t from '../db/schema.ts';
+import { notFound } from '../errors.ts';
+import { builder } from '../graphql/builder.ts';
+import { KeyRoleEnum } from '../graphql/enums.ts';
+import { defineMutation } from '../graphql/mutation.ts';
+import { ViewerRef } from '../relationships/types.ts';
+import { type ApiKeyRow, createApiKey, revokeApiKey } from './service.ts';
+
+export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
+  description: "One of the firm's API keys. The secret is shown only when the key is created.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    role: t.field({ type: KeyRoleEnum, resolve: (k) => k.role }),
+    label: t.exposeString('label', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+  }),
+});
+
+builder.objectFields(ViewerRef, (t) => ({
+  apiKeys: t.field({
+    type: [ApiKeyRef],
+    description: "The firm's keys (admin keys only; others see an empty list).",
+    resolve: (v, _a, ctx) => (v.role === 'ADMIN' ? ctx.db.select().from(t_keys).where(eq(t_keys.firmId, v.firmId)).all() : []),
+  }),
+}));
+const t_keys = t.apiKeys;
+
+const keyById = (db: Parameters<typeof revokeApiKey>[0], id: string) => db.select().from(t.apiKeys).where(eq(t.apiKeys.id, id)).get() ?? null;
+
+defineMutation({
+  name: 'createApiKey',
+  description: "Creates a key for the viewer's firm. The secret is in this payload only; store it now.",
+  role: 'ADMIN',
+  input: (t) => ({ role: t.field({ type: KeyRoleEnum, required: true }), label: t.string({ required: false }) }),
+  payload: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
+    secret: t.string({ nullable: true, description: 'Send as "Authorization: Bearer <secret>".', resolve: (p) => p.result?.secret ?? null }),
+  }),
+  run: (tx, input, viewer, now) => {
+    const { key, secret } = createApiKey(tx, viewer.firmId, input.role, input.label ?? null, now);
+    return { keyId: key.id, secret };
+  },
+});
+
+defineMutation({
+  name: 'revokeApiKey',
+  description: "Revokes one of the firm's keys; it is refused from the next request on.",
+  role: 'ADMIN',
+  input: (t) => ({ keyId: t.id({ required: true }) }),
+  payload: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
+  }),
+  run: (tx, input, viewer, now) => {
+    const row = revokeApiKey(tx, String(input.keyId), viewer.firmId, now);
+    if (!row) throw notFound("No key with this id belongs to your firm.", ['input', 'keyId']);
+    return { keyId: row.id };
+  },
+});

@@ -1,0 +1,124 @@
+import {
+  canonicalJson,
+  type EntryType,
+  GENESIS_HASH,
+  hashEntry,
+  isEntryType,
+  type LedgerEntry,
+  normaliseTime,
+  toMillis,
+  validatePayload,
+} from '@trustledger/schema';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import * as t from '../db/schema.ts';
+import { AppError, validation } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { initialScoreState, nextScoreState } from '../scoring/state.ts';
+import { project, subjectSeqOf } from './projections.ts';
+import { checkRules, type RelationshipRow, sideOf } from './rules.ts';
+
+/** Business time may lie in the past, but not ahead of the server's clock by more than this. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+export interface AppendRequest {
+  type: string;
+  payload: unknown;
+  /** RFC 3339; defaults to now. */
+  occurredAt?: string | null;
+  /** Where this entry sits in the GraphQL input, for error paths (e.g. ['entries', 3]). */
+  path?: (string | number)[];
+}
+
+/** Normalises occurredAt: now when absent; rejects non-dates and times in the future. */
+export function occurredAtOf(value: string | null | undefined, now: string, path: (string | number)[]): string {
+  if (value === undefined || value === null) return now;
+  const time = normaliseTime(value);
+  if (time === null)
+    throw validation(`"${value}" is not an RFC 3339 date-time with an offset (e.g. 2026-03-01T09:00:00Z).`, [...path, 'occurredAt']);
+  if (toMillis(time) > toMillis(now) + FUTURE_SKEW_MS) throw validation('occurredAt lies in the future.', [...path, 'occurredAt']);
+  return time;
+}
+
+function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
+  const fields = {
+    relationshipId: rel.id,
+    seq: rel.headSeq + 1,
+    type,
+    payload: JSON.parse(canonicalJson(payload)),
+    actorFirmId,
+    occurredAt,
+    recordedAt: now,
+    prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
+  };
+  const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
+  db.insert(t.entries)
+    .values({ ...fields, payload: canonicalJson(fields.payload), hash: entry.hash, subjectSeq: subjectSeqOf(type, fields.payload) })
+    .run();
+  return entry;
+}
+
+/** Moves the relationship's head and its incremental scorecard state past a new entry. */
+function advance(db: Db, rel: RelationshipRow, entry: LedgerEntry): RelationshipRow {
+  const maxOccurredAt = rel.maxOccurredAt && rel.maxOccurredAt > entry.occurredAt ? rel.maxOccurredAt : entry.occurredAt;
+  const scoreState = nextScoreState(db, rel, entry);
+  db.update(t.relationships)
+    .set({ headSeq: entry.seq, headHash: entry.hash, maxOccurredAt, scoreState })
+    .where(eq(t.relationships.id, rel.id))
+    .run();
+  // Projections may have changed the status: read the row back for the next entry of a batch.
+  return db.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get() as RelationshipRow;
+}
+
+/**
+ * Appends one entry to a relationship's ledger: validates the payload, checks the rules against
+ * the projections, chains and hashes it, writes projections and the scorecard state. Must run
+ * inside a transaction; throws AppError for anything a person should fix.
+ * Returns the entry and the relationship row as it stands after it.
+ */
+export function appendEntry(
+  db: Db,
+  rel: RelationshipRow,
+  actorFirmId: string,
+  req: AppendRequest,
+  now: string,
+): { entry: LedgerEntry; rel: RelationshipRow } {
+  const path = req.path ?? [];
+  if (!isEntryType(req.type)) throw validation(`"${String(req.type)}" is not an entry type.`, [...path, 'type']);
+  const occurredAt = occurredAtOf(req.occurredAt, now, path);
+  const checked = validatePayload(req.type, req.payload, [...path, 'payload']);
+  if (!checked.success) throw AppError.validation(checked.issues);
+  const side = sideOf(rel, actorFirmId);
+  checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, at: [...path, 'payload'] });
+  const entry = insertEntry(db, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
+  project(db, rel, entry, now);
+  return { entry, rel: advance(db, rel, entry) };
+}
+
+/** Creates a proposed relationship whose ledger starts with RELATIONSHIP_PROPOSED. Runs in a transaction. */
+export function createRelationship(
+  db: Db,
+  proposer: { firmId: string; side: 'SUPPLIER' | 'CLIENT' },
+  counterpartyId: string,
+  occurredAt: string,
+  now: string,
+): { entry: LedgerEntry; rel: RelationshipRow } {
+  const supplierId = proposer.side === 'SUPPLIER' ? proposer.firmId : counterpartyId;
+  const clientId = proposer.side === 'SUPPLIER' ? counterpartyId : proposer.firmId;
+  const id = newId('rel');
+  const row: RelationshipRow = {
+    id,
+    supplierId,
+    clientId,
+    proposedBy: proposer.side,
+    status: 'PROPOSED',
+    headSeq: 0,
+    headHash: GENESIS_HASH,
+    maxOccurredAt: occurredAt,
+    scoreState: initialScoreState(),
+    createdAt: now,
+  };
+  db.insert(t.relationships).values(row).run();
+  const entry = insertEntry(db, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
+  return { entry, rel: advance(db, row, entry) };
+}

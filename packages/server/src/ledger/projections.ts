@@ -1,0 +1,268 @@
+import {
+  DEFAULT_POLICY,
+  type EntryType,
+  evaluatePromise,
+  type LedgerEntry,
+  type Payloads,
+  type PromiseEvent,
+  type Side,
+} from '@trustledger/schema';
+import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import * as t from '../db/schema.ts';
+import { sideOf } from './rules.ts';
+
+/** Which earlier entry an entry refers to, stored as `subject_seq` for history look-ups. */
+export function subjectSeqOf(type: EntryType, payload: Record<string, unknown>): number | null {
+  const ref = payload.promiseSeq ?? payload.goalSeq ?? payload.interactionSeq ?? payload.entrySeq ?? payload.policySeq ?? payload.metricSeq;
+  return typeof ref === 'number' ? ref : null;
+}
+
+const rowToEntry = (row: typeof t.entries.$inferSelect): LedgerEntry => ({
+  relationshipId: row.relationshipId,
+  seq: row.seq,
+  type: row.type as EntryType,
+  payload: JSON.parse(row.payload),
+  actorFirmId: row.actorFirmId,
+  occurredAt: row.occurredAt,
+  recordedAt: row.recordedAt,
+  prevHash: row.prevHash,
+  hash: row.hash,
+});
+export { rowToEntry };
+
+/** Rebuilds a promise's row from its standing history (made, then reschedules and resolution). */
+function reprojectPromise(db: Db, relId: string, seq: number, now: string): void {
+  const history = db
+    .select()
+    .from(t.entries)
+    .where(
+      and(
+        eq(t.entries.relationshipId, relId),
+        or(eq(t.entries.seq, seq), and(eq(t.entries.subjectSeq, seq), like(t.entries.type, 'PROMISE_%'))),
+        isNull(t.entries.voidedBySeq),
+      ),
+    )
+    .orderBy(t.entries.seq)
+    .all()
+    .map(rowToEntry);
+  const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
+  if (!made) {
+    db.update(t.promises).set({ voided: true }).where(and(eq(t.promises.relationshipId, relId), eq(t.promises.seq, seq))).run();
+    return;
+  }
+  const events: PromiseEvent[] = history
+    .filter((e) => e.seq !== seq)
+    .map((e) => {
+      const p = e.payload as Record<string, unknown>;
+      return e.type === 'PROMISE_RESCHEDULED'
+        ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string }
+        : e.type === 'PROMISE_KEPT'
+          ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull as boolean }
+          : { type: e.type as 'PROMISE_BROKEN' | 'PROMISE_CANCELLED', seq: e.seq, occurredAt: e.occurredAt };
+    });
+  // The grace only matters for open promises, whose outcome is not stored: the default suffices.
+  const ev = evaluatePromise({ occurredAt: made.occurredAt, dueAt: made.payload.dueAt }, events, now, DEFAULT_POLICY.graceDays);
+  const values = {
+    relationshipId: relId,
+    seq,
+    promisor: made.payload.promisor,
+    kind: made.payload.kind,
+    description: made.payload.description,
+    amount: made.payload.amount?.amount ?? null,
+    currency: made.payload.amount?.currency ?? null,
+    madeAt: made.occurredAt,
+    originalDueAt: ev.originalDueAt,
+    dueAt: ev.dueAt,
+    state: ev.state,
+    outcome: ev.state === 'OPEN' ? null : ev.outcome,
+    resolvedAt: ev.state === 'OPEN' ? null : ev.resolvedAt,
+    voided: false,
+  };
+  db.insert(t.promises).values(values).onConflictDoUpdate({ target: [t.promises.relationshipId, t.promises.seq], set: values }).run();
+}
+
+/** Rebuilds a complaint's response and resolution times from its standing entries. */
+function reprojectInteraction(db: Db, relId: string, seq: number): void {
+  const followUps = db
+    .select()
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), like(t.entries.type, 'COMPLAINT_%'), isNull(t.entries.voidedBySeq)))
+    .orderBy(t.entries.seq)
+    .all();
+  const at = (type: string) => followUps.find((e) => e.type === type)?.occurredAt ?? null;
+  db.update(t.interactions)
+    .set({ firstResponseAt: at('COMPLAINT_RESPONDED'), resolvedAt: at('COMPLAINT_RESOLVED') })
+    .where(and(eq(t.interactions.relationshipId, relId), eq(t.interactions.seq, seq)))
+    .run();
+}
+
+function reprojectRepresentative(db: Db, rel: { id: string; supplierId: string }, side: Side): void {
+  const handovers = db
+    .select()
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, rel.id), eq(t.entries.type, 'REPRESENTATIVE_HANDOVER'), isNull(t.entries.voidedBySeq)))
+    .orderBy(desc(t.entries.seq))
+    .all()
+    .map(rowToEntry) as LedgerEntry<'REPRESENTATIVE_HANDOVER'>[];
+  const latest = handovers.find((h) => h.payload.side === side);
+  db.delete(t.representatives).where(and(eq(t.representatives.relationshipId, rel.id), eq(t.representatives.side, side))).run();
+  if (latest)
+    db.insert(t.representatives)
+      .values({ relationshipId: rel.id, side, name: latest.payload.name, since: latest.occurredAt, seq: latest.seq })
+      .run();
+}
+
+const byKey = <T extends { relationshipId: unknown; seq: unknown }>(table: T, relId: string, seq: number) =>
+  and(eq(table.relationshipId as never, relId), eq(table.seq as never, seq));
+
+/** Re-projects whatever an entry affected after it was voided, disputed or restored. */
+function reprojectTarget(db: Db, rel: typeof t.relationships.$inferSelect, target: LedgerEntry, now: string): void {
+  const p = target.payload as Record<string, unknown>;
+  switch (target.type) {
+    case 'PROMISE_MADE':
+      return reprojectPromise(db, rel.id, target.seq, now);
+    case 'PROMISE_RESCHEDULED':
+    case 'PROMISE_KEPT':
+    case 'PROMISE_BROKEN':
+    case 'PROMISE_CANCELLED':
+      return reprojectPromise(db, rel.id, p.promiseSeq as number, now);
+    case 'COMPLAINT_RESPONDED':
+    case 'COMPLAINT_RESOLVED':
+      return reprojectInteraction(db, rel.id, p.interactionSeq as number);
+    case 'INTERACTION_RECORDED':
+      db.update(t.interactions).set({ voided: true }).where(byKey(t.interactions, rel.id, target.seq)).run();
+      return;
+    case 'MEASUREMENT_RECORDED':
+      db.update(t.measurements).set({ voided: true }).where(byKey(t.measurements, rel.id, target.seq)).run();
+      return;
+    case 'GOAL_PROPOSED':
+      db.update(t.goals).set({ voided: true }).where(byKey(t.goals, rel.id, target.seq)).run();
+      db.update(t.metrics).set({ voided: true }).where(and(eq(t.metrics.relationshipId, rel.id), eq(t.metrics.goalSeq, target.seq))).run();
+      return;
+    case 'METRIC_ADDED':
+      db.update(t.metrics).set({ voided: true }).where(byKey(t.metrics, rel.id, target.seq)).run();
+      return;
+    case 'REPRESENTATIVE_HANDOVER':
+      return reprojectRepresentative(db, rel, p.side as Side);
+  }
+}
+
+/** Writes the query tables an entry changes; runs in the entry's transaction. */
+export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry: LedgerEntry, now: string): void {
+  const relId = rel.id;
+  const side = sideOf(rel, entry.actorFirmId);
+  const seq = entry.seq;
+  const setRel = (values: Partial<typeof t.relationships.$inferInsert>) =>
+    db.update(t.relationships).set(values).where(eq(t.relationships.id, relId)).run();
+  switch (entry.type) {
+    case 'RELATIONSHIP_PROPOSED':
+      return;
+    case 'RELATIONSHIP_ACCEPTED':
+      return void setRel({ status: 'ACTIVE' });
+    case 'RELATIONSHIP_ENDED':
+      return void setRel({ status: 'ENDED' });
+    case 'POLICY_PROPOSED': {
+      const p = entry.payload as Payloads['POLICY_PROPOSED'];
+      db.insert(t.policies).values({ relationshipId: relId, seq, proposedBy: side, policy: JSON.stringify(p.policy), status: 'PROPOSED' }).run();
+      return;
+    }
+    case 'POLICY_ACCEPTED': {
+      const p = entry.payload as Payloads['POLICY_ACCEPTED'];
+      db.update(t.policies).set({ status: 'SUPERSEDED' }).where(and(eq(t.policies.relationshipId, relId), eq(t.policies.status, 'ACCEPTED'))).run();
+      db.update(t.policies).set({ status: 'ACCEPTED' }).where(byKey(t.policies, relId, p.policySeq)).run();
+      return;
+    }
+    case 'GOAL_PROPOSED': {
+      const p = entry.payload as Payloads['GOAL_PROPOSED'];
+      db.insert(t.goals).values({ relationshipId: relId, seq, title: p.title, proposedBy: side, status: 'PROPOSED' }).run();
+      p.metrics.forEach((m, idx) => insertMetric(db, relId, seq, idx, seq, m));
+      return;
+    }
+    case 'METRIC_ADDED': {
+      const p = entry.payload as Payloads['METRIC_ADDED'];
+      insertMetric(db, relId, seq, 0, p.goalSeq, p.metric);
+      return;
+    }
+    case 'GOAL_ACCEPTED':
+    case 'GOAL_REJECTED':
+    case 'GOAL_RETIRED': {
+      const status = entry.type === 'GOAL_ACCEPTED' ? 'AGREED' : entry.type === 'GOAL_REJECTED' ? 'REJECTED' : 'RETIRED';
+      const p = entry.payload as Payloads['GOAL_ACCEPTED'];
+      db.update(t.goals).set({ status }).where(byKey(t.goals, relId, p.goalSeq)).run();
+      return;
+    }
+    case 'MEASUREMENT_RECORDED': {
+      const p = entry.payload as Payloads['MEASUREMENT_RECORDED'];
+      db.insert(t.measurements)
+        .values({ relationshipId: relId, seq, metricSeq: p.metricSeq, metricIdx: p.metricIndex, value: p.value, observedAt: entry.occurredAt, recordedBy: side })
+        .run();
+      return;
+    }
+    case 'PROMISE_MADE':
+      return reprojectPromise(db, relId, seq, now);
+    case 'PROMISE_RESCHEDULED':
+    case 'PROMISE_KEPT':
+    case 'PROMISE_BROKEN':
+    case 'PROMISE_CANCELLED':
+      return reprojectPromise(db, relId, (entry.payload as { promiseSeq: number }).promiseSeq, now);
+    case 'INTERACTION_RECORDED': {
+      const p = entry.payload as Payloads['INTERACTION_RECORDED'];
+      db.insert(t.interactions)
+        .values({
+          relationshipId: relId,
+          seq,
+          kind: p.kind,
+          initiatedBy: p.initiatedBy,
+          occurredAt: entry.occurredAt,
+          note: p.note ?? null,
+          volume: p.volume ?? null,
+          score: p.score ?? null,
+        })
+        .run();
+      return;
+    }
+    case 'COMPLAINT_RESPONDED':
+    case 'COMPLAINT_RESOLVED':
+      return reprojectInteraction(db, relId, (entry.payload as { interactionSeq: number }).interactionSeq);
+    case 'REPRESENTATIVE_HANDOVER':
+      return reprojectRepresentative(db, rel, (entry.payload as Payloads['REPRESENTATIVE_HANDOVER']).side);
+    case 'ENTRY_CONFIRMED':
+    case 'ENTRY_DISPUTED':
+    case 'DISPUTE_WITHDRAWN':
+    case 'ENTRY_VOIDED': {
+      const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
+      const column =
+        entry.type === 'ENTRY_CONFIRMED'
+          ? { confirmedBySeq: seq }
+          : entry.type === 'ENTRY_DISPUTED'
+            ? { disputedBySeq: seq }
+            : entry.type === 'DISPUTE_WITHDRAWN'
+              ? { disputedBySeq: null }
+              : { voidedBySeq: seq };
+      db.update(t.entries).set(column).where(byKey(t.entries, relId, targetSeq)).run();
+      if (entry.type === 'ENTRY_VOIDED') {
+        const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
+        if (target) reprojectTarget(db, rel, rowToEntry(target), now);
+      }
+      return;
+    }
+  }
+}
+
+function insertMetric(db: Db, relId: string, seq: number, idx: number, goalSeq: number, m: Payloads['GOAL_PROPOSED']['metrics'][number]): void {
+  db.insert(t.metrics)
+    .values({
+      relationshipId: relId,
+      seq,
+      idx,
+      goalSeq,
+      name: m.name,
+      unit: m.unit,
+      direction: m.direction,
+      target: m.target,
+      baseline: m.baseline ?? null,
+      accountable: m.accountable,
+    })
+    .run();
+}

@@ -1,0 +1,137 @@
+import { toMillis } from '@trustledger/schema';
+import { builder } from '../graphql/builder.ts';
+import { PromiseKindEnum, PromiseOutcomeEnum, PromiseStateEnum, SideEnum } from '../graphql/enums.ts';
+import type { PromiseRow } from '../graphql/loaders.ts';
+import { loadVisible } from '../graphql/node.ts';
+import { pageSize, decodeCursor, toConnection } from '../graphql/pagination.ts';
+import { entityId } from '../ids.ts';
+import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
+import { EntryRef } from '../ledger/types.ts';
+import { RelationshipRef } from '../relationships/types.ts';
+
+export const MoneyRef = builder.objectRef<{ amount: number; currency: string }>('Money').implement({
+  fields: (t) => ({ amount: t.exposeFloat('amount'), currency: t.exposeString('currency') }),
+});
+
+export const MoneyInput = builder.inputType('MoneyInput', {
+  fields: (t) => ({ amount: t.float({ required: true }), currency: t.string({ required: true, description: 'ISO 4217, e.g. EUR.' }) }),
+});
+
+export const PromiseRef = builder.objectRef<PromiseRow>('Promise');
+builder.node(PromiseRef, {
+  description: 'A promise one side made: a delivery, a payment, an installation… and what became of it.',
+  id: { resolve: (p) => entityId(p.relationshipId, p.seq) },
+  loadMany: loadVisible((ctx) => ctx.loaders.promise),
+  fields: (t) => ({
+    promisor: t.field({ type: SideEnum, resolve: (p) => p.promisor }),
+    kind: t.field({ type: PromiseKindEnum, resolve: (p) => p.kind as never }),
+    description: t.exposeString('description'),
+    amount: t.field({
+      type: MoneyRef,
+      nullable: true,
+      resolve: (p) => (p.amount === null || p.currency === null ? null : { amount: p.amount, currency: p.currency }),
+    }),
+    madeAt: t.field({ type: 'DateTime', resolve: (p) => p.madeAt }),
+    originalDueAt: t.field({ type: 'DateTime', description: 'Never changes: "on time" is judged against it.', resolve: (p) => p.originalDueAt }),
+    dueAt: t.field({ type: 'DateTime', description: 'Follows reschedules.', resolve: (p) => p.dueAt }),
+    state: t.field({ type: PromiseStateEnum, resolve: (p) => p.state }),
+    outcome: t.field({
+      type: PromiseOutcomeEnum,
+      nullable: true,
+      description: 'How it was settled; null while open. A missed renewed date is BROKEN_AFTER_RESCHEDULE even if kept later.',
+      resolve: (p) => p.outcome as never,
+    }),
+    resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.resolvedAt }),
+    overdue: t.boolean({ description: 'Open and past its due time now.', resolve: (p, _a, ctx) => p.state === 'OPEN' && toMillis(p.dueAt) < toMillis(ctx.now()) }),
+    voided: t.exposeBoolean('voided'),
+    history: t.field({
+      type: [EntryRef],
+      description: 'The entries that made and changed it, in ledger order.',
+      resolve: (p, _a, ctx) => ctx.loaders.history.load(entityId(p.relationshipId, p.seq)),
+    }),
+  }),
+});
+
+export const PromiseConnection = builder.connectionObject({ type: PromiseRef, name: 'PromiseConnection' });
+
+builder.objectFields(RelationshipRef, (t) => ({
+  promises: t.field({
+    type: PromiseConnection,
+    args: {
+      first: t.arg.int({ defaultValue: 20 }),
+      after: t.arg.string(),
+      promisor: t.arg({ type: SideEnum }),
+      state: t.arg({ type: PromiseStateEnum }),
+      outcome: t.arg({ type: PromiseOutcomeEnum }),
+      overdue: t.arg.boolean({ description: 'true: open and past due now; false: the others.' }),
+    },
+    resolve: async (r, args, ctx) => {
+      const { first, limit } = pageSize(args.first);
+      const after = Number(decodeCursor(args.after) ?? 0);
+      const filters = { promisor: args.promisor, state: args.state, outcome: args.outcome, overdue: args.overdue, now: args.overdue == null ? undefined : ctx.now() };
+      const rows = await ctx.loaders.promisesPage.load({ parent: r.id, args: filters, limit, after });
+      return toConnection(rows, first, (p) => p.seq, after > 0);
+    },
+  }),
+}));
+
+const promiseTarget = { field: 'promiseId', typename: 'Promise' };
+const promiseResult = { field: 'promise', type: PromiseRef as never, key: (_e: unknown, key: { relationshipId: string; seq: number }) => entityId(key.relationshipId, key.seq) };
+
+defineEntryMutation({
+  name: 'makePromise',
+  description: 'Records a promise by either side: what, by when, and optionally how much.',
+  type: 'PROMISE_MADE',
+  target: { field: 'relationshipId', typename: 'Relationship' },
+  input: (t) => ({
+    relationshipId: t.id({ required: true }),
+    promisor: t.field({ type: SideEnum, required: true }),
+    kind: t.field({ type: PromiseKindEnum, required: true }),
+    description: t.string({ required: true }),
+    dueAt: t.field({ type: 'DateTime', required: true }),
+    amount: t.field({ type: MoneyInput, required: false }),
+  }),
+  payload: (i) => ({ promisor: i.promisor, kind: i.kind, description: i.description, dueAt: i.dueAt, amount: i.amount ?? undefined }),
+  result: { field: 'promise', type: PromiseRef as never, key: madeByEntry },
+});
+
+defineEntryMutation({
+  name: 'reschedulePromise',
+  description: 'Announces a new due time with a reason. Notice given before the old due time preserves much of the trust.',
+  type: 'PROMISE_RESCHEDULED',
+  target: promiseTarget,
+  input: (t) => ({ promiseId: t.id({ required: true }), newDueAt: t.field({ type: 'DateTime', required: true }), reason: t.string({ required: true }) }),
+  payload: (i, key) => ({ promiseSeq: key.seq, newDueAt: i.newDueAt, reason: i.reason }),
+  result: promiseResult,
+});
+
+defineEntryMutation({
+  name: 'keepPromise',
+  description: 'Records that a promise was kept (at occurredAt), in full or in part.',
+  type: 'PROMISE_KEPT',
+  target: promiseTarget,
+  input: (t) => ({ promiseId: t.id({ required: true }), inFull: t.boolean({ required: false, defaultValue: true }) }),
+  payload: (i, key) => ({ promiseSeq: key.seq, inFull: i.inFull ?? true }),
+  result: promiseResult,
+});
+
+defineEntryMutation({
+  name: 'breakPromise',
+  description: 'Records that a promise will not be kept. Recorded before the due time, it counts as announced.',
+  type: 'PROMISE_BROKEN',
+  target: promiseTarget,
+  input: (t) => ({ promiseId: t.id({ required: true }), reason: t.string({ required: true }) }),
+  payload: (i, key) => ({ promiseSeq: key.seq, reason: i.reason }),
+  result: promiseResult,
+});
+
+defineEntryMutation({
+  name: 'cancelPromise',
+  description: 'Cancels a promise by agreement: it counts for neither side.',
+  type: 'PROMISE_CANCELLED',
+  target: promiseTarget,
+  input: (t) => ({ promiseId: t.id({ required: true }), reason: t.string({ required: true }) }),
+  payload: (i, key) => ({ promiseSeq: key.seq, reason: i.reason }),
+  result: promiseResult,
+});
+

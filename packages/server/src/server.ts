@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Db, openDb } from './db/client.ts';
+import { createApp } from './yoga.ts';
+
+export interface StartOptions {
+  /** @default Number(process.env.PORT ?? 4000); 0 picks a free port. */
+  port?: number;
+  /** @default '127.0.0.1' unless HOST is set */
+  host?: string;
+  /** Database path (see openDb), or an open database. */
+  dbPath?: string;
+  db?: Db;
+  now?: () => string;
+  /** Called with every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  graphqlUrl: string;
+  db: Db;
+  server: Server;
+  close: () => Promise<void>;
+}
+
+/** Opens the database (migrating it) and serves the GraphQL API over HTTP. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery });
+  const app = createApp({ db, now: options.now });
+  const server = createServer(app);
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? Number(process.env.PORT ?? 4000), host, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    db,
+    server,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => {
+          if (!options.db) db.$client.close();
+          resolveClose();
+        });
+      }),
+  };
+}

@@ -1,0 +1,47 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga } from 'graphql-yoga';
+import type { Db } from './db/client.ts';
+import { AppError } from './errors.ts';
+import { createContext } from './graphql/context.ts';
+import { QUERY_LIMITS } from './graphql/limits.ts';
+import { viewerFromHeader } from './keys/service.ts';
+import { schema } from './schema.ts';
+
+export interface AppOptions {
+  db: Db;
+  /** The server's clock. @default () => new Date().toISOString() */
+  now?: () => string;
+}
+
+/**
+ * The GraphQL app, apart from any listener: tests call `app.fetch`, `startServer` listens.
+ * A request without a key may introspect and ask __typename but reads no data; a request with
+ * an unknown or revoked key is refused with 401.
+ */
+export function createApp({ db, now = () => new Date().toISOString() }: AppOptions) {
+  return createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    maskedErrors: { isDev: false },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+    ],
+    context: ({ request }) => {
+      const header = request.headers.get('authorization');
+      const viewer = viewerFromHeader(db, header);
+      if (header && !viewer)
+        throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
+      return createContext(db, viewer, now);
+    },
+  });
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, createFirm, type RunningServer, startServer } from '@trustledger/server';
+import type { KeyRole } from '@trustledger/schema';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestFirm {
+  /** Opaque GraphQL id. */
+  id: string;
+  rawId: string;
+  name: string;
+  keys: Record<'admin' | 'writer' | 'reader', string>;
+  /** Sends a GraphQL request with this firm's writer key (or another role's). */
+  gql: <T = any>(query: string, variables?: Record<string, unknown>, role?: 'admin' | 'writer' | 'reader') => Promise<GqlResult<T>>;
+}
+
+export interface TestServer extends AsyncDisposable {
+  server: RunningServer;
+  url: string;
+  supplier: TestFirm;
+  client: TestFirm;
+  outsider: TestFirm;
+  /** Adds a firm with keys of every role. */
+  firm: (name: string) => TestFirm;
+  /** SQL statements prepared since the last reset. */
+  sql: string[];
+  post: (body: unknown, headers?: Record<string, string>) => Promise<GqlResult>;
+  close: () => Promise<void>;
+}
+
+/** Starts a real server on 127.0.0.1 (port 0) over a fresh database, with three firms. */
+export async function startTestServer(options: { now?: () => string } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'trustledger-'));
+  const sql: string[] = [];
+  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s) });
+  const post = async (body: unknown, headers: Record<string, string> = {}): Promise<GqlResult> => {
+    const res = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as GqlResult;
+    return { ...json, status: res.status };
+  };
+  const firm = (name: string): TestFirm => {
+    const f = createFirm(server.db, name);
+    const key = (role: KeyRole) => createApiKey(server.db, f.id, role).secret;
+    const keys = { admin: key('ADMIN'), writer: key('WRITER'), reader: key('READER') };
+    return {
+      id: Buffer.from(`Firm:${f.id}`).toString('base64'),
+      rawId: f.id,
+      name,
+      keys,
+      gql: (query, variables, role = 'writer') => post({ query, variables }, { authorization: `Bearer ${keys[role]}` }),
+    };
+  };
+  const supplier = firm('Oak & Sons Furniture');
+  const client = firm('Harbor Hotels');
+  const outsider = firm('Nosy Competitor');
+  const close = async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { server, url: server.graphqlUrl, supplier, client, outsider, firm, sql, post, close, [Symbol.asyncDispose]: close };
+}
+
+/** Fails with the response when a GraphQL call returned errors or payload errors; returns data. */
+export function ok<T = any>(res: GqlResult<T>, field?: string): T {
+  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+  const data = res.data as Record<string, any>;
+  if (field && data[field]?.errors?.length) throw new Error(`${field} errors: ${JSON.stringify(data[field].errors)}`);
+  return (field ? data[field] : data) as T;
+}
+
+/** Proposes and accepts a relationship between supplier and client; returns its id. */
+export async function activeRelationship(ts: Pick<TestServer, 'supplier' | 'client'>, occurredAt?: string): Promise<string> {
+  const proposed = ok(
+    await ts.supplier.gql(
+      `mutation($input: ProposeRelationshipInput!) { proposeRelationship(input: $input) { relationship { id } errors { code message } } }`,
+      { input: { counterpartyId: ts.client.id, viewerSide: 'SUPPLIER', occurredAt } },
+    ),
+    'proposeRelationship',
+  );
+  const id = proposed.relationship.id as string;
+  ok(
+    await ts.client.gql(
+      `mutation($input: AcceptRelationshipInput!) { acceptRelationship(input: $input) { relationship { status } errors { code message } } }`,
+      { input: { relationshipId: id, occurredAt } },
+    ),
+    'acceptRelationship',
+  );
+  return id;
+}
