@@ -9,7 +9,7 @@ import './relationships/mutations.ts';
 import './goals/types.ts';
 import './promises/types.ts';
 import './interactions/types.ts';
-// import './scorecard/types.ts';
+import './scorecard/types.ts';
 import './keys/types.ts';
 
 /** The executable schema. */

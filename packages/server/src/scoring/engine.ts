@@ -6,3 +6,4 @@ export const applyEntry = (state: ScoreState, _e: unknown) => ({ state, rebuild:
 export const foldLedger = (_e: unknown[]): ScoreState => ({});
 export const scorecardFromState = (_s: ScoreState, _a: string): Scorecard | null => null;
 export const computeScorecard = (_e: unknown[], _o: unknown): Scorecard => { throw new Error('engine missing'); };
+export const scorecardSeries = (_e: unknown[], _p: string[]): Scorecard[] => { throw new Error('engine missing'); };

@@ -1,0 +1,263 @@
+import { CHURN_STAGES, normaliseTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
+import { sql } from 'drizzle-orm';
+import { validation } from '../errors.ts';
+import { builder } from '../graphql/builder.ts';
+import { SideEnum } from '../graphql/enums.ts';
+import type { RelationshipRow } from '../graphql/loaders.ts';
+import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
+import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
+import { FirmRef } from '../firms/types.ts';
+import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
+import { readLedger, scorecardOf } from '../scoring/state.ts';
+import { scorecardSeries } from '../scoring/engine.ts';
+import type { Context } from '../graphql/context.ts';
+
+/** The engine's output, as the API reads it (DESIGN §3). */
+interface DriverData { entrySeq: number; effect: number; reason: string }
+interface DimensionData { score: number | null; uncertainty: number; positive: number; negative: number; evidence: number; drivers: DriverData[] }
+interface PartyData {
+  trustScore: number | null;
+  band: TrustBand;
+  confidence: number;
+  reliability: DimensionData;
+  transparency: DimensionData;
+  responsiveness: DimensionData;
+  goalAttainment: DimensionData;
+  medianFirstResponseHours: number | null;
+}
+interface SignalData { name: string; shortRate: number; baseline: number; ratio: number }
+interface ScorecardData {
+  asOf: string;
+  head: { seq: number; hash: string };
+  policy: unknown;
+  supplier: PartyData;
+  client: PartyData;
+  churn: { stage: ChurnStage; repairWindow: boolean; signals: SignalData[]; actions: string[] };
+}
+
+/** Parent shapes carry the relationship id, so drivers can load their entries. */
+type In<T> = { relId: string; data: T };
+const wrap = <T>(relId: string, data: T): In<T> => ({ relId, data });
+
+export const TrustBandEnum = builder.enumType('TrustBand', { values: TRUST_BANDS });
+export const ChurnStageEnum = builder.enumType('ChurnStage', { values: CHURN_STAGES });
+
+const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
+  description: 'An entry that moved a figure, with its signed, decayed effect.',
+  fields: (t) => ({
+    entry: t.field({ type: EntryRef, resolve: (d, _a, ctx) => ctx.loaders.entry.load(`${d.relId}:${d.data.entrySeq}`) as never }),
+    effect: t.float({ resolve: (d) => d.data.effect }),
+    reason: t.string({ resolve: (d) => d.data.reason }),
+  }),
+});
+
+const DimensionRef = builder.objectRef<In<DimensionData>>('Dimension').implement({
+  description: 'One dimension of trust. No evidence: score null and uncertainty 1 — never a default dressed as a result.',
+  fields: (t) => ({
+    score: t.float({ nullable: true, description: '0–100, null without evidence.', resolve: (d) => d.data.score }),
+    uncertainty: t.float({ description: '0 (certain) to 1 (no evidence).', resolve: (d) => d.data.uncertainty }),
+    positive: t.float({ description: 'Decayed positive evidence.', resolve: (d) => d.data.positive }),
+    negative: t.float({ description: 'Decayed negative evidence.', resolve: (d) => d.data.negative }),
+    evidence: t.int({ description: 'How many items of evidence count.', resolve: (d) => d.data.evidence }),
+    drivers: t.field({ type: [DriverRef], resolve: (d) => d.data.drivers.map((x) => wrap(d.relId, x)) }),
+  }),
+});
+
+const PartyScoreRef = builder.objectRef<In<PartyData>>('PartyScore').implement({
+  description: 'How far one side can be trusted, from its own record in this relationship.',
+  fields: (t) => ({
+    trustScore: t.float({ nullable: true, description: '0–100, null when Unrated.', resolve: (p) => p.data.trustScore }),
+    band: t.field({ type: TrustBandEnum, resolve: (p) => p.data.band }),
+    confidence: t.float({ description: '0–1, from the uncertainty of the evidence.', resolve: (p) => p.data.confidence }),
+    reliability: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.reliability) }),
+    transparency: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.transparency) }),
+    responsiveness: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.responsiveness) }),
+    goalAttainment: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.goalAttainment) }),
+    medianFirstResponseHours: t.float({
+      nullable: true,
+      description: 'Median time to the first response to complaints raised against this side.',
+      resolve: (p) => p.data.medianFirstResponseHours,
+    }),
+  }),
+});
+
+const ChurnSignalRef = builder.objectRef<SignalData>('ChurnSignal').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    shortRate: t.exposeFloat('shortRate'),
+    baseline: t.exposeFloat('baseline'),
+    ratio: t.exposeFloat('ratio'),
+  }),
+});
+
+const ChurnRef = builder.objectRef<ScorecardData['churn']>('ChurnAssessment').implement({
+  description: 'Where the client stands in the five-stage churn process; THAWING is the repair window.',
+  fields: (t) => ({
+    stage: t.field({ type: ChurnStageEnum, resolve: (c) => c.stage }),
+    repairWindow: t.exposeBoolean('repairWindow'),
+    signals: t.field({ type: [ChurnSignalRef], description: 'The signals that fired.', resolve: (c) => c.signals }),
+    actions: t.exposeStringList('actions', { description: 'Recommended next actions.' }),
+  }),
+});
+
+export const ScorecardRef = builder.objectRef<In<ScorecardData>>('Scorecard').implement({
+  description: 'The shared scorecard: the same numbers for both firms, recomputable from the ledger with @trustledger/sdk.',
+  fields: (t) => ({
+    asOf: t.field({ type: 'DateTime', resolve: (s) => s.data.asOf }),
+    head: t.field({ type: LedgerHeadRef, description: 'The ledger head it was computed from.', resolve: (s) => s.data.head }),
+    policy: t.field({ type: 'JSON', description: 'The scoring policy in force.', resolve: (s) => s.data.policy }),
+    supplier: t.field({ type: PartyScoreRef, resolve: (s) => wrap(s.relId, s.data.supplier) }),
+    client: t.field({ type: PartyScoreRef, resolve: (s) => wrap(s.relId, s.data.client) }),
+    churn: t.field({ type: ChurnRef, resolve: (s) => s.data.churn }),
+  }),
+});
+
+const MAX_POINTS = 100;
+
+function asOfArg(value: string | null | undefined, ctx: Context, path: string): string {
+  if (value == null) return ctx.now();
+  const t = normaliseTime(value);
+  if (t === null) throw validation(`"${value}" is not an RFC 3339 date-time with an offset.`, [path]);
+  return t;
+}
+
+/** The scorecard of one relationship at asOf (served from the incremental state when it can). */
+export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string): In<ScorecardData> =>
+  wrap(rel.id, scorecardOf(ctx.db, rel, asOf) as ScorecardData);
+
+builder.objectFields(RelationshipRef, (t) => ({
+  scorecard: t.field({
+    type: ScorecardRef,
+    args: { asOf: t.arg({ type: 'DateTime', description: 'Default: now.' }) },
+    resolve: (r, args, ctx) => cardOf(ctx, r, asOfArg(args.asOf, ctx, 'asOf')),
+  }),
+  scorecardSeries: t.field({
+    type: [ScorecardRef],
+    description: `The scorecard at each point (at most ${MAX_POINTS}), for trend lines.`,
+    args: { points: t.arg({ type: ['DateTime'], required: true }) },
+    resolve: (r, args, ctx) => {
+      if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
+      const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
+      const entries = readLedger(ctx.db, r.id);
+      return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
+    },
+  }),
+}));
+
+const ReviewOrderEnum = builder.enumType('ReviewOrder', {
+  values: ['TRUST_SCORE_ASC', 'TRUST_SCORE_DESC', 'CHANGE_ASC', 'CHANGE_DESC'] as const,
+  description: 'Unrated counterparties sort last either way.',
+});
+
+interface ReviewItemData {
+  rel: RelationshipRow;
+  card: In<ScorecardData>;
+  score: PartyData;
+  /** Computed on demand: a past scorecard may need the full ledger. */
+  change: () => number | null;
+  open: number;
+  overdue: number;
+}
+
+const ReviewItemRef = builder.objectRef<ReviewItemData>('ReviewItem').implement({
+  description: 'One counterparty in a review: its scorecard and the figures procurement looks at first.',
+  fields: (t) => ({
+    relationship: t.field({ type: RelationshipRef, resolve: (i) => i.rel }),
+    counterparty: t.field({
+      type: FirmRef,
+      resolve: (i, _a, ctx) => ctx.loaders.firm.load(i.rel.supplierId === ctx.viewer?.firmId ? i.rel.clientId : i.rel.supplierId) as never,
+    }),
+    scorecard: t.field({ type: ScorecardRef, resolve: (i) => i.card }),
+    score: t.field({ type: PartyScoreRef, description: "The counterparty's side of the scorecard.", resolve: (i) => wrap(i.rel.id, i.score) }),
+    trustScore: t.float({ nullable: true, resolve: (i) => i.score.trustScore }),
+    band: t.field({ type: TrustBandEnum, resolve: (i) => i.score.band }),
+    stage: t.field({ type: ChurnStageEnum, resolve: (i) => i.card.data.churn.stage }),
+    change: t.float({ nullable: true, description: "Change of the counterparty's trust score over the period.", resolve: (i) => i.change() }),
+    openPromises: t.int({ description: 'Open promises of the counterparty.', resolve: (i) => i.open }),
+    overduePromises: t.int({ description: 'Open promises of the counterparty past due.', resolve: (i) => i.overdue }),
+  }),
+});
+const ReviewConnection = builder.connectionObject({ type: ReviewItemRef, name: 'ReviewConnection' });
+
+builder.objectFields(ViewerRef, (t) => ({
+  review: t.field({
+    type: ReviewConnection,
+    description:
+      "Review the viewer's counterparties by scorecard: `as: CLIENT` reviews its suppliers, `as: SUPPLIER` its clients (who is drifting away?).",
+    args: {
+      as: t.arg({ type: SideEnum, required: true }),
+      first: t.arg.int({ defaultValue: 20 }),
+      after: t.arg.string(),
+      bands: t.arg({ type: [TrustBandEnum] }),
+      stages: t.arg({ type: [ChurnStageEnum] }),
+      orderBy: t.arg({ type: ReviewOrderEnum, defaultValue: 'TRUST_SCORE_ASC' }),
+      asOf: t.arg({ type: 'DateTime' }),
+      changeDays: t.arg.int({ defaultValue: 90, description: 'The period for `change`, in days.' }),
+    },
+    resolve: (v, args, ctx) => {
+      const { first } = pageSize(args.first);
+      const offset = Number(decodeCursor(args.after) ?? -1) + 1;
+      const asOf = asOfArg(args.asOf, ctx, 'asOf');
+      const days = args.changeDays ?? 90;
+      if (days < 1 || days > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
+      const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
+      const column = args.as === 'SUPPLIER' ? 'supplier_id' : 'client_id';
+      const rels = ctx.db.$client
+        .prepare(`select * from relationships where ${column} = ? and status <> 'PROPOSED' order by id`)
+        .all(v.firmId) as Record<string, unknown>[];
+      const rows = rels.map(
+        (r): RelationshipRow => ({
+          id: r.id as string,
+          supplierId: r.supplier_id as string,
+          clientId: r.client_id as string,
+          proposedBy: r.proposed_by as RelationshipRow['proposedBy'],
+          status: r.status as RelationshipRow['status'],
+          headSeq: r.head_seq as number,
+          headHash: r.head_hash as string,
+          maxOccurredAt: r.max_occurred_at as string,
+          scoreState: r.score_state as string,
+          createdAt: r.created_at as string,
+        }),
+      );
+      const counterpartySide = args.as === 'SUPPLIER' ? 'client' : 'supplier';
+      const promisor = args.as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
+      const counts = new Map<string, { open: number; overdue: number }>();
+      if (rows.length > 0) {
+        const list = ctx.db.all<{ rid: string; open: number; overdue: number }>(
+          sql`select relationship_id as rid, count(*) as open, sum(case when due_at < ${asOf} then 1 else 0 end) as overdue
+              from promises where state = 'OPEN' and voided = 0 and promisor = ${promisor}
+              and relationship_id in (select id from relationships where ${sql.raw(column)} = ${v.firmId}) group by relationship_id`,
+        );
+        for (const c of list) counts.set(c.rid, { open: c.open, overdue: c.overdue ?? 0 });
+      }
+      const wantChange = args.orderBy === 'CHANGE_ASC' || args.orderBy === 'CHANGE_DESC';
+      let items: ReviewItemData[] = rows.map((rel) => {
+        const card = cardOf(ctx, rel, asOf);
+        const score = card.data[counterpartySide];
+        let memo: { value: number | null } | null = null;
+        const change = () => {
+          if (memo) return memo.value;
+          const before = (scorecardOf(ctx.db, rel, past) as ScorecardData)[counterpartySide].trustScore;
+          memo = { value: score.trustScore !== null && before !== null ? score.trustScore - before : null };
+          return memo.value;
+        };
+        return { rel, card, score, change, ...(counts.get(rel.id) ?? { open: 0, overdue: 0 }) };
+      });
+      if (args.bands?.length) items = items.filter((i) => args.bands?.includes(i.score.band));
+      if (args.stages?.length) items = items.filter((i) => args.stages?.includes(i.card.data.churn.stage));
+      const key = (i: ReviewItemData) => (wantChange ? i.change() : i.score.trustScore);
+      const dir = args.orderBy === 'TRUST_SCORE_DESC' || args.orderBy === 'CHANGE_DESC' ? -1 : 1;
+      items.sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        if (ka === null || kb === null) return ka === kb ? a.rel.id.localeCompare(b.rel.id) : ka === null ? 1 : -1;
+        return ka === kb ? a.rel.id.localeCompare(b.rel.id) : (ka - kb) * dir;
+      });
+      const page = items.slice(offset, offset + first + 1);
+      const indexed = page.map((item, i) => ({ item, index: offset + i }));
+      const conn = toConnection(indexed, first, (x) => x.index, offset > 0);
+      return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
+    },
+  }),
+}));
+

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { printedSchema } from '@trustledger/server';
+import { expect, test } from 'vitest';
+
+const committed = fileURLToPath(new URL('../packages/schema/schema.graphql', import.meta.url));
+
+test('the committed schema.graphql is the schema the server serves (run pnpm schema:print after changing the API)', () => {
+  expect(printedSchema()).toBe(readFileSync(committed, 'utf8'));
+});
+
+test('the contract keeps the names partners code against (API.md)', () => {
+  const sdl = printedSchema();
+  for (const name of [
+    'type Relationship implements Node',
+    'type LedgerEntry implements Node',
+    'type Promise implements Node',
+    'type Scorecard',
+    'review(',
+    'scorecardSeries(points: [DateTime!]!): [Scorecard!]!',
+    'recordEntries(input: RecordEntriesInput!): RecordEntriesPayload!',
+    'enum ChurnStage',
+  ])
+    expect(sdl).toContain(name);
+});
