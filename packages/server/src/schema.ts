@@ -11,6 +11,7 @@ import './promises/types.ts';
 import './interactions/types.ts';
 import './scorecard/types.ts';
 import './keys/types.ts';
+import './alerts/types.ts';
 
 /** The executable schema. */
 export const schema = builder.toSchema({ sortSchema: true });

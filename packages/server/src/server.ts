@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
 import { createApp } from './yoga.ts';
 
@@ -14,6 +15,8 @@ export interface StartOptions {
   now?: () => string;
   /** Called with every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** How often to look for promises that became overdue, for alerts. @default 15000 */
+  overdueCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -27,7 +30,9 @@ export interface RunningServer {
 /** Opens the database (migrating it) and serves the GraphQL API over HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery });
-  const app = createApp({ db, now: options.now });
+  const pubsub = createAlertPubSub();
+  const app = createApp({ db, now: options.now, pubsub });
+  const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);
   const server = createServer(app);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
@@ -43,6 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     server,
     close: () =>
       new Promise<void>((resolveClose) => {
+        stopWatching();
         server.closeAllConnections();
         server.close(() => {
           if (!options.db) db.$client.close();

@@ -1,5 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga } from 'graphql-yoga';
+import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
 import { createContext } from './graphql/context.ts';
@@ -11,6 +12,8 @@ export interface AppOptions {
   db: Db;
   /** The server's clock. @default () => new Date().toISOString() */
   now?: () => string;
+  /** Where alerts are published. @default a new in-process pub/sub */
+  pubsub?: AlertPubSub;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface AppOptions {
  * A request without a key may introspect and ask __typename but reads no data; a request with
  * an unknown or revoked key is refused with 401.
  */
-export function createApp({ db, now = () => new Date().toISOString() }: AppOptions) {
+export function createApp({ db, now = () => new Date().toISOString(), pubsub = createAlertPubSub() }: AppOptions) {
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -39,7 +42,7 @@ export function createApp({ db, now = () => new Date().toISOString() }: AppOptio
       const viewer = viewerFromHeader(db, header);
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
-      return createContext(db, viewer, now);
+      return createContext(db, viewer, now, pubsub);
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { KeyRole } from '@trustledger/schema';
+import type { AlertPubSub } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
@@ -15,9 +16,11 @@ export interface Context {
   loaders: Loaders;
   /** The server's clock, injectable for tests. */
   now: () => string;
+  /** Where alerts are published; absent in contexts that serve no subscriptions. */
+  pubsub?: AlertPubSub;
 }
 
 /** A fresh context per request: loaders never outlive one request. */
-export function createContext(db: Db, viewer: Viewer | null, now: () => string): Context {
-  return { db, viewer, now, loaders: createLoaders(db, viewer) };
+export function createContext(db: Db, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub): Context {
+  return { db, viewer, now, pubsub, loaders: createLoaders(db, viewer) };
 }

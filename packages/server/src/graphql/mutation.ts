@@ -1,6 +1,7 @@
 import { canonicalJson, type Issue, type KeyRole, sha256Hex } from '@trustledger/schema';
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
 import { and, eq } from 'drizzle-orm';
+import { afterCommit } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
 import * as tables from '../db/schema.ts';
 import { AppError, conflict, forbidden, unauthenticated } from '../errors.ts';
@@ -70,7 +71,10 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
             throw forbidden(`A ${viewer.role.toLowerCase()} key cannot ${spec.name}; use a ${(spec.role ?? 'WRITER').toLowerCase()} key.`);
           if (idempotencyKey != null && (idempotencyKey.length < 1 || idempotencyKey.length > 200))
             throw new AppError('VALIDATION', 'idempotencyKey must be 1–200 characters.', ['input', 'idempotencyKey']);
+          let writer: Db | null = null;
+          const now = ctx.now();
           const result = inTransaction(ctx.db, (tx) => {
+            writer = tx;
             const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ mutation: spec.name, input })) : '';
             if (idempotencyKey) {
               const seen = tx
@@ -87,13 +91,14 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
                 return JSON.parse(seen.result) as R;
               }
             }
-            const out = spec.run(tx, input as InputShapeFromFields<Fields>, viewer, ctx.now(), ctx);
+            const out = spec.run(tx, input as InputShapeFromFields<Fields>, viewer, now, ctx);
             if (idempotencyKey)
               tx.insert(tables.idempotency)
                 .values({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify(out ?? null) })
                 .run();
             return out;
           });
+          if (writer) afterCommit(writer, ctx.db, ctx.pubsub, now);
           return { result, errors: [] };
         } catch (error) {
           if (error instanceof AppError) return { result: null, errors: error.issues.map(({ code, message, path }) => ({ code, message, path })) };

@@ -14,6 +14,7 @@ import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { AppError, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { beforeWrite } from '../alerts/service.ts';
 import { initialScoreState, nextScoreState } from '../scoring/state.ts';
 import { project, subjectSeqOf } from './projections.ts';
 import { checkRules, type RelationshipRow, sideOf } from './rules.ts';
@@ -89,6 +90,7 @@ export function appendEntry(
   const checked = validatePayload(req.type, req.payload, [...path, 'payload']);
   if (!checked.success) throw AppError.validation(checked.issues);
   const side = sideOf(rel, actorFirmId);
+  beforeWrite(db, rel);
   checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, at: [...path, 'payload'] });
   const entry = insertEntry(db, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
   project(db, rel, entry, now);
