@@ -17,6 +17,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** How often to look for promises that became overdue, for alerts. @default 15000 */
   overdueCheckMs?: number;
+  /** Requests per minute per API key (see createApp). */
+  rateLimitPerMinute?: number;
 }
 
 export interface RunningServer {
@@ -31,7 +33,7 @@ export interface RunningServer {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery });
   const pubsub = createAlertPubSub();
-  const app = createApp({ db, now: options.now, pubsub });
+  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);
   const server = createServer(app);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';

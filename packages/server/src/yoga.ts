@@ -5,6 +5,7 @@ import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
 import { createContext } from './graphql/context.ts';
 import { QUERY_LIMITS } from './graphql/limits.ts';
+import { createRateLimiter } from './graphql/rate-limit.ts';
 import { viewerFromHeader } from './keys/service.ts';
 import { schema } from './schema.ts';
 
@@ -14,6 +15,8 @@ export interface AppOptions {
   now?: () => string;
   /** Where alerts are published. @default a new in-process pub/sub */
   pubsub?: AlertPubSub;
+  /** Requests per minute per API key; 0 disables. @default Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200) */
+  rateLimitPerMinute?: number;
 }
 
 /**
@@ -21,7 +24,13 @@ export interface AppOptions {
  * A request without a key may introspect and ask __typename but reads no data; a request with
  * an unknown or revoked key is refused with 401.
  */
-export function createApp({ db, now = () => new Date().toISOString(), pubsub = createAlertPubSub() }: AppOptions) {
+export function createApp({
+  db,
+  now = () => new Date().toISOString(),
+  pubsub = createAlertPubSub(),
+  rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
+}: AppOptions) {
+  const limit = createRateLimiter(rateLimitPerMinute);
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -42,6 +51,7 @@ export function createApp({ db, now = () => new Date().toISOString(), pubsub = c
       const viewer = viewerFromHeader(db, header);
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
+      if (viewer) limit(viewer.keyId);
       return createContext(db, viewer, now, pubsub);
     },
   });
