@@ -9,7 +9,7 @@ import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { readLedger, scorecardOf } from '../scoring/state.ts';
-import { scorecardSeries } from '../scoring/engine.ts';
+import { scorecardSeries } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3). */

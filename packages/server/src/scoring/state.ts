@@ -7,7 +7,7 @@ import {
   type Scorecard,
   type ScoreState,
   scorecardFromState,
-} from './engine.ts';
+} from '@trustledger/sdk/scorecard';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
