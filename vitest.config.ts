@@ -15,5 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Type tests (*.test-d.ts, expectTypeOf) run with tsc over the root tsconfig; type errors
+    // elsewhere are `pnpm typecheck`'s to report.
+    typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], ignoreSourceErrors: true },
   },
 });

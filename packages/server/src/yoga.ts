@@ -6,6 +6,7 @@ import { AppError } from './errors.ts';
 import { createContext } from './graphql/context.ts';
 import { QUERY_LIMITS } from './graphql/limits.ts';
 import { createRateLimiter } from './graphql/rate-limit.ts';
+import { useLimitErrors } from './graphql/use-limit-errors.ts';
 import { viewerFromHeader } from './keys/service.ts';
 import { schema } from './schema.ts';
 
@@ -40,11 +41,12 @@ export function createApp({
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true },
         maxTokens: { n: QUERY_LIMITS.maxTokens },
         maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: false },
       }),
+      useLimitErrors(),
     ],
     context: ({ request }) => {
       const header = request.headers.get('authorization');

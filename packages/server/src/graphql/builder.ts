@@ -1,8 +1,10 @@
 import SchemaBuilder from '@pothos/core';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import { normaliseTime } from '@trustledger/schema';
 import { GraphQLError, Kind } from 'graphql';
 import type { Context } from './context.ts';
+
+const NODE_TYPES = new Set(['Firm', 'Relationship', 'LedgerEntry', 'Goal', 'Metric', 'Measurement', 'Promise', 'Interaction', 'PolicyProposal']);
 
 /** The one Pothos builder; it owns the context type. */
 export const builder = new SchemaBuilder<{
@@ -23,6 +25,14 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: false,
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    // A malformed id, or one of a type that is not a node, answers null like an unknown id.
+    decodeGlobalID: (globalID) => {
+      try {
+        const decoded = decodeGlobalID(globalID);
+        if (NODE_TYPES.has(decoded.typename)) return decoded;
+      } catch {}
+      return { typename: 'Firm', id: '' };
+    },
   },
 });
 

@@ -13,3 +13,19 @@ export const QUERY_LIMITS = {
 export const LIMIT_EXCEEDED_MESSAGE = {
   page: (first: number, max: number) => `first must be between 0 and ${max} (got ${first}); page through larger lists with after.`,
 };
+
+const ARMOR_PREFIX = 'Syntax Error: ';
+
+/**
+ * graphql-armor words its rejections as syntax errors without a code; clients get them as
+ * LIMIT_EXCEEDED errors that say which limit was hit.
+ */
+export function isLimitMessage(message: string): boolean {
+  return (message.startsWith(ARMOR_PREFIX) && /limit|exceeded|too many/i.test(message)) || message === GRAPHQL_ABORT;
+}
+
+/** graphql-js gives up validating documents with too many overlapping fields, with this message. */
+const GRAPHQL_ABORT = 'Validation aborted.';
+
+export const limitMessage = (message: string): string =>
+  message === GRAPHQL_ABORT ? 'The query is too large to check: it repeats too many fields.' : message.slice(ARMOR_PREFIX.length);

@@ -122,6 +122,22 @@ export function createLoaders(db: Db, viewer: Viewer | null) {
       },
       (r) => `${r.relationshipId}:${r.goalSeq}`,
     ),
+    /** Policy proposals of relationships, in ledger order. */
+    policiesOf: groupLoader(
+      (keys) => db.select().from(t.policies).where(inArray(t.policies.relationshipId, [...keys])).orderBy(asc(t.policies.seq)).all(),
+      (r) => r.relationshipId,
+    ),
+    /** Firms the viewer may see: itself and its counterparties (one query per request). */
+    visibleFirm: new DataLoader<string, boolean>(async (ids) => {
+      if (!viewer) return ids.map(() => false);
+      const rows = db
+        .select({ s: t.relationships.supplierId, c: t.relationships.clientId })
+        .from(t.relationships)
+        .where(or(eq(t.relationships.supplierId, firmId), eq(t.relationships.clientId, firmId)))
+        .all();
+      const visible = new Set([firmId, ...rows.flatMap((r) => [r.s, r.c])]);
+      return ids.map((id) => visible.has(id));
+    }),
     representatives: groupLoader(
       (keys) => db.select().from(t.representatives).where(inArray(t.representatives.relationshipId, [...keys])).orderBy(asc(t.representatives.side)).all(),
       (r) => r.relationshipId,

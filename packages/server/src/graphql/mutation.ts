@@ -29,6 +29,8 @@ export interface MutationSpec<Fields extends InputFieldMap, R> {
   payload: (t: ObjectFieldBuilder<Types, PayloadShape<any>>) => Record<string, unknown>;
   /** Does the work inside one transaction; throws AppError for expected failures. Returns JSON-serialisable references. */
   run: (tx: Db, input: InputShapeFromFields<Fields>, viewer: Viewer, now: string, ctx: Context) => R;
+  /** What of the result an idempotency record may keep (secrets are never stored). @default the whole result */
+  remember?: (result: R) => R;
 }
 
 /** Runs `fn` in an immediate transaction; a thrown error rolls everything back. */
@@ -94,7 +96,7 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
             const out = spec.run(tx, input as InputShapeFromFields<Fields>, viewer, now, ctx);
             if (idempotencyKey)
               tx.insert(tables.idempotency)
-                .values({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify(out ?? null) })
+                .values({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify((spec.remember ? spec.remember(out) : out) ?? null) })
                 .run();
             return out;
           });

@@ -36,12 +36,17 @@ defineMutation({
   input: (t) => ({ role: t.field({ type: KeyRoleEnum, required: true }), label: t.string({ required: false }) }),
   payload: (t) => ({
     apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
-    secret: t.string({ nullable: true, description: 'Send as "Authorization: Bearer <secret>".', resolve: (p) => p.result?.secret ?? null }),
+    secret: t.string({
+      nullable: true,
+      description: 'Send as "Authorization: Bearer <secret>". Shown once: a retry with the same idempotency key returns the key without it.',
+      resolve: (p) => p.result?.secret ?? null,
+    }),
   }),
   run: (tx, input, viewer, now) => {
     const { key, secret } = createApiKey(tx, viewer.firmId, input.role, input.label ?? null, now);
-    return { keyId: key.id, secret };
+    return { keyId: key.id, secret: secret as string | null };
   },
+  remember: (r) => ({ keyId: r.keyId, secret: null }),
 });
 
 defineMutation({

@@ -35,10 +35,15 @@ export interface EntryMutationSpec<Fields extends InputFieldMap> {
   result: { field: string; type: ObjectRef<Types, unknown>; key: (entry: LedgerEntry, key: EntityKey) => string };
 }
 
-/** Maps a path inside the entry (['payload', 'dueAt']) to the mutation input (['input', 'dueAt']). */
+/**
+ * Maps a path inside the entry (['payload', 'dueAt']) to the mutation input (['input', 'dueAt']):
+ * references and the relationship map to the id field the caller sent; a nested `metric`
+ * (METRIC_ADDED) is flat in the input.
+ */
 function toInputPath(path: (string | number)[], targetField: string): (string | number)[] {
-  const rest = path[0] === 'payload' ? path.slice(1) : path;
-  return ['input', ...(REFERENCE_FIELDS.has(String(rest[0])) ? [targetField] : rest)];
+  let rest = path[0] === 'payload' ? path.slice(1) : path;
+  if (rest[0] === 'metric' && rest.length > 1) rest = rest.slice(1);
+  return ['input', ...(REFERENCE_FIELDS.has(String(rest[0])) || rest[0] === 'relationshipId' ? [targetField] : rest)];
 }
 
 /**

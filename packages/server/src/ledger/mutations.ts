@@ -62,7 +62,8 @@ defineMutation({
         keys.push(entryLoadKey(out.entry));
       } catch (error) {
         if (error instanceof AppError) {
-          const prefix = (p: (string | number)[]) => (typeof p[0] === 'number' ? ['input', 'entries', ...p] : ['input', 'entries', i, ...p]);
+          const prefix = (p: (string | number)[]) =>
+            p[0] === 'relationshipId' ? ['input', 'relationshipId'] : typeof p[0] === 'number' ? ['input', 'entries', ...p] : ['input', 'entries', i, ...p];
           throw new AppError(error.code, `Entry ${i}: ${error.message}`, prefix(error.path_), error.issues.map((is) => ({ ...is, message: `Entry ${i}: ${is.message}`, path: prefix(is.path) })));
         }
         throw error;

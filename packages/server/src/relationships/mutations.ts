@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import { conflict, notFound, validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
@@ -11,6 +11,7 @@ import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
 import { EntryRef, entryLoadKey } from '../ledger/types.ts';
 import { RelationshipRef } from './types.ts';
 import { entityId } from '../ids.ts';
+import { loadVisible } from '../graphql/node.ts';
 
 export const RepresentativeRef = builder.objectRef<RepresentativeRow>('Representative').implement({
   description: 'Who represents a side. A change is recorded as a handover entry, so continuity is on record.',
@@ -26,14 +27,7 @@ export const PolicyProposalRef = builder.objectRef<PolicyRow>('PolicyProposal');
 builder.node(PolicyProposalRef, {
   description: 'A scoring policy proposed by one side; it applies once the other side accepts it.',
   id: { resolve: (p) => entityId(p.relationshipId, p.seq) },
-  loadMany: (ids, ctx) =>
-    Promise.all(
-      ids.map(async (id) => {
-        const [relId, seq] = id.split(':');
-        if (!(await ctx.loaders.relationship.load(relId))) return null;
-        return ctx.db.select().from(t.policies).where(and(eq(t.policies.relationshipId, relId), eq(t.policies.seq, Number(seq)))).get() ?? null;
-      }),
-    ),
+  loadMany: loadVisible((ctx) => ctx.loaders.policyProposal),
   fields: (t) => ({
     policy: t.field({ type: 'JSON', description: 'The override of the default policy.', resolve: (p) => JSON.parse(p.policy) }),
     proposedBy: t.field({ type: SideEnum, resolve: (p) => p.proposedBy }),
@@ -46,10 +40,9 @@ builder.objectFields(RelationshipRef, (t) => ({
   policies: t.field({
     type: [PolicyProposalRef],
     description: 'Policy proposals in ledger order; the ACCEPTED one is in force over the defaults.',
-    resolve: (r, _a, ctx) => ctx.db.select().from(t_policies).where(eq(t_policies.relationshipId, r.id)).orderBy(asc(t_policies.seq)).all(),
+    resolve: (r, _a, ctx) => ctx.loaders.policiesOf.load(r.id),
   }),
 }));
-const t_policies = t.policies;
 
 defineMutation({
   name: 'proposeRelationship',

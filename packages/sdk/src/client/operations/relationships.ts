@@ -1,0 +1,166 @@
+import type { LedgerEntry as SchemaLedgerEntry } from '@trustledger/schema';
+import type { Core } from '../core.ts';
+import { EntryFields, GoalFields, PolicyFields, RelationshipFields, UserErrorFields } from '../fragments.ts';
+import { graphql, type ResultOf } from '../graphql.ts';
+import { checkPageSize, MAX_PAGE_SIZE, type Paginated, paginate, relayPage } from '../pagination.ts';
+import type { RequestOptions } from '../transport/http.ts';
+import { type InputOf, nodeOf } from './shared.ts';
+
+const ProposeRelationship = graphql(
+  `
+  mutation ProposeRelationship($input: ProposeRelationshipInput!) {
+    proposeRelationship(input: $input) {
+      relationship { ...RelationshipFields } entry { ...EntryFields } errors { ...UserErrorFields }
+    }
+  }
+`,
+  [RelationshipFields, EntryFields, UserErrorFields],
+);
+
+const AcceptRelationship = graphql(
+  `
+  mutation AcceptRelationship($input: AcceptRelationshipInput!) {
+    acceptRelationship(input: $input) {
+      relationship { ...RelationshipFields } entry { ...EntryFields } errors { ...UserErrorFields }
+    }
+  }
+`,
+  [RelationshipFields, EntryFields, UserErrorFields],
+);
+
+const EndRelationship = graphql(
+  `
+  mutation EndRelationship($input: EndRelationshipInput!) {
+    endRelationship(input: $input) {
+      relationship { ...RelationshipFields } entry { ...EntryFields } errors { ...UserErrorFields }
+    }
+  }
+`,
+  [RelationshipFields, EntryFields, UserErrorFields],
+);
+
+const ListRelationships = graphql(
+  `
+  query ListRelationships($first: Int!, $after: String, $as: Side, $status: RelationshipStatus) {
+    viewer {
+      relationships(first: $first, after: $after, as: $as, status: $status) {
+        edges { node { ...RelationshipFields } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`,
+  [RelationshipFields],
+);
+
+const GetRelationship = graphql(
+  `
+  query GetRelationship($id: ID!, $goals: Int!) {
+    node(id: $id) {
+      __typename
+      ... on Relationship {
+        ...RelationshipFields
+        goals(first: $goals) { edges { node { ...GoalFields } } }
+        policies { ...PolicyFields }
+      }
+    }
+  }
+`,
+  [RelationshipFields, GoalFields, PolicyFields],
+);
+
+const LedgerPage = graphql(
+  `
+  query LedgerPage($id: ID!, $after: Int!, $first: Int!) {
+    node(id: $id) {
+      __typename
+      ... on Relationship {
+        ledger(after: $after, first: $first) {
+          edges { node { ...EntryFields } }
+          pageInfo { hasNextPage }
+        }
+      }
+    }
+  }
+`,
+  [EntryFields],
+);
+
+/** A relationship as the SDK returns it. */
+export type Relationship = ResultOf<typeof RelationshipFields>;
+/** A ledger entry as the API returns it (the hashed fields, `actorId` for the actor, plus id and status). */
+export type LedgerEntry = ResultOf<typeof EntryFields>;
+/**
+ * A ledger entry ready for verifyLedger and the scorecard engine (`computeScorecard`): the
+ * contract's entry (`actorFirmId` as hashed, payload typed by entry type, as the server validated
+ * it) beside the API's id, status and actorId.
+ */
+export type LedgerRecord = SchemaLedgerEntry & Omit<LedgerEntry, 'type' | 'payload'>;
+/** One relationship with its goals (up to 100, with metrics) and scoring-policy proposals. */
+export type RelationshipDetail = Extract<NonNullable<ResultOf<typeof GetRelationship>['node']>, { __typename: 'Relationship' }>;
+
+export interface ListRelationshipsOptions {
+  /** The viewer's side: `CLIENT` lists its suppliers. */
+  as?: 'SUPPLIER' | 'CLIENT';
+  status?: 'PROPOSED' | 'ACTIVE' | 'ENDED';
+  /** Nodes per request, 1–100. @default 50 */
+  pageSize?: number;
+}
+
+export interface LedgerOptions {
+  /** Start after this seq (0: from the first entry). @default 0 */
+  after?: number;
+  /** Entries per request, 1–100. @default 100 */
+  pageSize?: number;
+}
+
+/** Maps an entry as served to the hashed form (actorId is the actorFirmId that was hashed). */
+export const toLedgerRecord = (e: LedgerEntry): LedgerRecord => ({ ...e, payload: e.payload as SchemaLedgerEntry['payload'], actorFirmId: e.actorId });
+
+export function relationshipsApi(core: Core) {
+  const ledger = (id: string, options: LedgerOptions = {}, request?: RequestOptions): Paginated<LedgerEntry> => {
+    const first = checkPageSize(options.pageSize, 100);
+    return paginate<LedgerEntry, number>(async (after) => {
+      const data = await core.query(LedgerPage, { id, after: after ?? 0, first }, request);
+      const connection = nodeOf(data.node, 'Relationship', id).ledger;
+      const nodes = connection.edges.map((e) => e.node);
+      return { nodes, hasNextPage: connection.pageInfo.hasNextPage, next: nodes.at(-1)?.seq ?? null };
+    }, options.after ?? 0);
+  };
+
+  return {
+    /** Proposes a relationship with another firm (its opaque id), the viewer taking `viewerSide`. */
+    propose: (input: InputOf<typeof ProposeRelationship>, options?: RequestOptions) =>
+      core.run(ProposeRelationship, 'proposeRelationship', input, options),
+    /** Accepts a relationship the other firm proposed; it becomes ACTIVE. */
+    accept: (input: InputOf<typeof AcceptRelationship>, options?: RequestOptions) =>
+      core.run(AcceptRelationship, 'acceptRelationship', input, options),
+    /** Ends a relationship (or declines a proposal). */
+    end: (input: InputOf<typeof EndRelationship>, options?: RequestOptions) => core.run(EndRelationship, 'endRelationship', input, options),
+
+    /** The viewer's relationships, oldest first, fetched page by page as you iterate. */
+    list(options: ListRelationshipsOptions = {}, request?: RequestOptions): Paginated<Relationship> {
+      const first = checkPageSize(options.pageSize, 50);
+      return paginate(async (after: string | null) => {
+        const data = await core.query(ListRelationships, { first, after, as: options.as, status: options.status }, request);
+        if (!data.viewer) return { nodes: [], hasNextPage: false, next: null };
+        return relayPage(data.viewer.relationships);
+      });
+    },
+
+    /** One relationship with its goals and policies; throws NotFoundError when it is not visible. */
+    async get(id: string, request?: RequestOptions): Promise<RelationshipDetail> {
+      const data = await core.query(GetRelationship, { id, goals: MAX_PAGE_SIZE }, request);
+      return nodeOf(data.node, 'Relationship', id);
+    },
+
+    /** The ledger in seq order, fetched page by page (by seq) as you iterate. */
+    ledger,
+
+    /** The whole ledger (every page), each entry also carrying `actorFirmId`, ready for verifyLedger and the scorecard engine. */
+    async ledgerEntries(id: string, request?: RequestOptions): Promise<LedgerRecord[]> {
+      const all = await ledger(id, {}, request).toArray();
+      return all.map(toLedgerRecord);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { Driver } from './types.ts';
+
+/** How many drivers a dimension reports, and how many candidates per list the state keeps. */
+export const TOP_K = 5;
+
+/**
+ * A candidate driver: weight `w` (signed: + for positive evidence, − for negative) recorded at
+ * `t` and decaying with one half-life. `k` = log2|w| + t/h ranks candidates of one list the
+ * same way at every later asOf, since all of them decay at the same rate.
+ */
+export interface Candidate {
+  seq: number;
+  w: number;
+  t: number;
+  k: number;
+  reason: string;
+}
+
+/** A candidate for a list whose items decay with half-life `h` (ms). */
+export const candidate = (seq: number, w: number, t: number, h: number, reason: string): Candidate => ({
+  seq,
+  w,
+  t,
+  k: Math.log2(Math.abs(w)) + t / h,
+  reason,
+});
+
+/** Offers a candidate to a top-k list (in place): larger k first, ties by seq ascending. */
+export function offer(list: Candidate[], c: Candidate): void {
+  if (c.w === 0) return;
+  let i = list.length;
+  while (i > 0 && (list[i - 1].k < c.k || (list[i - 1].k === c.k && list[i - 1].seq > c.seq))) i--;
+  if (i >= TOP_K) return;
+  list.splice(i, 0, c);
+  if (list.length > TOP_K) list.length = TOP_K;
+}
+
+/** The top drivers among candidates: |effect| descending, then seq, then positive before negative. */
+export function topDrivers(items: Driver[]): Driver[] {
+  return items
+    .filter((d) => d.effect !== 0)
+    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || a.entrySeq - b.entrySeq || b.effect - a.effect || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0))
+    .slice(0, TOP_K);
+}
+
+/** Shortens free text for a driver's reason. */
+export function snippet(text: string | undefined | null, max = 60): string {
+  if (!text) return '';
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/** A duration as a person says it: "5 hours", "3 days". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, ms) / 60_000;
+  if (minutes < 60) {
+    const m = Math.max(1, Math.round(minutes));
+    return `${m} minute${m === 1 ? '' : 's'}`;
+  }
+  const hours = minutes / 60;
+  if (hours < 48) {
+    const h = Math.max(1, Math.round(hours));
+    return `${h} hour${h === 1 ? '' : 's'}`;
+  }
+  const d = Math.round(hours / 24);
+  return `${d} day${d === 1 ? '' : 's'}`;
+}

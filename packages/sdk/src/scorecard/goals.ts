@@ -1,0 +1,134 @@
+import type { LedgerEntry, MetricDefinition, Side } from '@trustledger/schema';
+import type { HalfLives } from './beta.ts';
+import { addPair, type DecayedPair, decayed, emptyPair } from './decay.ts';
+import { type Candidate, candidate, offer, snippet, topDrivers } from './drivers.ts';
+import type { ScoreState } from './state.ts';
+import type { Dimension, Driver } from './types.ts';
+
+/** A goal's status as far as the scorecard cares: agreed goals count; rejected and retired ones are dropped. */
+export type GoalStanding = 'PROPOSED' | 'AGREED';
+
+/** One metric's decayed attainment: pair a = Σ w·attainment, b = Σ w (positive half-life). */
+export interface MetricAcc {
+  goalSeq: number;
+  name: string;
+  unit: string;
+  side: Side;
+  direction: MetricDefinition['direction'];
+  target: number;
+  baseline: number | null;
+  sum: DecayedPair;
+  /** Measurements counted. */
+  n: number;
+  /** Top driver candidates, effect w·(2·attainment − 1). */
+  top: Candidate[];
+}
+
+/** The key of a metric: its GOAL_PROPOSED (or METRIC_ADDED) seq and its index there. */
+export const metricKey = (seq: number, index: number): string => `${seq}:${index}`;
+
+const newMetric = (goalSeq: number, m: MetricDefinition): MetricAcc => ({
+  goalSeq,
+  name: snippet(m.name, 60),
+  unit: m.unit,
+  side: m.accountable,
+  direction: m.direction,
+  target: m.target,
+  baseline: m.baseline ?? null,
+  sum: emptyPair(),
+  n: 0,
+  top: [],
+});
+
+/**
+ * Attainment of a value in [0, 1] (DESIGN §3 "Goal attainment"): linear from the baseline (or 0)
+ * to the target. Lower-is-better mirrors it: without a baseline the implicit one is 2·target (the
+ * mirror of 0 about the target). When that implicit range is empty (target ≤ 0), it is a step.
+ */
+export function attainment(m: Pick<MetricAcc, 'direction' | 'target' | 'baseline'>, value: number): number {
+  let a: number;
+  if (m.direction === 'HIGHER_IS_BETTER') {
+    const base = m.baseline ?? 0;
+    a = m.target > base ? (value - base) / (m.target - base) : value >= m.target ? 1 : 0;
+  } else {
+    const base = m.baseline ?? 2 * m.target;
+    a = base > m.target ? (base - value) / (base - m.target) : value <= m.target ? 1 : 0;
+  }
+  return Math.min(1, Math.max(0, a));
+}
+
+/** GOAL_PROPOSED: the goal and its metrics (in place). */
+export function onGoalProposed(state: ScoreState, e: LedgerEntry<'GOAL_PROPOSED'>): void {
+  state.goals[String(e.seq)] = 'PROPOSED';
+  (e.payload.metrics ?? []).forEach((m, i) => {
+    state.metrics[metricKey(e.seq, i)] = newMetric(e.seq, m);
+  });
+}
+
+/** METRIC_ADDED: one more metric of a known goal. */
+export function onMetricAdded(state: ScoreState, e: LedgerEntry<'METRIC_ADDED'>): void {
+  if (state.goals[String(e.payload.goalSeq)] === undefined) return;
+  state.metrics[metricKey(e.seq, 0)] = newMetric(e.payload.goalSeq, e.payload.metric);
+}
+
+/** GOAL_ACCEPTED / GOAL_REJECTED / GOAL_RETIRED: agreed goals count, rejected and retired ones stop counting. */
+export function onGoalStatus(state: ScoreState, goalSeq: number, type: 'GOAL_ACCEPTED' | 'GOAL_REJECTED' | 'GOAL_RETIRED'): void {
+  const key = String(goalSeq);
+  if (state.goals[key] === undefined) return;
+  if (type === 'GOAL_ACCEPTED') {
+    state.goals[key] = 'AGREED';
+    return;
+  }
+  delete state.goals[key];
+  for (const k of Object.keys(state.metrics)) if (state.metrics[k].goalSeq === goalSeq) delete state.metrics[k];
+}
+
+/** MEASUREMENT_RECORDED: adds the measurement's attainment to its metric (in place). */
+export function onMeasurement(state: ScoreState, e: LedgerEntry<'MEASUREMENT_RECORDED'>, at: number, h: HalfLives): void {
+  const m = state.metrics[metricKey(e.payload.metricSeq, e.payload.metricIndex)];
+  if (!m) return;
+  const a = attainment(m, e.payload.value);
+  addPair(m.sum, a, 1, at, h.hp);
+  m.n++;
+  const unit = m.unit ? ` ${m.unit}` : '';
+  offer(m.top, candidate(e.seq, 2 * a - 1, at, h.hp, `${m.name}: ${e.payload.value}${unit} against a target of ${m.target}${unit} (${Math.round(a * 100)}% attained)`));
+}
+
+const byKey = (a: string, b: string): number => {
+  const [as, ai] = a.split(':').map(Number);
+  const [bs, bi] = b.split(':').map(Number);
+  return as - bs || ai - bi;
+};
+
+/**
+ * Goal attainment of one side at asOf: per-metric decayed mean, then the mean over metrics with
+ * measurements (DESIGN §3). positive/negative = decayed Σ attainment and Σ (1 − attainment);
+ * uncertainty 2/(positive + negative + 2), the Beta form of the other dimensions.
+ */
+export function goalDimension(state: ScoreState, side: Side, asOf: number, h: HalfLives): Dimension {
+  let mean = 0;
+  let metrics = 0;
+  let positive = 0;
+  let negative = 0;
+  let evidence = 0;
+  const drivers: Driver[] = [];
+  for (const key of Object.keys(state.metrics).sort(byKey)) {
+    const m = state.metrics[key];
+    if (m.side !== side || m.n === 0 || state.goals[String(m.goalSeq)] !== 'AGREED') continue;
+    mean += m.sum.a / m.sum.b;
+    metrics++;
+    positive += decayed(m.sum.a, m.sum.t, asOf, h.hp);
+    negative += decayed(Math.max(0, m.sum.b - m.sum.a), m.sum.t, asOf, h.hp);
+    evidence += m.n;
+    for (const c of m.top) drivers.push({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h.hp), reason: c.reason });
+  }
+  if (metrics === 0) return { score: null, uncertainty: 1, positive: 0, negative: 0, evidence: 0, drivers: [] };
+  return {
+    score: (mean / metrics) * 100,
+    uncertainty: 2 / (positive + negative + 2),
+    positive,
+    negative,
+    evidence,
+    drivers: topDrivers(drivers),
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The scorecard engine (DESIGN §3): a pure, deterministic function of ledger entries, asOf and
+ * policy, computed in full (computeScorecard, scorecardSeries) or incrementally from a small
+ * per-relationship state (initialState, applyEntry, foldLedger, scorecardFromState).
+ */
+export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardSeries } from './scorecard.ts';
+export { applyEntry, foldLedger, initialState, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
+export { attainment } from './goals.ts';
+export { bandOf } from './party.ts';
+export { RISE_RATIO } from './churn.ts';
+export { TOP_K } from './drivers.ts';
+export type { ChurnAssessment, ChurnMeasure, ChurnSignal, Dimension, Driver, PartyScore, Scorecard } from './types.ts';

@@ -1,0 +1,148 @@
+import { GENESIS_HASH, type LedgerEntry, normaliseTime, type PolicyOverride, type Side, toMillis } from '@trustledger/schema';
+import { betaDimension, type HalfLives } from './beta.ts';
+import { assessChurn } from './churn.ts';
+import { halfLifeMs } from './decay.ts';
+import { goalDimension } from './goals.ts';
+import { partyScore } from './party.ts';
+import { evaluatePromiseOf, settlePromise } from './reliability.ts';
+import { medianHours, overdueComplaint } from './responsiveness.ts';
+import { absorb, bySeq, foldSorted, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
+import type { Scorecard } from './types.ts';
+
+/** Options of computeScorecard and scorecardSeries. */
+export interface ScorecardOptions {
+  /** A policy override used instead of the one agreed in the ledger. @default the ledger's */
+  policy?: PolicyOverride | null;
+}
+
+const bySeqKey = (a: string, b: string) => Number(a) - Number(b);
+
+function parseAsOf(asOf: string): { iso: string; ms: number } {
+  const iso = normaliseTime(asOf);
+  if (iso === null) throw new RangeError(`asOf "${asOf}" is not an RFC 3339 date-time with an offset`);
+  return { iso, ms: toMillis(iso) };
+}
+
+/** The scorecard of a state at asOf, with `head` as its ledger head. Does not change the state. */
+function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq: number; hash: string } | null): Scorecard {
+  const policy = state.policy;
+  const h: HalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
+  // What depends on asOf (lapsed promises, overdue complaints) goes into a copy of the sides.
+  const sides: Record<Side, SideAcc> = structuredClone(state.sides);
+  const brokenTimes = [...state.churn.broken];
+  let openRescheduledSupplierPromise = false;
+  for (const key of Object.keys(state.promises).sort(bySeqKey)) {
+    const p = state.promises[key];
+    if (p.disputed) continue;
+    const ev = evaluatePromiseOf(p, asOf.iso, policy);
+    if (ev.outcome !== null) {
+      const brokenAt = settlePromise(sides[p.promisor], p, ev, policy, h);
+      if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
+    } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
+  }
+  let openComplaintsAgainstSupplier = 0;
+  for (const key of Object.keys(state.complaints).sort(bySeqKey)) {
+    const c = state.complaints[key];
+    if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
+    overdueComplaint(sides[c.against], c, asOf.ms, policy, h);
+  }
+  const party = (side: Side) =>
+    partyScore(
+      {
+        reliability: betaDimension(sides[side].reliability, asOf.ms, h),
+        transparency: betaDimension(sides[side].transparency, asOf.ms, h),
+        responsiveness: betaDimension(sides[side].responsiveness, asOf.ms, h),
+        goalAttainment: goalDimension(state, side, asOf.ms, h),
+      },
+      medianHours(sides[side].firstResponse),
+      policy,
+    );
+  return {
+    asOf: asOf.iso,
+    head: head ? { ...head } : { seq: 0, hash: GENESIS_HASH },
+    policy: structuredClone(policy),
+    supplier: party('SUPPLIER'),
+    client: party('CLIENT'),
+    churn: assessChurn(
+      state.churn,
+      asOf.ms,
+      { start: state.minOccurredAt, brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier },
+      policy,
+    ),
+  };
+}
+
+/**
+ * The scorecard from a state in O(1) of the ledger's length (it costs O(open promises and
+ * complaints)). Null when the state cannot answer: asOf before the latest occurredAt it holds,
+ * or a state marked for rebuild; the caller then uses computeScorecard on the full ledger.
+ */
+export function scorecardFromState(state: ScoreState, asOf: string): Scorecard | null {
+  const at = parseAsOf(asOf);
+  if (state.stale || (state.maxOccurredAt !== null && at.ms < state.maxOccurredAt)) return null;
+  return build(state, at, state.head);
+}
+
+const headOf = (sorted: readonly LedgerEntry[]) => {
+  const last = sorted[sorted.length - 1];
+  return last ? { seq: last.seq, hash: last.hash } : null;
+};
+
+const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) => toMillis(e.occurredAt) <= ms);
+
+/**
+ * The scorecard of a ledger at asOf (DESIGN §3): entries with occurredAt after asOf are ignored;
+ * the rest are folded in seq order, so any order of the same entries gives the same result.
+ * `head` is the entry with the highest seq given, whatever its occurredAt.
+ */
+export function computeScorecard(entries: readonly LedgerEntry[], options: { asOf: string } & ScorecardOptions): Scorecard {
+  const at = parseAsOf(options.asOf);
+  const sorted = bySeq(entries);
+  return build(foldSorted(upTo(sorted, at.ms), options.policy), at, headOf(sorted));
+}
+
+/**
+ * The scorecard at each point (a trend line), in the order given. Sorts once and carries the
+ * state forward from one point to the next when the entries in between can be applied
+ * incrementally; the result equals computeScorecard at each point.
+ */
+export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: ScorecardOptions = {}): Scorecard[] {
+  const sorted = bySeq(entries);
+  const head = headOf(sorted);
+  const times = sorted.map((e) => toMillis(e.occurredAt));
+  const order = points.map((p, i) => ({ i, at: parseAsOf(p) })).sort((a, b) => a.at.ms - b.at.ms || a.i - b.i);
+  const out = new Array<Scorecard>(points.length);
+  let state: ScoreState | null = null;
+  let included = new Uint8Array(sorted.length);
+  for (const { i, at } of order) {
+    if (state !== null) {
+      // Entries newly within asOf; the state can absorb them only if they all come after its head.
+      const fresh: number[] = [];
+      let ok = true;
+      const headSeq = state.head?.seq ?? 0;
+      for (let j = 0; j < sorted.length; j++) {
+        if (included[j] || !(times[j] <= at.ms)) continue;
+        fresh.push(j);
+        if (sorted[j].seq <= headSeq || REBUILD_TYPES.has(sorted[j].type)) ok = false;
+      }
+      if (ok) {
+        for (const j of fresh) {
+          absorb(state, sorted[j], null);
+          included[j] = 1;
+        }
+      } else state = null;
+    }
+    if (state === null) {
+      included = new Uint8Array(sorted.length);
+      const within: LedgerEntry[] = [];
+      for (let j = 0; j < sorted.length; j++)
+        if (times[j] <= at.ms) {
+          within.push(sorted[j]);
+          included[j] = 1;
+        }
+      state = foldSorted(within, options.policy);
+    }
+    out[i] = build(state, at, head);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import type { ChurnStage, Policy, TrustBand } from '@trustledger/schema';
+
+/** An entry that moved a figure: its seq, signed decayed effect (+ for r, − for s) and why. */
+export interface Driver {
+  entrySeq: number;
+  effect: number;
+  reason: string;
+}
+
+/** One dimension of trust (DESIGN §3). No evidence: score null, uncertainty 1, evidence 0. */
+export interface Dimension {
+  /** 0–100, null without evidence. */
+  score: number | null;
+  /** 0 (certain) to 1 (no evidence). */
+  uncertainty: number;
+  /** Decayed positive evidence at asOf. */
+  positive: number;
+  /** Decayed negative evidence at asOf. */
+  negative: number;
+  /** How many items of evidence count (promises, slips, complaints, measurements). */
+  evidence: number;
+  /** Up to five entries that moved it most, by |effect| then seq. */
+  drivers: Driver[];
+}
+
+/** How far one side can be trusted, from its own record in the relationship. */
+export interface PartyScore {
+  /** Weighted mean of the dimensions with evidence, 0–100; null when Unrated. */
+  trustScore: number | null;
+  band: TrustBand;
+  /** 0–1: one minus the weighted mean uncertainty of all four dimensions. */
+  confidence: number;
+  reliability: Dimension;
+  transparency: Dimension;
+  responsiveness: Dimension;
+  goalAttainment: Dimension;
+  /** Median hours to the first response to complaints raised against this side; null when none. */
+  medianFirstResponseHours: number | null;
+}
+
+/** One churn signal: short-term rate against its long-term baseline. */
+export interface ChurnSignal {
+  name: string;
+  shortRate: number;
+  baseline: number;
+  ratio: number;
+}
+
+/** A churn signal as evaluated, whether or not it fired. */
+export interface ChurnMeasure extends ChurnSignal {
+  fired: boolean;
+}
+
+/** Where the client stands in the five-stage churn process; THAWING is the repair window. */
+export interface ChurnAssessment {
+  stage: ChurnStage;
+  repairWindow: boolean;
+  /** The signals that fired. */
+  signals: ChurnSignal[];
+  /** Recommended next actions, most urgent first. */
+  actions: string[];
+  /** Every signal evaluated, fired or not. */
+  measures: ChurnMeasure[];
+}
+
+/** The shared scorecard of a relationship at asOf (DESIGN §3). */
+export interface Scorecard {
+  asOf: string;
+  /** The entry with the highest seq the scorecard was computed from ({ seq: 0, hash: GENESIS_HASH } for none). */
+  head: { seq: number; hash: string };
+  /** The policy in force. */
+  policy: Policy;
+  supplier: PartyScore;
+  client: PartyScore;
+  churn: ChurnAssessment;
+}

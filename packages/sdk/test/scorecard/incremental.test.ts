@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import type { LedgerEntry } from '@trustledger/schema';
+import { describe, expect, it } from 'vitest';
+import {
+  applyEntry,
+  computeScorecard,
+  foldLedger,
+  initialState,
+  type ScoreState,
+  scorecardFromState,
+  scorecardSeries,
+} from '../../src/scorecard/index.ts';
+import { buildLedger, latest, opsArb } from './random-ledger.ts';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The server's path: apply each entry to the stored (JSON) state, folding the ledger when asked. */
+function incremental(entries: readonly LedgerEntry[]): { state: ScoreState; rebuilds: number } {
+  let json = JSON.stringify(initialState());
+  let rebuilds = 0;
+  entries.forEach((e, i) => {
+    const { state, rebuild } = applyEntry(JSON.parse(json) as ScoreState, e);
+    if (rebuild) rebuilds++;
+    json = JSON.stringify(rebuild ? foldLedger(entries.slice(0, i + 1)) : state);
+  });
+  return { state: JSON.parse(json) as ScoreState, rebuilds };
+}
+
+describe('incremental state equals full recomputation', () => {
+  it('on many random ledgers (out-of-order times, voids, disputes, policies)', () => {
+    let rebuilt = 0;
+    fc.assert(
+      fc.property(opsArb(70), fc.double({ min: 0, max: 500, noNaN: true }), (ops, later) => {
+        const entries = buildLedger(ops);
+        const max = latest(entries);
+        const { state, rebuilds } = incremental(entries);
+        rebuilt += rebuilds;
+        const folded = foldLedger(entries);
+        for (const asOf of [iso(max), iso(max + later * DAY)]) {
+          const full = JSON.stringify(computeScorecard(entries, { asOf }));
+          expect(JSON.stringify(scorecardFromState(state, asOf))).toBe(full);
+          expect(JSON.stringify(scorecardFromState(folded, asOf))).toBe(full);
+        }
+        // The state cannot answer for a time before its latest entry.
+        expect(scorecardFromState(state, iso(max - 1))).toBeNull();
+      }),
+      { numRuns: 300, seed: 20_250_101 },
+    );
+    expect(rebuilt).toBeGreaterThan(0);
+  });
+
+  it('keeps the state small: it does not grow with settled entries', () => {
+    const ops = Array.from({ length: 3_000 }, (_, i) => [
+      { k: 'promise' as const, dt: 1, side: i % 2 ? ('CLIENT' as const) : ('SUPPLIER' as const), kind: 'DELIVERY' as const, due: 5 },
+      { k: 'settle' as const, dt: 0.5, pick: i, how: 'kept' as const, due: 0 },
+      { k: 'interaction' as const, dt: 0.1, side: 'CLIENT' as const, kind: 'COMPLAINT' as const, x: i },
+      { k: 'answer' as const, dt: 0.1, pick: i, resolve: true },
+      { k: 'interaction' as const, dt: 0.1, side: 'CLIENT' as const, kind: 'ACTIVITY' as const, x: 10 },
+    ]).flat();
+    const small = JSON.stringify(foldLedger(buildLedger(ops.slice(0, 50)))).length;
+    const big = JSON.stringify(foldLedger(buildLedger(ops))).length;
+    expect(big).toBeLessThan(small * 2);
+  });
+
+  it('series equals computing each point alone, in the order given', () => {
+    fc.assert(
+      fc.property(opsArb(50), fc.array(fc.double({ min: -30, max: 400, noNaN: true }), { minLength: 1, maxLength: 6 }), (ops, offsets) => {
+        const entries = buildLedger(ops);
+        const points = offsets.map((d) => iso(Date.parse('2025-01-01T09:00:00.000Z') + d * DAY));
+        const series = scorecardSeries(entries, points);
+        points.forEach((asOf, i) => expect(JSON.stringify(series[i])).toBe(JSON.stringify(computeScorecard(entries, { asOf }))));
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
+  it('is deterministic: the same entries in any order give identical JSON', () => {
+    fc.assert(
+      fc.property(opsArb(50), fc.integer(), (ops, seed) => {
+        const entries = buildLedger(ops);
+        const asOf = iso(latest(entries) + 3 * DAY);
+        const shuffled = [...entries];
+        let s = seed >>> 0;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          s = (s * 1_103_515_245 + 12_345) >>> 0;
+          const j = s % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        expect(JSON.stringify(computeScorecard(shuffled, { asOf }))).toBe(JSON.stringify(computeScorecard(entries, { asOf })));
+        expect(JSON.stringify(foldLedger(shuffled))).toBe(JSON.stringify(foldLedger(entries)));
+      }),
+      { numRuns: 100, seed: 42 },
+    );
+  });
+});

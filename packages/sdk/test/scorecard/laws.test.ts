@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import type { Side } from '@trustledger/schema';
+import { describe, expect, it } from 'vitest';
+import { computeScorecard, type Dimension } from '../../src/scorecard/index.ts';
+import { buildWith, latest, opsArb } from './random-ledger.ts';
+
+const DAY = 86_400_000;
+const EPS = 1e-9;
+const iso = (ms: number) => new Date(ms).toISOString();
+const side = fc.constantFrom<Side>('SUPPLIER', 'CLIENT');
+const key = (s: Side) => (s === 'SUPPLIER' ? 'supplier' : 'client');
+const runs = { numRuns: 150, seed: 1_234 };
+
+/** Ledger + a promise made at `madeDay` days after the ledger's latest entry minus `back` days, settled `how`. */
+function withExtraPromise(
+  ops: Parameters<typeof buildWith>[0],
+  promisor: Side,
+  back: number,
+  how: 'keptOnTime' | 'broken' | 'any',
+  outcome: number,
+) {
+  const b = buildWith(ops);
+  const before = [...b.entries];
+  const end = latest(before);
+  b.at(end - back * DAY);
+  const p = b.promise(promisor, 'DELIVERY', 'extra', 10);
+  const choice = how === 'any' ? (['kept', 'late', 'broken', 'part', 'cancelled'] as const)[outcome % 5] : how;
+  if (choice === 'keptOnTime' || choice === 'kept') b.advance(5).keep(p, promisor);
+  else if (choice === 'late') b.advance(15).keep(p, promisor);
+  else if (choice === 'part') b.advance(5).keep(p, promisor, false);
+  else if (choice === 'cancelled') b.advance(2).add('PROMISE_CANCELLED', { promiseSeq: p, reason: 'agreed' }, { by: promisor });
+  else b.advance(outcome % 20).break(p, promisor);
+  const asOf = iso(Math.max(end, latest(b.entries)) + 60 * DAY);
+  return { before, after: b.entries, asOf };
+}
+
+const reliability = (entries: Parameters<typeof computeScorecard>[0], asOf: string, s: Side): Dimension =>
+  computeScorecard(entries, { asOf })[key(s)].reliability;
+
+describe('laws of the scorecard (fast-check)', () => {
+  it('adding a promise kept on time never lowers reliability', () => {
+    fc.assert(
+      fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), (ops, s, back) => {
+        const { before, after, asOf } = withExtraPromise(ops, s, back, 'keptOnTime', 0);
+        const was = reliability(before, asOf, s).score;
+        const now = reliability(after, asOf, s).score as number;
+        if (was !== null) expect(now).toBeGreaterThanOrEqual(was - EPS);
+        else expect(now).toBeGreaterThan(50);
+      }),
+      runs,
+    );
+  });
+
+  it('adding a broken promise never raises reliability', () => {
+    fc.assert(
+      fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), fc.nat(), (ops, s, back, late) => {
+        const { before, after, asOf } = withExtraPromise(ops, s, back, 'broken', late);
+        const was = reliability(before, asOf, s).score;
+        const now = reliability(after, asOf, s).score as number;
+        if (was !== null) expect(now).toBeLessThanOrEqual(was + EPS);
+        else expect(now).toBeLessThan(50);
+      }),
+      runs,
+    );
+  });
+
+  it('more evidence never raises uncertainty', () => {
+    fc.assert(
+      fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), fc.nat(), (ops, s, back, outcome) => {
+        const { before, after, asOf } = withExtraPromise(ops, s, back, 'any', outcome);
+        expect(reliability(after, asOf, s).uncertainty).toBeLessThanOrEqual(reliability(before, asOf, s).uncertainty + EPS);
+      }),
+      runs,
+    );
+  });
+
+  it('with no new entries, evidence decays toward the prior as asOf moves on', () => {
+    fc.assert(
+      fc.property(opsArb(60), fc.double({ min: 0.01, max: 2_000, noNaN: true }), (ops, later) => {
+        const { entries } = buildWith(ops);
+        // After every due date, grace and complaint deadline, so nothing new can lapse.
+        const t1 = latest(entries) + 60 * DAY;
+        const t2 = t1 + later * DAY;
+        const equalHalfLives = { halfLifeDays: { positive: 200, negative: 200 } };
+        const [a, b] = [t1, t2].map((t) => computeScorecard(entries, { asOf: iso(t), policy: equalHalfLives }));
+        for (const party of ['supplier', 'client'] as const)
+          for (const dim of ['reliability', 'transparency', 'responsiveness', 'goalAttainment'] as const) {
+            const [x, y] = [a[party][dim], b[party][dim]];
+            expect(y.uncertainty).toBeGreaterThanOrEqual(x.uncertainty - EPS);
+            expect(y.positive).toBeLessThanOrEqual(x.positive + EPS);
+            expect(y.negative).toBeLessThanOrEqual(x.negative + EPS);
+            expect(y.evidence).toBe(x.evidence);
+            if (dim !== 'goalAttainment' && x.score !== null) expect(Math.abs((y.score as number) - 50)).toBeLessThanOrEqual(Math.abs(x.score - 50) + EPS);
+          }
+      }),
+      runs,
+    );
+  });
+
+  it('with the default policy, negative evidence decays more slowly than positive', () => {
+    fc.assert(
+      fc.property(opsArb(60), fc.double({ min: 1, max: 2_000, noNaN: true }), (ops, later) => {
+        const { entries } = buildWith(ops.filter((o) => o.k !== 'policy'));
+        const t1 = latest(entries) + 60 * DAY;
+        const [a, b] = [t1, t1 + later * DAY].map((t) => computeScorecard(entries, { asOf: iso(t) }));
+        for (const party of ['supplier', 'client'] as const)
+          for (const dim of ['reliability', 'transparency', 'responsiveness'] as const) {
+            const [x, y] = [a[party][dim], b[party][dim]];
+            if (x.positive > 1e-6 && x.negative > 1e-6) expect(y.negative / x.negative).toBeGreaterThan(y.positive / x.positive);
+          }
+      }),
+      runs,
+    );
+  });
+});

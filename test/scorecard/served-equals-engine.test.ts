@@ -1,0 +1,177 @@
+import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
+import { expect, test } from 'vitest';
+import { type BatchEntry, fetchLedger, record } from '../support/ledger.ts';
+import { activeRelationship, ok, startTestServer } from '../support/server.ts';
+
+const DAY = 86_400_000;
+const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relationship { scorecard(asOf: $asOf) {
+  asOf head { seq hash }
+  supplier { ...P } client { ...P }
+  churn { stage repairWindow signals { name shortRate baseline ratio } actions } } } } }
+  fragment D on Dimension { score uncertainty positive negative evidence drivers { entry { seq } effect reason } }
+  fragment P on PartyScore { trustScore band confidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
+
+/** A deterministic generator (mulberry32), so a failure can be replayed from its seed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The engine's scorecard in the shape the API serves (drivers name their entry). */
+function asServed(card: Scorecard) {
+  const dim = (d: Scorecard['supplier']['reliability']) => ({
+    score: d.score,
+    uncertainty: d.uncertainty,
+    positive: d.positive,
+    negative: d.negative,
+    evidence: d.evidence,
+    drivers: d.drivers.map((x) => ({ entry: { seq: x.entrySeq }, effect: x.effect, reason: x.reason })),
+  });
+  const party = (p: Scorecard['supplier']) => ({
+    trustScore: p.trustScore,
+    band: p.band,
+    confidence: p.confidence,
+    medianFirstResponseHours: p.medianFirstResponseHours,
+    reliability: dim(p.reliability),
+    transparency: dim(p.transparency),
+    responsiveness: dim(p.responsiveness),
+    goalAttainment: dim(p.goalAttainment),
+  });
+  return {
+    asOf: card.asOf,
+    head: card.head,
+    supplier: party(card.supplier),
+    client: party(card.client),
+    churn: { stage: card.churn.stage, repairWindow: card.churn.repairWindow, signals: card.churn.signals, actions: card.churn.actions },
+  };
+}
+
+/** Equal in everything but the last bits of floating-point sums (1e-9). */
+function expectClose(actual: unknown, expected: unknown, path = 'scorecard'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+  } else if (Array.isArray(expected)) {
+    expect(Array.isArray(actual) && actual.length, `${path} length`).toBe(expected.length);
+    expected.forEach((e, i) => expectClose((actual as unknown[])[i], e, `${path}[${i}]`));
+  } else if (expected && typeof expected === 'object') {
+    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
+    for (const k of Object.keys(expected)) expectClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(actual, path).toEqual(expected);
+}
+
+/**
+ * Builds a random but valid history: promises with every kind of outcome, reschedules with and
+ * without notice, interactions of every kind, complaints answered fast and slow, voids and
+ * disputes, with business times deliberately out of recording order.
+ */
+function randomHistory(seed: number, now: number) {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const start = now - 400 * DAY;
+  const iso = (ms: number) => new Date(Math.min(ms, now - 60_000)).toISOString();
+  const batches: { side: 'supplier' | 'client'; entries: BatchEntry[] }[] = [];
+  let seq = 2;
+  const open: { seq: number; madeAt: number; dueAt: number; rescheduled: boolean }[] = [];
+  const complaints: { seq: number; at: number; answered: boolean }[] = [];
+  const own: Record<'supplier' | 'client', number[]> = { supplier: [], client: [] };
+  for (let b = 0; b < 6; b++) {
+    const side = b % 2 === 0 ? 'supplier' : 'client';
+    const other = side === 'supplier' ? 'client' : 'supplier';
+    const entries: BatchEntry[] = [];
+    const add = (type: BatchEntry['type'], at: number, payload: Record<string, unknown>, mine = true) => {
+      entries.push({ type, occurredAt: iso(at), payload });
+      seq++;
+      if (mine) own[side].push(seq);
+      return seq;
+    };
+    for (let i = 0; i < 10; i++) {
+      const at = start + r() * 380 * DAY; // out of order on purpose
+      const roll = r();
+      if (roll < 0.25) {
+        const dueAt = at + (2 + r() * 20) * DAY;
+        const s = add('PROMISE_MADE', at, { promisor: pick(['SUPPLIER', 'CLIENT']), kind: pick(['DELIVERY', 'PAYMENT', 'INSTALLATION']), description: `p${seq + 1}`, dueAt: iso(dueAt) });
+        open.push({ seq: s, madeAt: at, dueAt, rescheduled: false });
+      } else if (roll < 0.45 && open.length) {
+        const p = open[Math.floor(r() * open.length)];
+        const what = r();
+        const when = p.madeAt + r() * (p.dueAt - p.madeAt) * 1.6;
+        if (what < 0.25 && !p.rescheduled) {
+          const newDue = p.dueAt + (1 + r() * 10) * DAY;
+          add('PROMISE_RESCHEDULED', when, { promiseSeq: p.seq, newDueAt: iso(newDue), reason: 'supply delay' });
+          p.dueAt = newDue;
+          p.rescheduled = true;
+        } else {
+          const type = what < 0.7 ? 'PROMISE_KEPT' : what < 0.9 ? 'PROMISE_BROKEN' : 'PROMISE_CANCELLED';
+          add(type, when, type === 'PROMISE_KEPT' ? { promiseSeq: p.seq, inFull: r() > 0.15 } : { promiseSeq: p.seq, reason: 'as agreed' });
+          open.splice(open.indexOf(p), 1);
+        }
+      } else if (roll < 0.8) {
+        const kind = pick(['POSITIVE_CONTACT', 'NEGATIVE_CONTACT', 'COMPLAINT', 'ACTIVITY', 'ACTIVITY', 'SATISFACTION', 'ALTERNATIVE_SUPPLIER'] as const);
+        const payload: Record<string, unknown> = { kind, initiatedBy: pick(['CLIENT', 'CLIENT', 'SUPPLIER']) };
+        if (kind === 'ACTIVITY') payload.volume = Math.round(r() * 100);
+        if (kind === 'SATISFACTION') payload.score = 1 + Math.floor(r() * 5);
+        const s = add('INTERACTION_RECORDED', at, payload);
+        if (kind === 'COMPLAINT') complaints.push({ seq: s, at, answered: false });
+      } else if (roll < 0.9 && complaints.some((c) => !c.answered)) {
+        const c = complaints.find((x) => !x.answered) as (typeof complaints)[number];
+        add(r() < 0.5 ? 'COMPLAINT_RESPONDED' : 'COMPLAINT_RESOLVED', c.at + r() * 8 * DAY, { interactionSeq: c.seq });
+        c.answered = true;
+      } else if (own[side].length > 3 && r() < 0.5) {
+        const target = own[side].splice(Math.floor(r() * (own[side].length - 1)), 1)[0];
+        add('ENTRY_VOIDED', now - DAY, { entrySeq: target, reason: 'recorded in error' }, false);
+      } else if (own[other].length > 3) {
+        const target = own[other].splice(Math.floor(r() * own[other].length), 1)[0];
+        add('ENTRY_DISPUTED', now - DAY, { entrySeq: target, reason: 'did not happen like this' }, false);
+      }
+    }
+    if (entries.length) batches.push({ side, entries });
+  }
+  return batches;
+}
+
+test('the served scorecard equals the engine recomputing the fetched ledger, on 24 random ledgers', async () => {
+  await using ts = await startTestServer();
+  const now = Date.now();
+  for (let seed = 1; seed <= 24; seed++) {
+    const rel = await activeRelationship(ts, new Date(now - 401 * DAY).toISOString());
+    for (const batch of randomHistory(seed, now)) {
+      const firm = batch.side === 'supplier' ? ts.supplier : ts.client;
+      // Entries that could not apply (e.g. a void of an entry voided as a side effect) are skipped one by one.
+      for (const entry of batch.entries) {
+        const res = await firm.gql(`mutation($i: RecordEntriesInput!) { recordEntries(input: $i) { errors { message } } }`, {
+          i: { relationshipId: rel, entries: [entry] },
+        });
+        if (res.data?.recordEntries.errors.length) continue;
+      }
+    }
+    const ledger = await fetchLedger(ts.client, rel);
+    const asOf = new Date().toISOString();
+    const served = ok(await ts.supplier.gql(CARD, { id: rel, asOf })).node.scorecard;
+    const local = asServed(computeScorecard(ledger, { asOf }));
+    expectClose(served, local, `seed ${seed}`);
+    // A past asOf falls back to full recomputation on the server: the same numbers again.
+    const past = new Date(now - 120 * DAY).toISOString();
+    const servedPast = ok(await ts.client.gql(CARD, { id: rel, asOf: past })).node.scorecard;
+    expectClose(servedPast, asServed(computeScorecard(ledger, { asOf: past })), `seed ${seed} past`);
+  }
+});
+
+test('both firms are served the identical scorecard', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, new Date(Date.now() - 100 * DAY).toISOString());
+  await record(ts.supplier, rel, [
+    { type: 'PROMISE_MADE', occurredAt: new Date(Date.now() - 90 * DAY).toISOString(), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: new Date(Date.now() - 60 * DAY).toISOString() } },
+    { type: 'PROMISE_KEPT', occurredAt: new Date(Date.now() - 62 * DAY).toISOString(), payload: { promiseSeq: 3 } },
+  ]);
+  const asOf = new Date().toISOString();
+  const a = ok(await ts.supplier.gql(CARD, { id: rel, asOf }));
+  const b = ok(await ts.client.gql(CARD, { id: rel, asOf }));
+  expect(a).toEqual(b);
+  expect(a.node.scorecard.supplier.reliability.evidence).toBe(1);
+});

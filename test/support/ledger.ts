@@ -1,0 +1,36 @@
+import type { EntryType, LedgerEntry } from '@trustledger/schema';
+import { ok, type TestFirm } from './server.ts';
+
+const LEDGER = `query($id: ID!, $after: Int!) { node(id: $id) { ... on Relationship { ledger(after: $after, first: 100) {
+  edges { node { relationshipId seq type payload actorId occurredAt recordedAt prevHash hash } } pageInfo { hasNextPage } } } } }`;
+
+/** The whole ledger of a relationship as a party reads it, in the form it was hashed. */
+export async function fetchLedger(firm: TestFirm, relationshipId: string): Promise<LedgerEntry[]> {
+  const out: LedgerEntry[] = [];
+  for (;;) {
+    const data = ok(await firm.gql(LEDGER, { id: relationshipId, after: out.length ? out[out.length - 1].seq : 0 }));
+    const conn = data.node.ledger;
+    for (const { node } of conn.edges) {
+      const { actorId, ...rest } = node;
+      out.push({ ...rest, actorFirmId: actorId } as LedgerEntry);
+    }
+    if (!conn.pageInfo.hasNextPage) return out;
+  }
+}
+
+export interface BatchEntry {
+  type: EntryType;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** Records entries through recordEntries (all or nothing); fails the test on any error. */
+export async function record(firm: TestFirm, relationshipId: string, entries: BatchEntry[]): Promise<void> {
+  ok(
+    await firm.gql(
+      `mutation($i: RecordEntriesInput!) { recordEntries(input: $i) { entries { seq } errors { code message path } } }`,
+      { i: { relationshipId, entries } },
+    ),
+    'recordEntries',
+  );
+}
