@@ -105,8 +105,18 @@ defineEntryMutation({
 
 const goalTarget = { field: 'goalId', typename: 'Goal' };
 const goalResult = { field: 'goal', type: GoalRef as never, key: (_e: unknown, k: { relationshipId: string; seq: number }) => entityId(k.relationshipId, k.seq) };
+
+defineEntryMutation({
+  name: 'acceptGoal',
+  description: 'Agrees to a goal the other side proposed; its metrics now count.',
+  type: 'GOAL_ACCEPTED',
+  target: goalTarget,
+  input: (t) => ({ goalId: t.id({ required: true }) }),
+  payload: (_i, key) => ({ goalSeq: key.seq }),
+  result: goalResult,
+});
+
 for (const [name, type, description] of [
-  ['acceptGoal', 'GOAL_ACCEPTED', 'Agrees to a goal the other side proposed; its metrics now count.'],
   ['rejectGoal', 'GOAL_REJECTED', 'Rejects a goal the other side proposed.'],
   ['retireGoal', 'GOAL_RETIRED', 'Retires an agreed goal (or withdraws your own proposal); it stops counting.'],
 ] as const) {
@@ -116,7 +126,7 @@ for (const [name, type, description] of [
     type,
     target: goalTarget,
     input: (t) => ({ goalId: t.id({ required: true }), reason: t.string({ required: false }) }),
-    payload: (i, key) => (type === 'GOAL_ACCEPTED' ? { goalSeq: key.seq } : { goalSeq: key.seq, reason: i.reason ?? undefined }),
+    payload: (i, key) => ({ goalSeq: key.seq, reason: i.reason ?? undefined }),
     result: goalResult,
   });
 }

@@ -117,4 +117,3 @@ export function loadNode(ctx: { loaders: Record<string, unknown> }, typename: st
 /** The key of the node an entry made: `rel:seq`. */
 export const madeByEntry = (entry: LedgerEntry): string => entityId(entry.relationshipId, entry.seq);
 
-export type { Viewer };

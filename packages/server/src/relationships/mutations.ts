@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
-import { conflict, notFound, validation } from '../errors.ts';
+import { notFound, validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
-import { globalIdOf, rawIdOf, relationshipForWrite } from '../graphql/ids.ts';
+import { rawIdOf } from '../graphql/ids.ts';
 import type { RepresentativeRow } from '../graphql/loaders.ts';
 import { defineMutation } from '../graphql/mutation.ts';
 import { createRelationship, occurredAtOf } from '../ledger/append.ts';
@@ -124,4 +124,3 @@ defineEntryMutation({
   result: { field: 'policy', type: PolicyProposalRef as never, key: (_e, key) => entityId(key.relationshipId, key.seq) },
 });
 
-export { conflict, globalIdOf };

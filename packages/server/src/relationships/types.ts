@@ -1,4 +1,3 @@
-import { otherSide } from '@trustledger/schema';
 import { and, asc, eq, gt, or } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import { builder } from '../graphql/builder.ts';
@@ -94,4 +93,3 @@ builder.queryField('viewer', (t) =>
   t.field({ type: ViewerRef, nullable: true, description: 'Null without a valid API key.', resolve: (_r, _a, ctx) => ctx.viewer }),
 );
 
-export { otherSide };
