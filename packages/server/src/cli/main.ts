@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { eq } from 'drizzle-orm';
 import { KEY_ROLES, type KeyRole } from '@trustledger/schema';
 import { defaultDbPath, openDb } from '../db/client.ts';
 import * as t from '../db/schema.ts';
+import { isEmpty } from '../demo/index.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { createApiKey, createFirm, revokeApiKey } from '../keys/service.ts';
 import { startServer } from '../server.ts';
+import { registerCsv } from './csv.ts';
+import { baseUrlOf, demoReport, demoWanted, registerSeed, seedWithProgress } from './demo.ts';
+import { cliOf, lookupFirm } from './shared.ts';
 
-/** The `trustledger` command line: serve, migrate, firms and keys. `--json` prints machine-readable output. */
+/**
+ * The `trustledger` command line: serve (seeding the demo on a first run), migrate, firms, keys,
+ * seed, CSV import and export. `--json` prints machine-readable output.
+ */
 const program = new Command()
   .name('trustledger')
   .description('trustledger: shared trust scorecards for supplier–client relationships')
@@ -16,22 +22,33 @@ const program = new Command()
   .option('--json', 'print JSON instead of text')
   .showHelpAfterError();
 
-const opts = () => program.opts<{ db: string; json?: boolean }>();
-const print = (json: unknown, text: string) => console.log(opts().json ? JSON.stringify(json, null, 2) : text);
-const fail = (message: string): never => {
-  console.error(`error: ${message}`);
-  process.exit(1);
-};
+const cli = cliOf(program);
+const { opts, print, fail } = cli;
 
 program
   .command('serve')
-  .description('run the GraphQL API (GraphiQL at /graphql in a browser)')
-  .option('-p, --port <port>', 'port (PORT)', process.env.PORT ?? '4000')
+  .description('run the GraphQL API (GraphiQL at /graphql in a browser); seeds the demo on an empty database')
+  .option('-p, --port <port>', 'port (PORT); 0 picks a free one', process.env.PORT ?? '4000')
   .option('--host <host>', 'interface to listen on (HOST)', process.env.HOST ?? '127.0.0.1')
-  .action(async (o: { port: string; host: string }) => {
-    const server = await startServer({ dbPath: opts().db, port: Number(o.port), host: o.host });
-    print({ url: server.graphqlUrl, db: opts().db }, `trustledger API on ${server.graphqlUrl} (database ${opts().db})`);
-    const stop = () => server.close().then(() => process.exit(0));
+  .option('--no-demo', 'do not seed the demo when the database has no firms (TRUSTLEDGER_DEMO=0)')
+  .action(async (o: { port: string; host: string; demo: boolean }) => {
+    const db = openDb({ path: opts().db });
+    const demo = demoWanted(o.demo) && isEmpty(db) ? seedWithProgress(db) : null;
+    const server = await startServer({ db, port: Number(o.port), host: o.host }).catch((error: Error) => {
+      // The demo is committed: its keys must not be lost with the listener.
+      if (demo) console.log(demoReport(demo, baseUrlOf(o.host, o.port)).text);
+      return fail(`cannot listen on ${o.host}:${o.port}: ${error.message}`);
+    });
+    const report = demo ? demoReport(demo, server.url) : null;
+    print(
+      { url: server.graphqlUrl, portalUrl: `${server.url}/portal`, db: opts().db, demo: report?.json ?? null },
+      [`trustledger API on ${server.graphqlUrl} (database ${opts().db})`, ...(report ? ['', report.text] : [])].join('\n'),
+    );
+    const stop = () =>
+      server.close().then(() => {
+        db.$client.close();
+        process.exit(0);
+      });
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
@@ -76,19 +93,11 @@ const role = (value: string): KeyRole => {
 
 /** Accepts a firm's opaque id, raw id or exact name. */
 function findFirm(db: ReturnType<typeof openDb>, ref: string) {
-  const decoded = (() => {
-    try {
-      const text = Buffer.from(ref, 'base64').toString();
-      return text.startsWith('Firm:') ? text.slice(5) : null;
-    } catch {
-      return null;
-    }
-  })();
-  return (
-    db.select().from(t.firms).where(eq(t.firms.id, decoded ?? ref)).get() ??
-    db.select().from(t.firms).where(eq(t.firms.name, ref)).get() ??
-    fail(`no firm "${ref}" (give its id or exact name; see 'firm list')`)
-  );
+  try {
+    return lookupFirm(db, ref) ?? fail(`no firm "${ref}" (give its id or exact name; see 'firm list')`);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
 }
 
 const key = program.command('key').description('manage API keys');
@@ -114,5 +123,14 @@ key
     if (!row) fail(`no key ${keyId}`);
     print({ id: keyId, revokedAt: row?.revokedAt }, `key ${keyId} revoked`);
   });
+
+registerSeed(program, cli);
+registerCsv(program, cli);
+
+// `trustledger export review | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 await program.parseAsync(process.argv);

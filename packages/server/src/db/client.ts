@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -17,15 +17,21 @@ export interface OpenDbOptions {
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
-/** The database path in force: TRUSTLEDGER_DB or ./data/trustledger.db. */
-export const defaultDbPath = (): string => process.env.TRUSTLEDGER_DB ?? './data/trustledger.db';
+/**
+ * A path as the user meant it: relative paths are taken from the directory the command was run
+ * in (pnpm's INIT_CWD; pnpm runs package scripts inside the package).
+ */
+export const userPath = (path: string): string => (path === ':memory:' || isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path));
+
+/** The database path in force: TRUSTLEDGER_DB or ./data/trustledger.db, from where the command was run. */
+export const defaultDbPath = (): string => userPath(process.env.TRUSTLEDGER_DB ?? './data/trustledger.db');
 
 /**
  * Opens (creating if needed) the SQLite database in WAL mode with full fsync, so an acknowledged
  * write survives a crash, and applies pending migrations.
  */
 export function openDb(options: OpenDbOptions = {}): Db {
-  const path = options.path ?? defaultDbPath();
+  const path = options.path ? userPath(options.path) : defaultDbPath();
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { normaliseTime } from '@trustledger/schema';
+import { type Command, InvalidArgumentError } from 'commander';
+import { openDb } from '../db/client.ts';
+import { reviewCsv, reviewRows } from '../csv/export.ts';
+import { ImportFileError, importCsv } from '../csv/import.ts';
+import { globalIdOf } from '../graphql/ids.ts';
+import { progress } from './progress.ts';
+import { type Cli, lookupFirm, lookupRelationship, userPath } from './shared.ts';
+
+const sideArg = (value: string): 'SUPPLIER' | 'CLIENT' => {
+  const v = value.toUpperCase();
+  if (v !== 'SUPPLIER' && v !== 'CLIENT') throw new InvalidArgumentError('must be supplier or client');
+  return v;
+};
+
+/** `import FILE.csv` and `export review`. */
+export function registerCsv(program: Command, cli: Cli): void {
+  program
+    .command('import <file>')
+    .description("record a CSV file of events (promises, outcomes, interactions, measurements) in a relationship's ledger")
+    .requiredOption('--relationship <id>', "the relationship's id (opaque GraphQL id or raw id)")
+    .requiredOption('--as-firm <firm>', 'the recording firm: its id or exact name; it must be party to the relationship')
+    .option('--skip-bad', 'write the good rows even when some rows are bad (bad rows are reported)')
+    .option('--dry-run', 'check every row, write nothing')
+    .addHelpText('after', '\nColumns: see packages/server/src/csv/README.md. Importing the same file again records nothing new.')
+    .action((file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(userPath(file), 'utf8');
+      } catch (error) {
+        return cli.fail(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      const db = openDb({ path: cli.opts().db });
+      let firm: ReturnType<typeof lookupFirm>;
+      try {
+        firm = lookupFirm(db, o.asFirm);
+      } catch (error) {
+        return cli.fail((error as Error).message);
+      }
+      if (!firm) return cli.fail(`no firm "${o.asFirm}" (give its id or exact name; see 'firm list')`);
+      const rel = lookupRelationship(db, o.relationship);
+      if (!rel || (rel.supplierId !== firm.id && rel.clientId !== firm.id))
+        return cli.fail(`no relationship "${o.relationship}" that ${firm.name} is party to`);
+      const bar = progress({ verb: 'imported', unit: 'rows' });
+      let result: ReturnType<typeof importCsv>;
+      try {
+        result = importCsv(db, rel, firm.id, text, { skipBad: o.skipBad, dryRun: o.dryRun, onProgress: bar.update });
+      } catch (error) {
+        bar.stop();
+        if (error instanceof ImportFileError) return cli.fail(`${file}: ${error.message}`);
+        throw error;
+      } finally {
+        db.$client.close();
+      }
+      bar.stop();
+      const { rows, recorded, duplicates, bad, written } = result;
+      const held = !written && recorded > 0;
+      const summary = [
+        `${file}: ${rows} rows`,
+        `${recorded} ${held ? 'would be recorded' : 'recorded'}`,
+        `${duplicates} already in the ledger`,
+        `${bad.length} bad`,
+      ].join(', ');
+      const verdict = o.dryRun
+        ? 'dry run: nothing written'
+        : bad.length && !o.skipBad
+          ? 'nothing written: fix the bad rows, or add --skip-bad to write the good ones'
+          : null;
+      if (cli.opts().json) {
+        console.log(
+          JSON.stringify(
+            { file, relationshipId: globalIdOf('Relationship', rel.id), firmId: globalIdOf('Firm', firm.id), rows, recorded, duplicates, bad, written, seqs: result.seqs },
+            null,
+            2,
+          ),
+        );
+      } else {
+        for (const b of bad) console.error(`line ${b.line}: ${b.message}`);
+        console.log(verdict ? `${summary}; ${verdict}` : summary);
+      }
+      if (bad.length && !o.skipBad && !o.dryRun) process.exit(1);
+    });
+
+  const exp = program.command('export').description('export data as CSV');
+  exp
+    .command('review')
+    .description("a firm's review of its counterparties as CSV, one row per counterparty (to stdout)")
+    .requiredOption('--firm <firm>', 'the reviewing firm: its id or exact name')
+    .requiredOption('--as <side>', 'supplier (review your clients) or client (review your suppliers)', sideArg)
+    .option('--as-of <time>', 'the scorecards at this RFC 3339 time (default: now)')
+    .action((o: { firm: string; as: 'SUPPLIER' | 'CLIENT'; asOf?: string }) => {
+      const asOf = o.asOf === undefined ? new Date().toISOString() : normaliseTime(o.asOf);
+      if (asOf === null) return cli.fail(`--as-of: "${o.asOf}" is not an RFC 3339 date-time with an offset`);
+      const db = openDb({ path: cli.opts().db });
+      try {
+        let firm: ReturnType<typeof lookupFirm>;
+        try {
+          firm = lookupFirm(db, o.firm);
+        } catch (error) {
+          return cli.fail((error as Error).message);
+        }
+        if (!firm) return cli.fail(`no firm "${o.firm}" (give its id or exact name; see 'firm list')`);
+        const rows = reviewRows(db, firm.id, o.as, asOf);
+        if (cli.opts().json) console.log(JSON.stringify(rows, null, 2));
+        else process.stdout.write(reviewCsv(rows));
+      } finally {
+        db.$client.close();
+      }
+    });
+}
