@@ -1,12 +1,12 @@
 import { GENESIS_HASH, type LedgerEntry, normaliseTime, type PolicyOverride, type Side, toMillis } from '@trustledger/schema';
 import { betaDimension, type HalfLives } from './beta.ts';
 import { assessChurn } from './churn.ts';
-import { halfLifeMs } from './decay.ts';
+import { halfLifeMs, timeMs } from './decay.ts';
 import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc } from './state.ts';
 import type { Scorecard } from './types.ts';
 
 /** Options of computeScorecard and scorecardSeries. */
@@ -40,7 +40,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
       if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
     } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
   }
-  let openComplaintsAgainstSupplier = 0;
+  let openComplaintsAgainstSupplier = state.settledOpen?.SUPPLIER ?? 0;
   for (const key of Object.keys(state.complaints).sort(bySeqKey)) {
     const c = state.complaints[key];
     if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
@@ -88,7 +88,7 @@ const headOf = (sorted: readonly LedgerEntry[]) => {
   return last ? { seq: last.seq, hash: last.hash } : null;
 };
 
-const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) => toMillis(e.occurredAt) <= ms);
+const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) => timeMs(e.occurredAt) <= ms);
 
 /**
  * The scorecard of a ledger at asOf (DESIGN §3): entries with occurredAt after asOf are ignored;
@@ -109,28 +109,23 @@ export function computeScorecard(entries: readonly LedgerEntry[], options: { asO
 export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: ScorecardOptions = {}): Scorecard[] {
   const sorted = bySeq(entries);
   const head = headOf(sorted);
-  const times = sorted.map((e) => toMillis(e.occurredAt));
+  const times = sorted.map((e) => timeMs(e.occurredAt));
   const order = points.map((p, i) => ({ i, at: parseAsOf(p) })).sort((a, b) => a.at.ms - b.at.ms || a.i - b.i);
   const out = new Array<Scorecard>(points.length);
   let state: ScoreState | null = null;
   let included = new Uint8Array(sorted.length);
   for (const { i, at } of order) {
     if (state !== null) {
-      // Entries newly within asOf; the state can absorb them only if they all come after its head.
-      const fresh: number[] = [];
-      let ok = true;
-      const headSeq = state.head?.seq ?? 0;
-      for (let j = 0; j < sorted.length; j++) {
+      // Entries newly within asOf, absorbed in seq order as applyEntry would; any one that needs
+      // the ledger (see needsRebuild) sends the point to a full fold.
+      for (let j = 0; j < sorted.length && state !== null; j++) {
         if (included[j] || !(times[j] <= at.ms)) continue;
-        fresh.push(j);
-        if (sorted[j].seq <= headSeq || REBUILD_TYPES.has(sorted[j].type)) ok = false;
-      }
-      if (ok) {
-        for (const j of fresh) {
+        if (needsRebuild(state, sorted[j])) state = null;
+        else {
           absorb(state, sorted[j], null);
           included[j] = 1;
         }
-      } else state = null;
+      }
     }
     if (state === null) {
       included = new Uint8Array(sorted.length);

@@ -5,14 +5,15 @@ import {
   type Policy,
   type PolicyOverride,
   resolvePolicy,
-  toMillis,
+  DAY_MS,
+  HOUR_MS,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, addRate, addSatisfaction, type ChurnAcc, emptyChurn } from './churn.ts';
-import { halfLifeMs } from './decay.ts';
+import { halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise } from './reliability.ts';
-import { firstResponse, type OpenComplaint, openComplaint, resolution } from './responsiveness.ts';
+import { firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -42,6 +43,14 @@ export interface ScoreState {
   stale: boolean;
   promises: Record<string, OpenPromise>;
   complaints: Record<string, OpenComplaint>;
+  /**
+   * Complaints past both deadlines with no follow-up: their (negative) evidence is in the sums
+   * and they are dropped from `complaints`, so the state does not grow with old complaints.
+   * Counted here per side they were raised against, as still open.
+   */
+  settledOpen?: { SUPPLIER: number; CLIENT: number };
+  /** No open complaint can be settled before this time (ms); spares the scan on most entries. */
+  complaintsDueAt?: number | null;
   goals: Record<string, GoalStanding>;
   metrics: Record<string, MetricAcc>;
   sides: { SUPPLIER: SideAcc; CLIENT: SideAcc };
@@ -64,6 +73,7 @@ function emptyState(policy: Policy, policyGiven: boolean): ScoreState {
     stale: false,
     promises: {},
     complaints: {},
+    settledOpen: { SUPPLIER: 0, CLIENT: 0 },
     goals: {},
     metrics: {},
     sides: { SUPPLIER: emptySide(), CLIENT: emptySide() },
@@ -80,6 +90,8 @@ export interface Knowledge {
   skip: Set<number>;
   /** Promises whose PROMISE_MADE or a later entry of theirs is under open dispute: they give (0, 0). */
   disputedPromises: Set<number>;
+  /** The seq of each complaint's last follow-up (response, resolution): it stays open until then. */
+  followUps: Map<number, number>;
 }
 
 /**
@@ -87,63 +99,62 @@ export interface Knowledge {
  * latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED, and applies to the whole computation.
  */
 export function scanLedger(sorted: readonly LedgerEntry[]): { knowledge: Knowledge; accepted: PolicyOverride | null } {
-  const typeOf = new Map<number, EntryType>();
-  const promiseOf = new Map<number, number>();
-  const proposals = new Map<number, PolicyOverride>();
+  // Entries are found by seq in the sorted array (index seq − 1 in a gapless ledger), so the scan
+  // keeps only the few entries that refer to others.
+  const find = (seq: number): LedgerEntry | undefined => {
+    const direct = sorted[seq - 1];
+    if (direct !== undefined && direct.seq === seq) return direct;
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = sorted[mid].seq;
+      if (m === seq) return sorted[mid];
+      if (m < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+  const attestable = (seq: number) => {
+    const target = find(seq);
+    return target !== undefined && ATTESTABLE_TYPES.has(target.type);
+  };
   const voided = new Set<number>();
   const disputed = new Set<number>();
   let accepted: PolicyOverride | null = null;
-  const attestable = (seq: number) => {
-    const t = typeOf.get(seq);
-    return t !== undefined && ATTESTABLE_TYPES.has(t);
-  };
+  const followUps = new Map<number, number>();
   for (const e of sorted) {
-    typeOf.set(e.seq, e.type);
-    const p = e.payload as { promiseSeq?: number; entrySeq?: number; policySeq?: number; policy?: PolicyOverride };
-    switch (e.type) {
-      case 'PROMISE_RESCHEDULED':
-      case 'PROMISE_KEPT':
-      case 'PROMISE_BROKEN':
-      case 'PROMISE_CANCELLED':
-        promiseOf.set(e.seq, p.promiseSeq as number);
-        break;
-      case 'ENTRY_VOIDED':
-        if (attestable(p.entrySeq as number)) voided.add(p.entrySeq as number);
-        break;
-      case 'ENTRY_DISPUTED':
-        if (attestable(p.entrySeq as number)) disputed.add(p.entrySeq as number);
-        break;
-      case 'DISPUTE_WITHDRAWN':
-        disputed.delete(p.entrySeq as number);
-        break;
-      case 'POLICY_PROPOSED':
-        if (p.policy) proposals.set(e.seq, p.policy);
-        break;
-      case 'POLICY_ACCEPTED': {
-        const proposal = proposals.get(p.policySeq as number);
-        if (proposal) accepted = proposal;
-        break;
-      }
-      default:
-        break;
+    const type = e.type;
+    if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
+      followUps.set((e.payload as { interactionSeq: number }).interactionSeq, e.seq);
+      continue;
     }
+    if (type !== 'ENTRY_VOIDED' && type !== 'ENTRY_DISPUTED' && type !== 'DISPUTE_WITHDRAWN' && type !== 'POLICY_ACCEPTED') continue;
+    const p = e.payload as { entrySeq?: number; policySeq?: number };
+    if (type === 'POLICY_ACCEPTED') {
+      const proposal = find(p.policySeq as number);
+      const policy = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
+      if (policy) accepted = policy;
+    } else if (type === 'DISPUTE_WITHDRAWN') disputed.delete(p.entrySeq as number);
+    else if (attestable(p.entrySeq as number)) (type === 'ENTRY_VOIDED' ? voided : disputed).add(p.entrySeq as number);
   }
   const skip = new Set<number>(voided);
   const disputedPromises = new Set<number>();
   for (const seq of disputed) {
     if (voided.has(seq)) continue;
     skip.add(seq);
-    if (typeOf.get(seq) === 'PROMISE_MADE') disputedPromises.add(seq);
-    else if (promiseOf.has(seq)) disputedPromises.add(promiseOf.get(seq) as number);
+    const target = find(seq) as LedgerEntry;
+    if (target.type === 'PROMISE_MADE') disputedPromises.add(seq);
+    else if (target.type.startsWith('PROMISE_')) disputedPromises.add((target.payload as { promiseSeq: number }).promiseSeq);
   }
-  return { knowledge: { skip, disputedPromises }, accepted };
+  return { knowledge: { skip, disputedPromises, followUps }, accepted };
 }
 
 const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
 
 /** Applies one entry to the state in place. `k` is the fold's knowledge; null for a new entry. */
 export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): void {
-  const at = toMillis(e.occurredAt);
+  const at = timeMs(e.occurredAt);
   state.head = { seq: e.seq, hash: e.hash };
   if (Number.isNaN(at)) return;
   if (state.maxOccurredAt === null || at > state.maxOccurredAt) state.maxOccurredAt = at;
@@ -196,6 +207,11 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       switch (i.kind) {
         case 'COMPLAINT':
           state.complaints[String(e.seq)] = openComplaint(e.seq, i.initiatedBy, at, i.note);
+          {
+            // The earliest a complaint can be settled: past both its deadlines.
+            const settleAt = Math.max(at + policy.resolutionDays * DAY_MS, at + policy.firstResponseHours * HOUR_MS);
+            state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
+          }
           if (byClient) addRate(state.churn.negative, 1, at, policy);
           break;
         case 'NEGATIVE_CONTACT':
@@ -244,6 +260,39 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
     default:
       break;
   }
+  settleComplaints(state, e.seq, k, h);
+}
+
+/**
+ * Settles complaints whose deadlines lie before every asOf the state can still answer (its
+ * latest occurredAt): a late answer would count exactly as a missing one (negative at the
+ * deadline), so their evidence is final. A fold keeps a complaint open while the ledger holds a
+ * later follow-up for it; an appended follow-up for a settled complaint asks for a rebuild.
+ */
+function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
+  const now = state.maxOccurredAt;
+  if (now === null || state.complaintsDueAt == null || now <= state.complaintsDueAt) return;
+  const policy = state.policy;
+  const due: string[] = [];
+  let next: number | null = null;
+  for (const key in state.complaints) {
+    const c = state.complaints[key];
+    const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
+    if (now <= settleAt || (k && (k.followUps.get(c.seq) ?? 0) > seq)) {
+      next = next === null ? settleAt : Math.min(next, settleAt);
+      continue;
+    }
+    due.push(key);
+  }
+  state.complaintsDueAt = next;
+  if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
+  for (const key of due) {
+    const c = state.complaints[key];
+    overdueComplaint(state.sides[c.against], c, now, policy, h);
+    state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
+    state.settledOpen[c.against]++;
+    delete state.complaints[key];
+  }
 }
 
 /** Sorts a copy of entries by seq (stable for equal seqs). */
@@ -269,7 +318,7 @@ export const foldLedger = (entries: readonly LedgerEntry[], options: { policy?: 
  */
 export function applyEntry(state: ScoreState, entry: LedgerEntry): { state: ScoreState; rebuild: boolean } {
   const next = structuredClone(state);
-  if (state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) {
+  if (needsRebuild(state, entry)) {
     next.stale = true;
     if (next.head === null || entry.seq > next.head.seq) next.head = { seq: entry.seq, hash: entry.hash };
     return { state: next, rebuild: true };
@@ -277,3 +326,16 @@ export function applyEntry(state: ScoreState, entry: LedgerEntry): { state: Scor
   absorb(next, entry, null);
   return { state: next, rebuild: false };
 }
+
+/**
+ * Whether an entry cannot be absorbed by a state without its ledger: it does not extend the
+ * head, changes earlier evidence (void, dispute, withdrawal, policy acceptance), or follows up a
+ * complaint the state has already settled.
+ */
+export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
+  if (state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
+  if (entry.type === 'COMPLAINT_RESPONDED' || entry.type === 'COMPLAINT_RESOLVED')
+    return !state.complaints[String((entry.payload as { interactionSeq: number }).interactionSeq)];
+  return false;
+}
+

@@ -1,0 +1,55 @@
+import type { LedgerEntry } from '@trustledger/schema';
+import { expect, it } from 'vitest';
+import { applyEntry, computeScorecard, foldLedger, initialState, type ScoreState, scorecardFromState } from '../../src/scorecard/index.ts';
+import { LedgerBuilder } from '../../src/scorecard/testing.ts';
+
+/** The server's path: the stored JSON state, one entry at a time, folding when asked. */
+function served(entries: readonly LedgerEntry[], asOf: string) {
+  let state: ScoreState = initialState();
+  let rebuilds = 0;
+  entries.forEach((e, i) => {
+    const out = applyEntry(state, e);
+    if (out.rebuild) rebuilds++;
+    state = JSON.parse(JSON.stringify(out.rebuild ? foldLedger(entries.slice(0, i + 1)) : out.state));
+  });
+  return { card: scorecardFromState(state, asOf), state, rebuilds };
+}
+
+it('complaints past their deadlines leave the state: it stays small however many go unresolved', () => {
+  const small = new LedgerBuilder();
+  const big = new LedgerBuilder();
+  for (let i = 0; i < 2000; i++) {
+    big.advance(1);
+    const c = big.interaction('COMPLAINT', 'CLIENT', { note: `complaint ${i}` });
+    big.add('COMPLAINT_RESPONDED', { interactionSeq: c }, { by: 'SUPPLIER' }); // answered, never resolved
+  }
+  small.advance(1);
+  small.interaction('COMPLAINT', 'CLIENT');
+  const bigState = foldLedger(big.entries);
+  expect(Object.keys(bigState.complaints).length).toBeLessThanOrEqual(6); // the last five days' worth
+  expect(JSON.stringify(bigState).length).toBeLessThan(3 * JSON.stringify(foldLedger(small.entries)).length);
+  // Each settled complaint still counts against the supplier, and is still open for the churn actions.
+  const asOf = big.inDays(1);
+  const card = computeScorecard(big.entries, { asOf });
+  expect(card.supplier.responsiveness.evidence).toBe(2000);
+  expect(card.supplier.responsiveness.score).toBeLessThan(50);
+  expect(served(big.entries, asOf).card).toEqual(card);
+});
+
+it('a late or backdated follow-up to a settled complaint rebuilds the state and counts as the ledger says', () => {
+  const b = new LedgerBuilder({ start: '2025-01-01T09:00:00.000Z' });
+  const complaint = b.interaction('COMPLAINT', 'CLIENT', { note: 'wrong invoice' });
+  b.advance(30);
+  b.interaction('POSITIVE_CONTACT', 'CLIENT'); // the state settles the complaint as unanswered and unresolved
+  // Recorded now, but it happened two hours after the complaint: answered and resolved in time.
+  b.at(Date.parse('2025-01-01T11:00:00.000Z'));
+  b.add('COMPLAINT_RESPONDED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
+  b.add('COMPLAINT_RESOLVED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
+  const asOf = '2025-03-01T00:00:00.000Z';
+  const full = computeScorecard(b.entries, { asOf });
+  const { card, rebuilds } = served(b.entries, asOf);
+  expect(rebuilds).toBeGreaterThan(0);
+  expect(card).toEqual(full);
+  expect(full.supplier.responsiveness.negative).toBe(0);
+  expect(full.supplier.responsiveness.score).toBeGreaterThan(50);
+});
