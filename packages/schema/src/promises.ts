@@ -21,6 +21,8 @@ export interface PromiseEvaluation {
   resolvedAt: string | null;
   /** Whether the last slip (if any) was announced before the due time then in force. */
   announced: boolean;
+  /** Rescheduled, every time before the due time then in force: the first slip was announced. */
+  noticeGiven: boolean;
   /** False when kept only in part. */
   inFull: boolean;
   /** The seq of the entry that settled the outcome, if any. */
@@ -45,7 +47,7 @@ export function evaluatePromise(
   let dueAt = originalDueAt;
   let rescheduled = false;
   let allNoticeInAdvance = true;
-  const base = { originalDueAt, inFull: true, rescheduled: false };
+  const base = { originalDueAt, inFull: true, rescheduled: false, noticeGiven: false };
   for (const e of events) {
     if (e.type === 'PROMISE_RESCHEDULED') {
       if (toMillis(e.occurredAt) > toMillis(dueAt)) allNoticeInAdvance = false;
@@ -55,7 +57,15 @@ export function evaluatePromise(
     }
     const at = toMillis(e.occurredAt);
     const late = at > toMillis(dueAt);
-    const resolved = { ...base, dueAt, rescheduled, overdue: false, resolvedAt: e.occurredAt, resolvedBySeq: e.seq };
+    const resolved = {
+      ...base,
+      dueAt,
+      rescheduled,
+      noticeGiven: rescheduled && allNoticeInAdvance,
+      overdue: false,
+      resolvedAt: e.occurredAt,
+      resolvedBySeq: e.seq,
+    };
     if (e.type === 'PROMISE_CANCELLED')
       return { ...resolved, state: 'CANCELLED', outcome: 'CANCELLED', announced: true };
     if (e.type === 'PROMISE_KEPT') {
@@ -82,6 +92,7 @@ export function evaluatePromise(
     state: 'OPEN',
     dueAt,
     rescheduled,
+    noticeGiven: rescheduled && allNoticeInAdvance,
     overdue,
     outcome: lapsed ? (rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : 'BROKEN') : null,
     resolvedAt: lapsed ? new Date(lapse).toISOString() : null,

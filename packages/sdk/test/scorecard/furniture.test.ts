@@ -47,8 +47,10 @@ describe('custom furniture: four ways to deliver', () => {
     expect(notice.score).toBeGreaterThan(50);
     expect(late.score).toBeLessThan(50);
     expect(notice.score as number).toBeGreaterThan(late.score as number);
-    // The last slip (the renewed date) was missed silently: evaluatePromise judges it unannounced.
+    // Rescheduled with notice, then the renewed date missed silently: one slip announced, one not.
     expect(notice.score as number).toBeGreaterThan(missed.score as number);
+    expect(missed.score as number).toBeGreaterThan(late.score as number);
+    expect(missed.positive).toBeGreaterThan(0);
     expect(missed.negative).toBeGreaterThan(0);
   });
 
