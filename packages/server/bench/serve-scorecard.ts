@@ -20,7 +20,7 @@ function fill(db: ReturnType<typeof openDb>, n: number, start: number) {
   const iso = (ms: number) => new Date(ms).toISOString();
   let rel = inTransaction(db, (tx) => createRelationship(tx, { firmId: supplier.id, side: 'SUPPLIER' }, client.id, iso(start), iso(start)).rel);
   rel = inTransaction(db, (tx) => appendEntry(tx, rel, client.id, { type: 'RELATIONSHIP_ACCEPTED', payload: {}, occurredAt: iso(start) }, iso(Date.now())).rel);
-  const span = Date.now() - start - DAY;
+  const span = Date.now() - start - 10 * DAY;
   let written = 2;
   const now = iso(Date.now());
   while (written < n) {

@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export interface OpenDbOptions {
   /** SQLite file path, or ':memory:'. @default process.env.TRUSTLEDGER_DB ?? './data/trustledger.db' */
   path?: string;
-  /** Called with every SQL statement prepared (tests count them). */
+  /** Called with every SQL statement run (tests count them). */
   onQuery?: (sql: string) => void;
 }
 
@@ -38,15 +38,25 @@ export function openDb(options: OpenDbOptions = {}): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // drizzle prepares every statement it runs; compiling the same SQL again is most of a small
+  // query's cost, so statements are cached by their text (they are run, never iterated, and
+  // reset to the default row mode, so sharing one is safe). Every use is reported to onQuery, cached or not.
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
   const onQuery = options.onQuery;
-  if (onQuery) {
-    // Count at the driver, so statements issued outside drizzle are seen too.
-    const prepare = sqlite.prepare.bind(sqlite);
-    sqlite.prepare = ((source: string) => {
-      onQuery(source);
-      return prepare(source);
-    }) as typeof sqlite.prepare;
-  }
+  sqlite.prepare = ((source: string) => {
+    onQuery?.(source);
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    // drizzle switches statements to raw (array) rows when it maps columns itself; a shared
+    // statement starts every use in the default mode.
+    if (statement.reader) statement.raw(false);
+    return statement;
+  }) as typeof sqlite.prepare;
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;
