@@ -50,6 +50,7 @@ export {
   type RelationshipDetail,
   toLedgerRecord,
 } from './client/operations/relationships.ts';
+export { type ReviewItem, ReviewItemFields, type ReviewOptions } from './client/operations/review.ts';
 export { type Scorecard, ScorecardFields, type ScorecardOptions } from './client/operations/scorecard.ts';
 export type { Firm, Viewer } from './client/operations/viewer.ts';
 export { MAX_PAGE_SIZE, type Paginated } from './client/pagination.ts';

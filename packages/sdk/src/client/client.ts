@@ -8,6 +8,7 @@ import { policiesApi } from './operations/policies.ts';
 import { promisesApi } from './operations/promises.ts';
 import { relationshipsApi } from './operations/relationships.ts';
 import { representativesApi } from './operations/representatives.ts';
+import { reviewApi } from './operations/review.ts';
 import { scorecardApi } from './operations/scorecard.ts';
 import { fetchViewer, type Viewer } from './operations/viewer.ts';
 import { createTransport, type RequestOptions, type TransportOptions } from './transport/http.ts';
@@ -35,6 +36,11 @@ export function createClient(options: ClientOptions) {
     entries: entriesApi(core),
     policies: policiesApi(core),
     keys: keysApi(core),
+    /**
+     * The viewer's counterparties ranked by scorecard, fetched page by page as you iterate:
+     * `as: 'CLIENT'` reviews its suppliers, `as: 'SUPPLIER'` its clients.
+     */
+    review: reviewApi(core),
     /** Runs any typed query document (from `graphql`); top-level errors throw typed errors. */
     query: <D extends TadaDocumentNode<any, any>>(document: D, variables?: VariablesOf<D>, request?: RequestOptions): Promise<ResultOf<D>> =>
       core.query(document, variables, request),
