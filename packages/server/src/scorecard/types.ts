@@ -1,9 +1,9 @@
 import { CHURN_STAGES, normaliseTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
-import { sql } from 'drizzle-orm';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
+import { type ReviewItem, reviewItems } from './review.ts';
 import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
@@ -149,32 +149,21 @@ const ReviewOrderEnum = builder.enumType('ReviewOrder', {
   description: 'Unrated counterparties sort last either way.',
 });
 
-interface ReviewItemData {
-  rel: RelationshipRow;
-  card: In<ScorecardData>;
-  score: PartyData;
-  /** Computed on demand: a past scorecard may need the full ledger. */
-  change: () => number | null;
-  open: number;
-  overdue: number;
-}
+type ReviewItemData = ReviewItem & { changeDays: number };
 
 const ReviewItemRef = builder.objectRef<ReviewItemData>('ReviewItem').implement({
   description: 'One counterparty in a review: its scorecard and the figures procurement looks at first.',
   fields: (t) => ({
     relationship: t.field({ type: RelationshipRef, resolve: (i) => i.rel }),
-    counterparty: t.field({
-      type: FirmRef,
-      resolve: (i, _a, ctx) => ctx.loaders.firm.load(i.rel.supplierId === ctx.viewer?.firmId ? i.rel.clientId : i.rel.supplierId) as never,
-    }),
-    scorecard: t.field({ type: ScorecardRef, resolve: (i) => i.card }),
+    counterparty: t.field({ type: FirmRef, resolve: (i, _a, ctx) => ctx.loaders.firm.load(i.counterpartyId) as never }),
+    scorecard: t.field({ type: ScorecardRef, resolve: (i) => wrap(i.rel.id, i.card as ScorecardData) }),
     score: t.field({ type: PartyScoreRef, description: "The counterparty's side of the scorecard.", resolve: (i) => wrap(i.rel.id, i.score) }),
     trustScore: t.float({ nullable: true, resolve: (i) => i.score.trustScore }),
     band: t.field({ type: TrustBandEnum, resolve: (i) => i.score.band }),
-    stage: t.field({ type: ChurnStageEnum, resolve: (i) => i.card.data.churn.stage }),
-    change: t.float({ nullable: true, description: "Change of the counterparty's trust score over the period.", resolve: (i) => i.change() }),
-    openPromises: t.int({ description: 'Open promises of the counterparty.', resolve: (i) => i.open }),
-    overduePromises: t.int({ description: 'Open promises of the counterparty past due.', resolve: (i) => i.overdue }),
+    stage: t.field({ type: ChurnStageEnum, resolve: (i) => i.card.churn.stage }),
+    change: t.float({ nullable: true, description: "Change of the counterparty's trust score over the period.", resolve: (i) => i.change(i.changeDays) }),
+    openPromises: t.int({ description: 'Promises of the counterparty open at asOf.', resolve: (i) => i.open }),
+    overduePromises: t.int({ description: 'Of those, the ones past due at asOf.', resolve: (i) => i.overdue }),
   }),
 });
 const ReviewConnection = builder.connectionObject({ type: ReviewItemRef, name: 'ReviewConnection' });
@@ -198,64 +187,11 @@ builder.objectFields(ViewerRef, (t) => ({
       const { first } = pageSize(args.first);
       const offset = Number(decodeCursor(args.after) ?? -1) + 1;
       const asOf = asOfArg(args.asOf, ctx, 'asOf');
-      const days = args.changeDays ?? 90;
-      if (days < 1 || days > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
-      const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
-      const column = args.as === 'SUPPLIER' ? 'supplier_id' : 'client_id';
-      const rels = ctx.db.$client
-        .prepare(`select * from relationships where ${column} = ? and status <> 'PROPOSED' order by id`)
-        .all(v.firmId) as Record<string, unknown>[];
-      const rows = rels.map(
-        (r): RelationshipRow => ({
-          id: r.id as string,
-          supplierId: r.supplier_id as string,
-          clientId: r.client_id as string,
-          proposedBy: r.proposed_by as RelationshipRow['proposedBy'],
-          status: r.status as RelationshipRow['status'],
-          headSeq: r.head_seq as number,
-          headHash: r.head_hash as string,
-          maxOccurredAt: r.max_occurred_at as string,
-          scoreState: r.score_state as string,
-          createdAt: r.created_at as string,
-        }),
-      );
-      const counterpartySide = args.as === 'SUPPLIER' ? 'client' : 'supplier';
-      const promisor = args.as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
-      const counts = new Map<string, { open: number; overdue: number }>();
-      if (rows.length > 0) {
-        const list = ctx.db.all<{ rid: string; open: number; overdue: number }>(
-          sql`select relationship_id as rid, count(*) as open, sum(case when due_at < ${asOf} then 1 else 0 end) as overdue
-              from promises where state = 'OPEN' and voided = 0 and promisor = ${promisor}
-              and relationship_id in (select id from relationships where ${sql.raw(column)} = ${v.firmId}) group by relationship_id`,
-        );
-        for (const c of list) counts.set(c.rid, { open: c.open, overdue: c.overdue ?? 0 });
-      }
-      const wantChange = args.orderBy === 'CHANGE_ASC' || args.orderBy === 'CHANGE_DESC';
-      let items: ReviewItemData[] = rows.map((rel) => {
-        const card = cardOf(ctx, rel, asOf);
-        const score = card.data[counterpartySide];
-        let memo: { value: number | null } | null = null;
-        const change = () => {
-          if (memo) return memo.value;
-          const before = (scorecardOf(ctx.db, rel, past) as ScorecardData)[counterpartySide].trustScore;
-          memo = { value: score.trustScore !== null && before !== null ? score.trustScore - before : null };
-          return memo.value;
-        };
-        return { rel, card, score, change, ...(counts.get(rel.id) ?? { open: 0, overdue: 0 }) };
-      });
-      if (args.bands?.length) items = items.filter((i) => args.bands?.includes(i.score.band));
-      if (args.stages?.length) items = items.filter((i) => args.stages?.includes(i.card.data.churn.stage));
-      const key = (i: ReviewItemData) => (wantChange ? i.change() : i.score.trustScore);
-      const dir = args.orderBy === 'TRUST_SCORE_DESC' || args.orderBy === 'CHANGE_DESC' ? -1 : 1;
-      items.sort((a, b) => {
-        const ka = key(a);
-        const kb = key(b);
-        if (ka === null || kb === null) return ka === kb ? a.rel.id.localeCompare(b.rel.id) : ka === null ? 1 : -1;
-        return ka === kb ? a.rel.id.localeCompare(b.rel.id) : (ka - kb) * dir;
-      });
-      const page = items.slice(offset, offset + first + 1);
-      const indexed = page.map((item, i) => ({ item, index: offset + i }));
-      const conn = toConnection(indexed, first, (x) => x.index, offset > 0);
+      const changeDays = args.changeDays ?? 90;
+      if (changeDays < 1 || changeDays > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
+      const items = reviewItems(ctx.db, v.firmId, args.as, asOf, { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays });
+      const page = items.slice(offset, offset + first + 1).map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
+      const conn = toConnection(page, first, (x) => x.index, offset > 0);
       return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
     },
   }),
