@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
+import { isPortalRequest, servePortal } from './portal.ts';
 import { createApp } from './yoga.ts';
 
 export interface StartOptions {
@@ -35,7 +36,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pubsub = createAlertPubSub();
   const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);
-  const server = createServer(app);
+  const server = createServer((req, res) => {
+    if (req.url === '/' || req.url === '/portal') {
+      res.writeHead(302, { location: '/portal/' }).end();
+      return;
+    }
+    if (isPortalRequest(req.url)) return servePortal(req, res);
+    return app(req, res);
+  });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -1,0 +1,252 @@
+import { Chart, registerables } from 'chart.js';
+import { type PromiseNode, type Scorecard, type TrustledgerClient, TrustledgerError, ValidationError } from '@trustledger/sdk';
+import { bar, chip, date, fmt, h, word } from '../ui.ts';
+
+Chart.register(...registerables);
+
+type Party = Scorecard['supplier'];
+const DIMENSIONS = [
+  ['reliability', 'Reliability'],
+  ['transparency', 'Transparency'],
+  ['responsiveness', 'Responsiveness'],
+  ['goalAttainment', 'Goal attainment'],
+] as const;
+
+/** One relationship's shared scorecard, its promises and complaints, and forms to record what happened. */
+export async function relationshipView(client: TrustledgerClient, id: string, refresh: () => void): Promise<HTMLElement> {
+  const now = Date.now();
+  const points = Array.from({ length: 13 }, (_, i) => new Date(now - (12 - i) * 30.44 * 86_400_000).toISOString());
+  const [rel, card, series, promises, complaints] = await Promise.all([
+    client.relationships.get(id),
+    client.relationships.scorecard(id),
+    client.relationships.scorecardSeries(id, points),
+    client.promises.list(id, { state: 'OPEN', pageSize: 100 }).toArray(),
+    client.interactions.list(id, { kinds: ['COMPLAINT'], pageSize: 100 }).toArray(),
+  ]);
+  const mySide = rel.viewerSide;
+  const verified = h('span', { class: 'verify pending', 'data-testid': 'verified', 'data-state': 'pending' }, 'Verifying…');
+  // The SDK fetches the ledger, checks its hash chain and recomputes the scorecard with its own engine.
+  client.relationships
+    .scorecard(id, { asOf: card.asOf, verify: true })
+    .then(() => {
+      verified.className = 'verify ok';
+      verified.dataset.state = 'verified';
+      verified.textContent = `✓ Verified: ledger of ${card.head.seq} entries checked, scorecard recomputed`;
+    })
+    .catch((e: Error) => {
+      verified.className = 'verify bad';
+      verified.dataset.state = 'failed';
+      verified.textContent = `✗ Not verified: ${e.message}`;
+    });
+
+  const canvas = h('canvas', { 'aria-label': 'Trust score over the last 12 months', role: 'img' });
+  const view = h(
+    'section',
+    { class: 'relationship' },
+    h(
+      'div',
+      { class: 'title' },
+      h('a', { href: '#/', class: 'link' }, '← All relationships'),
+      h('h1', {}, `${rel.supplier.name} → ${rel.client.name}`),
+      h('p', { class: 'muted' }, `You are the ${word(mySide).toLowerCase()} · ${word(rel.status)} · ledger head #${card.head.seq} · as of ${date(card.asOf)}`),
+      verified,
+    ),
+    h('div', { class: 'grid two' }, party('Supplier', rel.supplier.name, card.supplier, 'supplier'), party('Client', rel.client.name, card.client, 'client')),
+    h(
+      'div',
+      { class: 'grid two' },
+      h('div', { class: 'card' }, h('h2', {}, 'Trust score, last 12 months'), h('div', { class: 'chart' }, canvas)),
+      churn(card),
+    ),
+    explanation(card),
+    h(
+      'div',
+      { class: 'grid two' },
+      promiseList(client, promises, refresh),
+      h('div', {}, complaintList(client, complaints, refresh), pulseForm(client, id, mySide, refresh)),
+    ),
+  );
+  requestAnimationFrame(() => {
+    new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: series.map((c) => new Date(c.asOf).toLocaleDateString('en-GB', { month: 'short', year: '2-digit' })),
+        datasets: [
+          { label: rel.supplier.name, data: series.map((c) => c.supplier.trustScore), borderColor: '#2563eb', backgroundColor: '#2563eb', spanGaps: true },
+          { label: rel.client.name, data: series.map((c) => c.client.trustScore), borderColor: '#d97706', backgroundColor: '#d97706', spanGaps: true },
+        ],
+      },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 100 } } },
+    });
+  });
+  return view;
+}
+
+function party(role: string, name: string, p: Party, key: 'supplier' | 'client') {
+  return h(
+    'div',
+    { class: 'card party', 'data-testid': `party-${key}` },
+    h('h2', {}, `${role}: ${name}`),
+    h(
+      'div',
+      { class: 'headline' },
+      h('span', { class: 'score', 'data-testid': `trust-${key}`, 'data-value': p.trustScore ?? '' }, fmt(p.trustScore)),
+      chip(p.band, `band-${key}`),
+      h('span', { class: 'muted' }, `confidence ${Math.round(p.confidence * 100)}%`),
+    ),
+    DIMENSIONS.map(([k, label]) => bar(label, p[k].score, p[k].evidence, `${key}-${k}`)),
+    p.medianFirstResponseHours === null ? null : h('p', { class: 'muted' }, `Median first response to complaints: ${fmt(p.medianFirstResponseHours)} h`),
+  );
+}
+
+function churn(card: Scorecard) {
+  const c = card.churn;
+  return h(
+    'div',
+    { class: `card churn stage-${c.stage.toLowerCase()}` },
+    h('h2', {}, 'Churn stage ', chip(c.stage, 'stage')),
+    c.repairWindow ? h('p', { class: 'repair', 'data-testid': 'repair-window' }, 'Repair window: the relationship can still be repaired. Act now.') : null,
+    c.signals.length
+      ? h('div', {}, h('h3', {}, 'Signals that fired'), h('ul', {}, c.signals.map((s) => h('li', {}, `${word(s.name)}: ${fmt(s.shortRate, 2)} now vs ${fmt(s.baseline, 2)} usual (×${fmt(s.ratio, 2)})`))))
+      : h('p', { class: 'muted' }, 'No warning signals.'),
+    h('h3', {}, 'Recommended next actions'),
+    h('ul', { 'data-testid': 'actions' }, c.actions.map((a) => h('li', {}, a))),
+  );
+}
+
+function explanation(card: Scorecard) {
+  const rows = (['supplier', 'client'] as const).flatMap((side) =>
+    DIMENSIONS.flatMap(([k, label]) => card[side][k].drivers.slice(0, 3).map((d) => ({ side, label, ...d }))),
+  );
+  return h(
+    'details',
+    { class: 'card', open: true },
+    h('summary', {}, h('h2', {}, 'What moved the figures')),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, 'No evidence yet.')
+      : h(
+          'table',
+          { 'data-testid': 'drivers' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Side'), h('th', {}, 'Figure'), h('th', {}, 'Entry'), h('th', {}, 'What happened'), h('th', { class: 'num' }, 'Effect'))),
+          h(
+            'tbody',
+            {},
+            rows.map((r) =>
+              h('tr', {}, h('td', {}, word(r.side.toUpperCase())), h('td', {}, r.label), h('td', {}, `#${r.entry.seq}`), h('td', {}, r.reason), h('td', { class: `num ${r.effect < 0 ? 'warn' : 'good'}` }, `${r.effect > 0 ? '+' : ''}${fmt(r.effect, 2)}`)),
+            ),
+          ),
+        ),
+  );
+}
+
+/** Runs a write; typed errors are shown beside the field their path names, else at the form. */
+async function submit(form: HTMLFormElement, write: () => Promise<unknown>, done: () => void) {
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  const button = form.querySelector('button[type=submit]') as HTMLButtonElement | null;
+  if (button) button.disabled = true;
+  try {
+    await write();
+    done();
+  } catch (e) {
+    const issues = e instanceof ValidationError ? e.issues : [{ path: e instanceof TrustledgerError ? e.path : [], message: (e as Error).message }];
+    for (const issue of issues) {
+      const field = String(issue.path[issue.path.length - 1] ?? '');
+      const slot = (form.querySelector(`[data-error-for="${field}"]`) ?? form.querySelector('[data-error-for="form"]')) as HTMLElement;
+      slot.textContent = issue.message;
+    }
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+const errorSlot = (field: string) => h('span', { class: 'field-error', 'data-error-for': field, role: 'alert' });
+
+function promiseList(client: TrustledgerClient, promises: PromiseNode[], refresh: () => void) {
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, 'Open promises'),
+    promises.length === 0
+      ? h('p', { class: 'muted' }, 'No open promises.')
+      : h(
+          'ul',
+          { class: 'promises', 'data-testid': 'open-promises' },
+          promises.map((p) => {
+            const form = h(
+              'form',
+              { class: 'inline' },
+              h('label', {}, 'Reason (to break) ', h('input', { name: 'reason', placeholder: 'why it will not be kept' })),
+              errorSlot('reason'),
+              h('button', { type: 'submit', name: 'outcome', value: 'keep' }, 'Kept'),
+              h('button', { type: 'submit', name: 'outcome', value: 'break', class: 'danger' }, 'Broken'),
+              errorSlot('form'),
+            );
+            form.addEventListener('submit', (ev) => {
+              ev.preventDefault();
+              const outcome = ((ev as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+              const reason = (form.elements.namedItem('reason') as HTMLInputElement).value;
+              void submit(form, () => (outcome === 'break' ? client.promises.break({ promiseId: p.id, reason }) : client.promises.keep({ promiseId: p.id })), refresh);
+            });
+            return h(
+              'li',
+              { class: p.overdue ? 'overdue' : '' },
+              h('div', {}, h('strong', {}, p.description), ' ', h('span', { class: 'muted' }, `${word(p.promisor)} · ${word(p.kind)} · due ${date(p.dueAt)}`), p.overdue ? h('span', { class: 'chip chip-critical' }, 'Overdue') : null),
+              form,
+            );
+          }),
+        ),
+  );
+}
+
+function complaintList(client: TrustledgerClient, complaints: { id: string; note: string | null; occurredAt: string; firstResponseAt: string | null; resolvedAt: string | null; initiatedBy: string }[], refresh: () => void) {
+  const waiting = complaints.filter((c) => !c.firstResponseAt);
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', {}, 'Complaints awaiting a first response'),
+    waiting.length === 0
+      ? h('p', { class: 'muted' }, 'Every complaint has been answered.')
+      : h(
+          'ul',
+          { class: 'complaints', 'data-testid': 'complaints' },
+          waiting.map((c) => {
+            const form = h(
+              'form',
+              { class: 'inline', 'data-testid': 'respond-form' },
+              h('label', {}, 'Response ', h('input', { name: 'note', placeholder: 'what you did about it' })),
+              errorSlot('note'),
+              h('button', { type: 'submit' }, 'Record response'),
+              errorSlot('form'),
+            );
+            form.addEventListener('submit', (ev) => {
+              ev.preventDefault();
+              const note = (form.elements.namedItem('note') as HTMLInputElement).value.trim();
+              void submit(form, () => client.interactions.respond({ interactionId: c.id, note: note || undefined }), refresh);
+            });
+            return h('li', {}, h('div', {}, h('strong', {}, c.note ?? 'Complaint'), ' ', h('span', { class: 'muted' }, `raised by the ${word(c.initiatedBy).toLowerCase()} on ${date(c.occurredAt)}`)), form);
+          }),
+        ),
+  );
+}
+
+function pulseForm(client: TrustledgerClient, relationshipId: string, side: 'SUPPLIER' | 'CLIENT', refresh: () => void) {
+  const form = h(
+    'form',
+    { class: 'card stacked', 'data-testid': 'pulse-form' },
+    h('h2', {}, 'Satisfaction pulse'),
+    h('p', { class: 'muted' }, 'Ask at the end of an interaction: how satisfied is the client, 1 to 5?'),
+    h('label', {}, 'Score ', h('input', { name: 'score', type: 'number', step: 1, required: true })),
+    errorSlot('score'),
+    h('label', {}, 'Note ', h('input', { name: 'note' })),
+    errorSlot('note'),
+    h('button', { type: 'submit' }, 'Record pulse'),
+    errorSlot('form'),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const score = Number((form.elements.namedItem('score') as HTMLInputElement).value);
+    const note = (form.elements.namedItem('note') as HTMLInputElement).value.trim();
+    void submit(form, () => client.interactions.record({ relationshipId, kind: 'SATISFACTION', initiatedBy: side, score, note: note || undefined }), refresh);
+  });
+  return form;
+}
