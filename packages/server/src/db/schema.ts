@@ -62,7 +62,12 @@ export const entries = sqliteTable(
     disputedBySeq: integer('disputed_by_seq'),
     confirmedBySeq: integer('confirmed_by_seq'),
   },
-  (t) => [primaryKey({ columns: [t.relationshipId, t.seq] }), index('entries_subject').on(t.relationshipId, t.subjectSeq)],
+  (t) => [
+    primaryKey({ columns: [t.relationshipId, t.seq] }),
+    // History look-ups (a promise's or complaint's follow-ups) in seq order, without a sort.
+    index('entries_subject_seq').on(t.relationshipId, t.subjectSeq, t.seq),
+    index('entries_type_seq').on(t.relationshipId, t.type, t.seq),
+  ],
 );
 
 export const goals = sqliteTable(

@@ -148,17 +148,12 @@ export function createLoaders(db: Db, viewer: Viewer | null) {
         const parsed = keys.map(parseEntityId).filter((k) => k !== null);
         if (parsed.length === 0) return [];
         const seqs = parsed.map((k) => k.seq);
-        return db
-          .select()
-          .from(t.entries)
-          .where(
-            and(
-              inArray(t.entries.relationshipId, [...new Set(parsed.map((k) => k.relationshipId))]),
-              or(inArray(t.entries.seq, seqs), inArray(t.entries.subjectSeq, seqs)),
-            ),
-          )
-          .orderBy(asc(t.entries.seq))
-          .all()
+        const rels = inArray(t.entries.relationshipId, [...new Set(parsed.map((k) => k.relationshipId))]);
+        // Two index look-ups: the entries themselves, and those that refer to them.
+        const own = db.select().from(t.entries).where(and(rels, inArray(t.entries.seq, seqs))).all();
+        const refs = db.select().from(t.entries).where(and(rels, inArray(t.entries.subjectSeq, seqs))).all();
+        return [...new Map([...own, ...refs].map((e) => [`${e.relationshipId}:${e.seq}`, e])).values()]
+          .sort((a, b) => a.seq - b.seq)
           .flatMap((e) => {
             // An entry belongs to its own history and to its subject's.
             const own = `${e.relationshipId}:${e.seq}`;

@@ -33,19 +33,19 @@ export { rowToEntry };
 
 /** Rebuilds a promise's row from its standing history (made, then reschedules and resolution). */
 function reprojectPromise(db: Db, relId: string, seq: number, now: string): void {
-  const history = db
+  // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
+  const madeRows = db
     .select()
     .from(t.entries)
-    .where(
-      and(
-        eq(t.entries.relationshipId, relId),
-        or(eq(t.entries.seq, seq), and(eq(t.entries.subjectSeq, seq), like(t.entries.type, 'PROMISE_%'))),
-        isNull(t.entries.voidedBySeq),
-      ),
-    )
+    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.seq, seq), isNull(t.entries.voidedBySeq)))
+    .all();
+  const followUps = db
+    .select()
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), like(t.entries.type, 'PROMISE_%'), isNull(t.entries.voidedBySeq)))
     .orderBy(t.entries.seq)
-    .all()
-    .map(rowToEntry);
+    .all();
+  const history = [...madeRows, ...followUps].map(rowToEntry);
   const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
   if (!made) {
     db.update(t.promises).set({ voided: true }).where(and(eq(t.promises.relationshipId, relId), eq(t.promises.seq, seq))).run();
