@@ -73,16 +73,17 @@ builder.objectFields(RelationshipRef, (t) => ({
   }),
 }));
 
-export const MetricInput = builder.inputType('MetricInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    unit: t.string({ required: true }),
-    direction: t.field({ type: MetricDirectionEnum, required: true }),
-    target: t.float({ required: true }),
-    baseline: t.float({ required: false }),
-    accountable: t.field({ type: SideEnum, required: true }),
-  }),
+/** A metric's fields, as proposeGoal's MetricInput and addMetric's input both take them. */
+const metricFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0]) => ({
+  name: t.string({ required: true }),
+  unit: t.string({ required: true }),
+  direction: t.field({ type: MetricDirectionEnum, required: true }),
+  target: t.float({ required: true }),
+  baseline: t.float({ required: false }),
+  accountable: t.field({ type: SideEnum, required: true }),
 });
+
+export const MetricInput = builder.inputType('MetricInput', { fields: metricFields });
 
 const metricPayload = (m: { name: string; unit: string; direction: string; target: number; baseline?: number | null; accountable: string }) => ({
   name: m.name,
@@ -136,15 +137,7 @@ defineEntryMutation({
   description: 'Adds a metric to a goal that is still proposed.',
   type: 'METRIC_ADDED',
   target: goalTarget,
-  input: (t) => ({
-    goalId: t.id({ required: true }),
-    name: t.string({ required: true }),
-    unit: t.string({ required: true }),
-    direction: t.field({ type: MetricDirectionEnum, required: true }),
-    target: t.float({ required: true }),
-    baseline: t.float({ required: false }),
-    accountable: t.field({ type: SideEnum, required: true }),
-  }),
+  input: (t) => ({ goalId: t.id({ required: true }), ...metricFields(t) }),
   payload: (i, key) => ({ goalSeq: key.seq, metric: metricPayload(i) }),
   result: { field: 'metric', type: MetricRef as never, key: (e) => entityId(e.relationshipId, e.seq, 0) },
 });
