@@ -58,7 +58,14 @@ export function showAlert(container: HTMLElement, alert: Alert): void {
     { class: `toast toast-${alert.kind.toLowerCase()}`, role: 'status', 'data-testid': 'alert' },
     h('strong', {}, alert.relationship?.counterparty.name ?? 'A relationship'),
     h('p', {}, alert.message),
-    h('button', { class: 'link', onclick: () => toast.remove(), 'aria-label': 'Dismiss' }, 'Dismiss'),
+    h(
+      'div',
+      { class: 'toast-actions' },
+      alert.relationship ? h('a', { href: `#/relationship/${encodeURIComponent(alert.relationship.id)}` }, 'Open') : null,
+      h('button', { class: 'link', onclick: () => toast.remove(), 'aria-label': `Dismiss the alert about ${alert.relationship?.counterparty.name ?? 'a relationship'}` }, 'Dismiss'),
+    ),
   );
   container.prepend(toast);
+  // The newest five stay on screen.
+  while (container.children.length > 5) container.lastElementChild?.remove();
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
-import { isPortalRequest, servePortal } from './portal.ts';
+import { handlePortal } from './portal.ts';
 import { createApp } from './yoga.ts';
 
 export interface StartOptions {
@@ -37,11 +37,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);
   const server = createServer((req, res) => {
-    if (req.url === '/' || req.url === '/portal') {
-      res.writeHead(302, { location: '/portal/' }).end();
-      return;
-    }
-    if (isPortalRequest(req.url)) return servePortal(req, res);
+    if (handlePortal(req, res)) return;
     return app(req, res);
   });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';

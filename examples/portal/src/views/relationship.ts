@@ -1,8 +1,9 @@
-import { Chart, registerables } from 'chart.js';
-import { type PromiseNode, type Scorecard, type TrustledgerClient, TrustledgerError, ValidationError } from '@trustledger/sdk';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { firstScorecardDifference, type PromiseNode, type Scorecard, type TrustledgerClient, TrustledgerError, ValidationError } from '@trustledger/sdk';
 import { bar, chip, date, fmt, h, word } from '../ui.ts';
 
-Chart.register(...registerables);
+// Only what a line chart needs, so the bundle carries no other chart types.
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
 type Party = Scorecard['supplier'];
 const DIMENSIONS = [
@@ -24,25 +25,34 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
     client.interactions.list(id, { kinds: ['COMPLAINT'], pageSize: 100 }).toArray(),
   ]);
   const mySide = rel.viewerSide;
-  const verified = h('span', { class: 'verify pending', 'data-testid': 'verified', 'data-state': 'pending' }, 'Verifying…');
-  // The SDK fetches the ledger, checks its hash chain and recomputes the scorecard with its own engine.
+  const verified = h('p', { class: 'verify pending', 'data-testid': 'verified', 'data-state': 'pending', role: 'status' }, 'Verifying in your browser…');
+  const verdict = (state: 'verified' | 'failed', text: string) => {
+    verified.className = `verify ${state === 'verified' ? 'ok' : 'bad'}`;
+    verified.dataset.state = state;
+    verified.textContent = text;
+  };
+  // The SDK fetches the ledger, checks its hash chain and recomputes the scorecard at the same asOf
+  // with its own engine (it throws on any difference); the figures on screen must then be the ones
+  // it verified.
   client.relationships
     .scorecard(id, { asOf: card.asOf, verify: true })
-    .then(() => {
-      verified.className = 'verify ok';
-      verified.dataset.state = 'verified';
-      verified.textContent = `✓ Verified: ledger of ${card.head.seq} entries checked, scorecard recomputed`;
+    .then((checked) => {
+      const diff = firstScorecardDifference(card, checked);
+      if (diff?.path === 'head' && (checked.head.seq ?? 0) > card.head.seq) return refresh(); // recorded since: show the newer figures
+      if (diff) return verdict('failed', `✗ Not verified: ${diff.path} shown as ${JSON.stringify(diff.served)}, the ledger gives ${JSON.stringify(diff.computed)}`);
+      verdict('verified', `✓ Verified: hash chain of ${card.head.seq} entries checked and every figure recomputed in your browser`);
     })
-    .catch((e: Error) => {
-      verified.className = 'verify bad';
-      verified.dataset.state = 'failed';
-      verified.textContent = `✗ Not verified: ${e.message}`;
-    });
+    .catch((e: Error) => verdict('failed', `✗ Not verified: ${e.message}`));
 
-  const canvas = h('canvas', { 'aria-label': 'Trust score over the last 12 months', role: 'img' });
+  const first = series[0];
+  const last = series[series.length - 1];
+  const trendText = (['supplier', 'client'] as const)
+    .map((side) => `${rel[side].name}: ${fmt(first?.[side].trustScore ?? null)} a year ago, ${fmt(last?.[side].trustScore ?? null)} now`)
+    .join('; ');
+  const canvas = h('canvas', { 'aria-label': `Trust score over the last 12 months. ${trendText}`, role: 'img' }, trendText);
   const view = h(
     'section',
-    { class: 'relationship' },
+    { class: 'relationship', 'data-as-of': card.asOf },
     h(
       'div',
       { class: 'title' },
@@ -55,7 +65,13 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
     h(
       'div',
       { class: 'grid two' },
-      h('div', { class: 'card' }, h('h2', {}, 'Trust score, last 12 months'), h('div', { class: 'chart' }, canvas)),
+      h(
+        'div',
+        { class: 'card' },
+        h('h2', {}, 'Trust score, last 12 months'),
+        h('div', { class: 'chart' }, canvas),
+        h('p', { class: 'muted small' }, 'Monthly points. A gap is a month without evidence, not a score. Bands: Trusted ≥ 85, Solid ≥ 70, Watch ≥ 55, At risk ≥ 40.'),
+      ),
       churn(card),
     ),
     explanation(card),
@@ -72,11 +88,21 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
       data: {
         labels: series.map((c) => new Date(c.asOf).toLocaleDateString('en-GB', { month: 'short', year: '2-digit' })),
         datasets: [
-          { label: rel.supplier.name, data: series.map((c) => c.supplier.trustScore), borderColor: '#2563eb', backgroundColor: '#2563eb', spanGaps: true },
-          { label: rel.client.name, data: series.map((c) => c.client.trustScore), borderColor: '#d97706', backgroundColor: '#d97706', spanGaps: true },
+          { label: `${rel.supplier.name} (supplier)`, data: series.map((c) => c.supplier.trustScore), borderColor: '#2563eb', backgroundColor: '#2563eb', spanGaps: false, tension: 0.25 },
+          { label: `${rel.client.name} (client)`, data: series.map((c) => c.client.trustScore), borderColor: '#d97706', backgroundColor: '#d97706', spanGaps: false, tension: 0.25 },
         ],
       },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 100 } } },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false },
+        plugins: { legend: { labels: { boxWidth: 12, boxHeight: 12 } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.parsed.y === null ? 'no evidence' : c.parsed.y.toFixed(1)}` } } },
+        scales: {
+          y: { min: 0, max: 100, ticks: { stepSize: 20 }, grid: { color: (c) => ([85, 70, 55, 40].includes(c.tick.value) ? '#cbd5e1' : '#f1f5f9') } },
+          x: { grid: { display: false } },
+        },
+      },
     });
   });
   return view;
@@ -105,13 +131,40 @@ function churn(card: Scorecard) {
     'div',
     { class: `card churn stage-${c.stage.toLowerCase()}` },
     h('h2', {}, 'Churn stage ', chip(c.stage, 'stage')),
-    c.repairWindow ? h('p', { class: 'repair', 'data-testid': 'repair-window' }, 'Repair window: the relationship can still be repaired. Act now.') : null,
+    h(
+      'ol',
+      { class: 'stages', 'aria-label': 'The five churn stages' },
+      STAGES.map((s) =>
+        h('li', { class: `${s === c.stage ? 'current' : ''} ${s === 'THAWING' ? 'window' : ''}`, 'aria-current': s === c.stage ? 'step' : undefined }, word(s)),
+      ),
+    ),
+    c.repairWindow
+      ? h('p', { class: 'repair', 'data-testid': 'repair-window' }, 'Repair window: this is almost the only stage where the relationship can still be repaired. Act now.')
+      : h('p', { class: 'muted small stage-note' }, 'Thawing, underlined, is the repair window.'),
     c.signals.length
-      ? h('div', {}, h('h3', {}, 'Signals that fired'), h('ul', {}, c.signals.map((s) => h('li', {}, `${word(s.name)}: ${fmt(s.shortRate, 2)} now vs ${fmt(s.baseline, 2)} usual (×${fmt(s.ratio, 2)})`))))
+      ? h('div', {}, h('h3', {}, 'Signals that fired'), h('ul', { 'data-testid': 'signals' }, c.signals.map((s) => h('li', {}, signalText(s)))))
       : h('p', { class: 'muted' }, 'No warning signals.'),
     h('h3', {}, 'Recommended next actions'),
     h('ul', { 'data-testid': 'actions' }, c.actions.map((a) => h('li', {}, a))),
   );
+}
+
+const STAGES = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'] as const;
+
+/** A fired churn signal in words; rates are per day in the API, shown per 30 days. */
+function signalText(s: Scorecard['churn']['signals'][number]): string {
+  const month = (v: number) => fmt(v * 30, 1);
+  const change = s.baseline > 0 ? ` (×${fmt(s.ratio, 2)})` : ' (new)';
+  switch (s.name) {
+    case 'relationshipEnded':
+      return 'The relationship has ended';
+    case 'brokenPromises':
+      return `Broken promises in the last 30 days: ${s.shortRate}`;
+    case 'satisfaction':
+      return `Satisfaction: ${fmt(s.shortRate, 1)} of 5 lately against ${fmt(s.baseline, 1)} usually`;
+    default:
+      return `${word(s.name)}: ${month(s.shortRate)} per 30 days lately against ${month(s.baseline)} usually${change}`;
+  }
 }
 
 function explanation(card: Scorecard) {
@@ -122,6 +175,7 @@ function explanation(card: Scorecard) {
     'details',
     { class: 'card', open: true },
     h('summary', {}, h('h2', {}, 'What moved the figures')),
+    h('p', { class: 'muted small' }, 'For each figure, the ledger entries that moved it most (effect: decayed evidence, + for it, − against).'),
     rows.length === 0
       ? h('p', { class: 'muted' }, 'No evidence yet.')
       : h(
@@ -235,7 +289,7 @@ function pulseForm(client: TrustledgerClient, relationshipId: string, side: 'SUP
     { class: 'card stacked', 'data-testid': 'pulse-form' },
     h('h2', {}, 'Satisfaction pulse'),
     h('p', { class: 'muted' }, 'Ask at the end of an interaction: how satisfied is the client, 1 to 5?'),
-    h('label', {}, 'Score ', h('input', { name: 'score', type: 'number', step: 1, required: true })),
+    h('label', {}, 'Score (1–5) ', h('input', { name: 'score', type: 'number', step: 1, required: true, inputmode: 'numeric' })),
     errorSlot('score'),
     h('label', {}, 'Note ', h('input', { name: 'note' })),
     errorSlot('note'),
