@@ -54,31 +54,48 @@ async function subscribe(ts: TestServer, firm: TestFirm) {
   return { alerts, until, close: () => controller.abort() };
 }
 
-test('both parties hear of a churn-stage change without asking, and an outsider hears nothing', async () => {
+const DAY = 86_400_000;
+const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+const STAGES = `query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { churn { stage announcedStage } } } } }`;
+
+/** A supplier promise made `made` days ago, due `due` days ago, broken `broken` days ago (recorded now). */
+async function brokenPromise(ts: TestServer, rel: string, made: number, due: number, broken: number) {
+  const promise = ok(
+    await ts.client.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
+      i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'install the lobby', dueAt: daysAgo(due), occurredAt: daysAgo(made) },
+    }),
+    'makePromise',
+  ).promise;
+  ok(
+    await ts.client.gql(`mutation($i: BreakPromiseInput!) { breakPromise(input: $i) { promise { state } errors { message } } }`, {
+      i: { promiseId: promise.id, reason: 'installer never came', occurredAt: daysAgo(broken) },
+    }),
+    'breakPromise',
+  );
+}
+
+test('both parties hear of a churn-stage change once it has held for the dwell, and an outsider hears nothing', async () => {
   await using ts = await startTestServer();
-  const rel = await activeRelationship(ts, new Date(Date.now() - 60 * 86_400_000).toISOString());
+  const fresh = await activeRelationship(ts, daysAgo(60));
+  const held = await activeRelationship(ts, daysAgo(60));
   const supplierFeed = await subscribe(ts, ts.supplier);
   const clientFeed = await subscribe(ts, ts.client);
   const outsiderFeed = await subscribe(ts, ts.outsider);
   try {
-    const made = ok(
-      await ts.client.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
-        i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'install the lobby', dueAt: new Date(Date.now() - 86_400_000).toISOString(), occurredAt: new Date(Date.now() - 20 * 86_400_000).toISOString() },
-      }),
-      'makePromise',
-    );
-    // A supplier promise broken in the last 30 days is an early decline: Stable → Thawing.
-    ok(
-      await ts.client.gql(`mutation($i: BreakPromiseInput!) { breakPromise(input: $i) { promise { state } errors { message } } }`, {
-        i: { promiseId: made.promise.id, reason: 'installer never came' },
-      }),
-      'breakPromise',
-    );
+    // A supplier promise broken today: the stage reads THAWING at once, but one day is a flicker
+    // until it has held for the policy's dwell (7 days), so nothing is announced yet.
+    await brokenPromise(ts, fresh, 20, 2, 0);
+    expect(ok(await ts.supplier.gql(STAGES, { id: fresh })).node.scorecard.churn).toEqual({ stage: 'THAWING', announcedStage: 'STABLE' });
+    // A promise broken ten days ago (recorded late): THAWING has held past the dwell, so it is announced.
+    await brokenPromise(ts, held, 30, 12, 10);
+    expect(ok(await ts.supplier.gql(STAGES, { id: held })).node.scorecard.churn).toEqual({ stage: 'THAWING', announcedStage: 'THAWING' });
     for (const feed of [supplierFeed, clientFeed]) {
       const alerts = await feed.until((a) => a.some((x) => x.kind === 'STAGE_CHANGED'));
-      const alert = alerts.find((x) => x.kind === 'STAGE_CHANGED');
-      expect(alert).toMatchObject({ previousStage: 'STABLE', stage: 'THAWING', relationship: { id: rel } });
-      expect(alert.message).toMatch(/repair/i);
+      const changes = alerts.filter((x) => x.kind === 'STAGE_CHANGED');
+      // Alerts arrive in order: the held change came after the fresh one, which was never announced.
+      expect(changes).toHaveLength(1);
+      expect(changes[0]).toMatchObject({ previousStage: 'STABLE', stage: 'THAWING', relationship: { id: held } });
+      expect(changes[0].message).toMatch(/repair/i);
     }
     expect(outsiderFeed.alerts).toEqual([]);
   } finally {

@@ -7,7 +7,7 @@ const DAY = 86_400_000;
 const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relationship { scorecard(asOf: $asOf) {
   asOf head { seq hash }
   supplier { ...P } client { ...P }
-  churn { stage repairWindow signals { name shortRate baseline ratio } actions } } } } }
+  churn { stage announcedStage repairWindow signals { name shortRate baseline ratio count expected windowDays probability } actions } } } } }
   fragment D on Dimension { score uncertainty positive negative evidence drivers { entry { seq } effect reason } }
   fragment P on PartyScore { trustScore band confidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
 
@@ -48,7 +48,13 @@ function asServed(card: Scorecard) {
     head: card.head,
     supplier: party(card.supplier),
     client: party(card.client),
-    churn: { stage: card.churn.stage, repairWindow: card.churn.repairWindow, signals: card.churn.signals, actions: card.churn.actions },
+    churn: {
+      stage: card.churn.stage,
+      announcedStage: card.churn.announcedStage,
+      repairWindow: card.churn.repairWindow,
+      signals: card.churn.signals,
+      actions: card.churn.actions,
+    },
   };
 }
 

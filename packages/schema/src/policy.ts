@@ -22,22 +22,74 @@ export interface Policy {
   >;
   /** Lower bounds of the trust bands (0–100). */
   bands: { trusted: number; solid: number; watch: number; atRisk: number };
-  /** Churn-stage rules, DESIGN §3 "For the relationship". Ratios compare short-term rate with baseline. */
-  churn: {
-    shortHalfLifeDays: number;
-    baselineDays: number;
-    lostActivityRatio: number;
-    switchingActivityRatio: number;
-    alternativeWindowDays: number;
-    alternativeActivityRatio: number;
-    antiNegativeRatio: number;
-    antiSatisfaction: number;
-    thawingPositiveRatio: number;
-    thawingNegativeRatio: number;
-    thawingSatisfactionDrop: number;
-    thawingActivityRatio: number;
-    brokenPromiseDays: number;
-  };
+  /**
+   * Churn-stage detector, DESIGN §3 "Churn stage" (the method is documented in the SDK's
+   * scorecard/churn.ts and the README). Counts in a recent window are tested against the client's
+   * own baseline; probabilities are one-sided tail probabilities; windows and spans are in days.
+   */
+  churn: ChurnPolicy;
+}
+
+/** The churn detector's thresholds and windows (see Policy.churn). */
+export interface ChurnPolicy {
+  /** Half-life of the baseline each recent window is compared with. @default 180 */
+  baselineHalfLifeDays: number;
+  /** A rate is tested only once the signal has this many days of its own history before the window. @default 60 */
+  minBaselineDays: number;
+  /** A rate is tested only when the window is expected to hold at least this many events. @default 5 */
+  minExpected: number;
+  /** Shortest window for contacts; widened (up to maxWindowDays) until minExpected events are expected. @default 30 */
+  contactWindowDays: number;
+  /** Shortest window for order activity; widened the same way. @default 28 */
+  activityWindowDays: number;
+  /** Longest window any rate is read over. @default 90 */
+  maxWindowDays: number;
+  /** A signal speaks for THAWING when its count is this improbable under the baseline. @default 0.01 */
+  thawingProbability: number;
+  /** Order activity or cadence speaks for THAWING (and is a sign of ANTI) when this improbable. @default 0.002 */
+  activityProbability: number;
+  /** This many complaints within the contact window (handled or not) are repeated complaints: a sign of ANTI. @default 3 */
+  repeatedComplaints: number;
+  /** Activity or cadence counts for SWITCHING when this improbable. @default 0.001 */
+  switchingProbability: number;
+  /** The silence since the last order counts for LOST when this improbable. @default 0.0001 */
+  lostProbability: number;
+  /** Activity falls (THAWING, and a sign of ANTI) only below this share of its expected volume. @default 0.85 */
+  thawingActivityRatio: number;
+  /** Activity fell well below the norm (SWITCHING) only below this share. @default 0.5 */
+  switchingActivityRatio: number;
+  /** SWITCHING on silence needs at least this many typical gaps without an order … @default 3 */
+  switchingGaps: number;
+  /** … and at least this many days. @default 10 */
+  switchingMinDays: number;
+  /** LOST on silence needs at least this many typical gaps without an order … @default 4 */
+  lostGaps: number;
+  /** … and at least this many days (four weeks without an order is a switch, not yet a loss). @default 29 */
+  lostMinDays: number;
+  /** Regularity of the order cadence (gamma shape) is capped here; 1 is a memoryless (Poisson) cadence. @default 12 */
+  maxGapShape: number;
+  /** Prior for the rate of negative contacts: this many events … @default 1 */
+  negativePriorEvents: number;
+  /** … over this many days, so a quiet history does not make one event look impossible. @default 180 */
+  negativePriorDays: number;
+  /** A satisfaction pulse at or below this (1–5) is low. @default 2 */
+  lowSatisfaction: number;
+  /** Recent pulses averaging this far below the client's baseline mean speak for THAWING. @default 1 */
+  satisfactionDrop: number;
+  /** A satisfaction pulse stops speaking after this many days. @default 90 */
+  satisfactionWindowDays: number;
+  /** An alternative-supplier signal stops speaking after this many days. @default 90 */
+  alternativeWindowDays: number;
+  /** A supplier's broken promise speaks for THAWING for this many days. @default 30 */
+  brokenPromiseDays: number;
+  /** Staying in a stage tolerates probabilities this many times larger than entering it (hysteresis). @default 10 */
+  stayFactor: number;
+  /** Staying in an activity stage tolerates ratios this much higher than entering it. @default 0.1 */
+  stayRatioMargin: number;
+  /** Days of history the hysteresis looks back over (the stage is a pure function of asOf). @default 28 */
+  memoryDays: number;
+  /** A stage is announced (alerts) once it has held for this many days. @default 7 */
+  dwellDays: number;
 }
 
 /** The defaults of DESIGN §3. */
@@ -57,25 +109,45 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   },
   bands: { trusted: 85, solid: 70, watch: 55, atRisk: 40 },
   churn: {
-    shortHalfLifeDays: 30,
-    baselineDays: 180,
-    lostActivityRatio: 0.15,
-    switchingActivityRatio: 0.7,
-    alternativeWindowDays: 90,
-    alternativeActivityRatio: 0.9,
-    antiNegativeRatio: 2,
-    antiSatisfaction: 2.5,
-    thawingPositiveRatio: 0.7,
-    thawingNegativeRatio: 1.3,
-    thawingSatisfactionDrop: 0.5,
+    baselineHalfLifeDays: 180,
+    minBaselineDays: 60,
+    minExpected: 5,
+    contactWindowDays: 30,
+    activityWindowDays: 28,
+    maxWindowDays: 90,
+    thawingProbability: 0.01,
+    activityProbability: 0.002,
+    repeatedComplaints: 3,
+    switchingProbability: 0.001,
+    lostProbability: 0.0001,
     thawingActivityRatio: 0.85,
+    switchingActivityRatio: 0.5,
+    switchingGaps: 3,
+    switchingMinDays: 10,
+    lostGaps: 4,
+    lostMinDays: 29,
+    maxGapShape: 12,
+    negativePriorEvents: 1,
+    negativePriorDays: 180,
+    lowSatisfaction: 2,
+    satisfactionDrop: 1,
+    satisfactionWindowDays: 90,
+    alternativeWindowDays: 90,
     brokenPromiseDays: 30,
+    stayFactor: 10,
+    stayRatioMargin: 0.1,
+    memoryDays: 28,
+    dwellDays: 7,
   },
 }) as Policy;
 
 const nonNeg = z.number().finite().min(0);
 const pos = z.number().finite().positive();
 const ratio = z.number().finite().min(0).max(100);
+/** Windows of the churn detector: whole days, 1 to 365. */
+const days = z.number().int().min(1).max(365);
+/** A one-sided tail probability. */
+const prob = z.number().finite().gt(0).max(1);
 const evidence = z.object({ r: nonNeg.max(10), s: nonNeg.max(10) }).strict();
 
 /** A policy override as proposed in the ledger: any subset of the policy's numbers. */
@@ -103,19 +175,35 @@ export const policyOverrideSchema = z
     bands: z.object({ trusted: ratio, solid: ratio, watch: ratio, atRisk: ratio }).strict().partial(),
     churn: z
       .object({
-        shortHalfLifeDays: pos.max(3650),
-        baselineDays: pos.max(3650),
-        lostActivityRatio: nonNeg.max(10),
-        switchingActivityRatio: nonNeg.max(10),
-        alternativeWindowDays: pos.max(3650),
-        alternativeActivityRatio: nonNeg.max(10),
-        antiNegativeRatio: nonNeg.max(100),
-        antiSatisfaction: nonNeg.max(5),
-        thawingPositiveRatio: nonNeg.max(10),
-        thawingNegativeRatio: nonNeg.max(100),
-        thawingSatisfactionDrop: nonNeg.max(5),
+        baselineHalfLifeDays: pos.max(3650),
+        minBaselineDays: nonNeg.max(3650),
+        minExpected: nonNeg.max(1000),
+        contactWindowDays: days,
+        activityWindowDays: days,
+        maxWindowDays: days,
+        thawingProbability: prob,
+        activityProbability: prob,
+        repeatedComplaints: z.number().int().min(1).max(1000),
+        switchingProbability: prob,
+        lostProbability: prob,
         thawingActivityRatio: nonNeg.max(10),
-        brokenPromiseDays: pos.max(3650),
+        switchingActivityRatio: nonNeg.max(10),
+        switchingGaps: nonNeg.max(100),
+        switchingMinDays: nonNeg.max(3650),
+        lostGaps: nonNeg.max(100),
+        lostMinDays: nonNeg.max(3650),
+        maxGapShape: z.number().int().min(1).max(50),
+        negativePriorEvents: nonNeg.max(1000),
+        negativePriorDays: pos.max(3650),
+        lowSatisfaction: z.number().finite().min(1).max(5),
+        satisfactionDrop: nonNeg.max(5),
+        satisfactionWindowDays: days,
+        alternativeWindowDays: days,
+        brokenPromiseDays: days,
+        stayFactor: z.number().finite().min(1).max(1000),
+        stayRatioMargin: nonNeg.max(10),
+        memoryDays: z.number().int().min(0).max(365),
+        dwellDays: z.number().int().min(0).max(365),
       })
       .strict()
       .partial(),
@@ -129,6 +217,9 @@ export const policyOverrideSchema = z
     const b = { ...DEFAULT_POLICY.bands, ...p.bands };
     if (!(b.trusted >= b.solid && b.solid >= b.watch && b.watch >= b.atRisk))
       ctx.addIssue({ code: 'custom', path: ['bands'], message: 'band bounds must descend: trusted ≥ solid ≥ watch ≥ atRisk' });
+    const c = { ...DEFAULT_POLICY.churn, ...p.churn };
+    if (c.contactWindowDays > c.maxWindowDays || c.activityWindowDays > c.maxWindowDays)
+      ctx.addIssue({ code: 'custom', path: ['churn', 'maxWindowDays'], message: 'the contact and activity windows must not be longer than maxWindowDays' });
   });
 export type PolicyOverride = z.infer<typeof policyOverrideSchema>;
 

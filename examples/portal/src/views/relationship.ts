@@ -151,19 +151,42 @@ function churn(card: Scorecard) {
 
 const STAGES = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'] as const;
 
-/** A fired churn signal in words; rates are per day in the API, shown per 30 days. */
-function signalText(s: Scorecard['churn']['signals'][number]): string {
-  const month = (v: number) => fmt(v * 30, 1);
-  const change = s.baseline > 0 ? ` (×${fmt(s.ratio, 2)})` : ' (new)';
+/** How a count reads: whole numbers as they are, others to one decimal. */
+const n1 = (v: number) => (Number.isInteger(v) ? String(v) : fmt(v, 1));
+const plural = (v: number, one: string, many: string) => `${n1(v)} ${Math.round(v * 10) === 10 ? one : many}`;
+
+/**
+ * A fired churn signal in words a customer-success lead reads: what was observed in the window
+ * against what the client usually does ("2 positive contacts in 30 days; usually 6"), and how
+ * rare that is when the count was tested.
+ */
+export function signalText(s: Scorecard['churn']['signals'][number]): string {
+  const days = `${s.windowDays} days`;
+  const odds =
+    s.probability === null || s.probability === undefined
+      ? ''
+      : s.probability < 0.001
+        ? ' (less than 1 chance in 1,000 by chance alone)'
+        : ` (about 1 chance in ${fmt(Math.round(1 / s.probability), 0)} by chance alone)`;
   switch (s.name) {
     case 'relationshipEnded':
       return 'The relationship has ended';
     case 'brokenPromises':
-      return `Broken promises in the last 30 days: ${s.shortRate}`;
+      return `${plural(s.count, 'broken promise', 'broken promises')} by the supplier in the last ${days}`;
     case 'satisfaction':
-      return `Satisfaction: ${fmt(s.shortRate, 1)} of 5 lately against ${fmt(s.baseline, 1)} usually`;
+      return `Latest satisfaction pulse ${n1(s.count)} of 5; usually ${fmt(s.expected, 1)}`;
+    case 'alternativeSupplier':
+      return `An alternative supplier named in the last ${days}`;
+    case 'orderCadence':
+      return `No order for ${plural(s.count, 'day', 'days')}; usually one every ${plural(s.expected, 'day', 'days')}${odds}`;
+    case 'activity':
+      return `Order volume ${n1(Math.round(s.count))} in ${days}; usually ${n1(Math.round(s.expected))}${odds}`;
+    case 'positiveContacts':
+      return `${plural(s.count, 'positive contact', 'positive contacts')} from the client in ${days}; usually ${n1(Math.round(s.expected * 10) / 10)}${odds}`;
+    case 'negativeContacts':
+      return `${plural(s.count, 'negative contact or unhandled complaint', 'negative contacts or unhandled and repeated complaints')} in ${days}; usually ${n1(Math.round(s.expected * 10) / 10)}${odds}`;
     default:
-      return `${word(s.name)}: ${month(s.shortRate)} per 30 days lately against ${month(s.baseline)} usually${change}`;
+      return `${word(s.name)}: ${n1(s.count)} in ${days}; usually ${n1(Math.round(s.expected * 10) / 10)}${odds}`;
   }
 }
 

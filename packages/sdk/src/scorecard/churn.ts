@@ -1,96 +1,647 @@
-import { type ChurnStage, DAY_MS, type Policy } from '@trustledger/schema';
-import { addDecayed, addPair, type DecayedPair, type DecayedSum, emptyPair, emptySum, halfLifeMs, sumAt } from './decay.ts';
+/**
+ * The churn stage (DESIGN §1 "churn is a process", §3 "Churn stage"): where the client stands in
+ * Stable → Thawing → Anti → Switching → Lost, from its own signals, as a pure function of the
+ * ledger's entries, asOf and the policy.
+ *
+ * Method (README "Churn stage: method"):
+ * - *Counts, not ratios.* Every rate signal compares the count in a recent window with the count
+ *   expected from the client's own baseline (exponentially decayed, half-life
+ *   `baselineHalfLifeDays`, over the span from the signal's own first evidence to the window's
+ *   start). Positive and negative contacts are tested with the Poisson tail probability of the
+ *   count; order volume with the normal approximation of a renewal-reward (compound renewal)
+ *   process, whose variance is λW·(m²/k + s²) for order rate λ, window W, mean order volume m,
+ *   volume variance s² and gap regularity k (Cox, *Renewal Theory*, 1962, ch. 7; Ross,
+ *   *Stochastic Processes*, 2nd ed., §3.6). A drop is tested only when the window is expected to
+ *   hold `minExpected` events and the signal has `minBaselineDays` of its own history; a window
+ *   widens up to `maxWindowDays` for sparse signals.
+ * - *Cadence.* Days since the last order are read against the typical gap g = 1/λ with a gamma
+ *   (Erlang) renewal model whose shape k (1 = memoryless, larger = more regular) comes from the
+ *   decayed moments of the gaps, shrunk towards 1: P(no order for d days) = P(Poisson(k·d/g) ≤ k−1).
+ * - *Season.* With a year of orders known, the expected volume and the typical gap are scaled by
+ *   how the same weeks last year compared with that year's average.
+ * - *Handling counts.* A complaint answered within `firstResponseHours` and resolved within
+ *   `resolutionDays` is no sign of leaving; an unhandled one is, and so is a repeated one.
+ * - *Converging evidence.* ANTI needs at least one sign of leaving (repeated or unhandled
+ *   complaints, a surge of negative contacts, two low satisfaction pulses, an alternative supplier
+ *   named, falling activity) and at least two signals firing. SWITCHING: activity well below the
+ *   norm, a silence of several typical gaps, or an alternative supplier named while activity
+ *   falls. LOST: the relationship ended or no order for `lostGaps` typical gaps.
+ * - *Evidence ages*: pulses, alternative-supplier signals and broken promises speak only within
+ *   their windows.
+ * - *Hysteresis and dwell* as a pure function of asOf: the stage machine is run over the
+ *   `memoryDays` days before asOf, entering a stage with the entry thresholds and staying while the
+ *   looser stay thresholds (probabilities × `stayFactor`) hold; the *announced* stage (alerts) is
+ *   the latest stage that held `dwellDays` days in that run.
+ *
+ * The state keeps day buckets for the last `maxWindowDays + memoryDays` days, weekly volume for
+ * the seasonal comparison and decayed sums for everything older: its size is bounded by the
+ * policy's windows, not by the ledger.
+ */
+import { type ChurnStage, DAY_MS, HOUR_MS, type Policy } from '@trustledger/schema';
+import { gapSurvival, normalCdf, poissonCdf, poissonUpper } from './churn-stats.ts';
+import { addPair, type DecayedPair, emptyPair } from './decay.ts';
 import type { ChurnAssessment, ChurnMeasure } from './types.ts';
 
-/** A signal's decayed sums with the short and the baseline half-life. */
-export interface RateAcc {
-  s: DecayedSum;
-  l: DecayedSum;
-  n: number;
-}
+/** Components of a day bucket. */
+const ORDERS = 0;
+const VOLUME = 1;
+const VOLUME2 = 2;
+const POSITIVE = 3;
+const NEGATIVE = 4;
+const COMPLAINTS = 5;
+const WIDTH = 6;
 
-/** The client's churn signals as the state keeps them (DESIGN §3 "Churn stage"). */
-export interface ChurnAcc {
-  positive: RateAcc;
-  negative: RateAcc;
-  activity: RateAcc;
-  alternative: RateAcc;
-  /** Pairs (Σ w·score, Σ w) for the short and the baseline half-life. */
-  satisfaction: { s: DecayedPair; l: DecayedPair; n: number };
-  lastAlternative: number | null;
-  /** Times of the supplier's broken promises that can still fall in the window. */
-  broken: number[];
-  ended: boolean;
-  lastSupplierHandover: number | null;
+/** Weeks of volume kept for the same-season comparison. */
+const SEASON_WEEKS = 72;
+/** Complaints, pulses and alternative-supplier signals kept at most (newest first kept). */
+const LIST_CAP = 16;
+
+/** A complaint the client raised, as churn reads its handling. Times in ms. */
+export interface ChurnComplaint {
+  seq: number;
+  at: number;
+  answered: number | null;
+  resolved: number | null;
 }
 
 /**
- * Ratio reported when the baseline is zero but the short-term rate is not (a rise from nothing):
- * JSON has no Infinity, so a large finite number stands for it.
+ * The client's churn evidence as the state keeps it (DESIGN §3 "Churn stage"). Days are day
+ * indices (ms / 86 400 000, floored); other times are ms.
  */
-export const RISE_RATIO = 999;
+export interface ChurnAcc {
+  /** First day held in `days`; evidence before it is in `old`. */
+  horizon: number | null;
+  /** Day → [orders, volume, volume², positive contacts, negative contacts, complaints], trailing zeros left out. */
+  days: Record<string, number[]>;
+  /** Evidence before the horizon, decayed (baselineHalfLifeDays) to day `d`. */
+  old: { d: number; v: number[] } | null;
+  /** Week (Monday-based index) → orders, for the same season last year. */
+  weeks: Record<string, number>;
+  /** Day of each signal's first evidence: orders, positive contacts, any client interaction. */
+  first: { orders: number | null; positive: number | null; interaction: number | null };
+  /** Orders seen. */
+  orders: number;
+  /** Latest order day before the horizon. */
+  oldLastOrderDay: number | null;
+  /** Decayed moments of the gaps between consecutive orders (days), at day `d`; `last` is the latest order (ms). */
+  gaps: { last: number | null; d: number; n: number; s1: number; s2: number };
+  complaints: ChurnComplaint[];
+  /** Satisfaction pulses that can still speak, by time. */
+  pulses: { at: number; score: number }[];
+  /** Decayed (Σ score, Σ 1) of every pulse: the client's usual satisfaction. */
+  satisfaction: DecayedPair;
+  /** Times of alternative-supplier signals that can still speak, ascending. */
+  alternatives: number[];
+  endedAt: number | null;
+  /** Times of the supplier's broken promises that can still speak. */
+  broken: number[];
+  lastSupplierHandover: number | null;
+}
 
-const emptyRate = (): RateAcc => ({ s: emptySum(), l: emptySum(), n: 0 });
-
-/** Empty churn signals. */
+/** Empty churn evidence. */
 export const emptyChurn = (): ChurnAcc => ({
-  positive: emptyRate(),
-  negative: emptyRate(),
-  activity: emptyRate(),
-  alternative: emptyRate(),
-  satisfaction: { s: emptyPair(), l: emptyPair(), n: 0 },
-  lastAlternative: null,
+  horizon: null,
+  days: {},
+  old: null,
+  weeks: {},
+  first: { orders: null, positive: null, interaction: null },
+  orders: 0,
+  oldLastOrderDay: null,
+  gaps: { last: null, d: 0, n: 0, s1: 0, s2: 0 },
+  complaints: [],
+  pulses: [],
+  satisfaction: emptyPair(),
+  alternatives: [],
+  endedAt: null,
   broken: [],
-  ended: false,
   lastSupplierHandover: null,
 });
 
-/** Adds an event of weight x at `at` to a signal (in place). */
-export function addRate(acc: RateAcc, x: number, at: number, policy: Policy): void {
-  addDecayed(acc.s, x, at, halfLifeMs(policy.churn.shortHalfLifeDays));
-  addDecayed(acc.l, x, at, halfLifeMs(policy.churn.baselineDays));
-  acc.n++;
+const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
+/** Monday-based week of a day index (day 0, 1970-01-01, was a Thursday). */
+const weekOf = (day: number): number => Math.floor((day + 3) / 7);
+/** Per-day decay factor of the baseline. */
+const decayPerDay = (policy: Policy): number => 2 ** (-1 / policy.churn.baselineHalfLifeDays);
+/** Days of buckets kept: the longest window plus the hysteresis memory. */
+const horizonDays = (policy: Policy): number => policy.churn.maxWindowDays + policy.churn.memoryDays + 2;
+
+function addOld(c: ChurnAcc, day: number, vec: readonly number[], r: number): void {
+  if (vec[ORDERS] > 0 && (c.oldLastOrderDay === null || day > c.oldLastOrderDay)) c.oldLastOrderDay = day;
+  if (c.old === null) {
+    c.old = { d: day, v: Array.from({ length: WIDTH }, (_, i) => vec[i] ?? 0) };
+    return;
+  }
+  const o = c.old;
+  if (day <= o.d) {
+    const f = r ** (o.d - day);
+    for (let i = 0; i < WIDTH; i++) o.v[i] += (vec[i] ?? 0) * f;
+  } else {
+    const f = r ** (day - o.d);
+    for (let i = 0; i < WIDTH; i++) o.v[i] = o.v[i] * f + (vec[i] ?? 0);
+    o.d = day;
+  }
 }
 
-/** Adds a satisfaction pulse (1–5) at `at` (in place). */
-export function addSatisfaction(c: ChurnAcc, score: number, at: number, policy: Policy): void {
-  addPair(c.satisfaction.s, score, 1, at, halfLifeMs(policy.churn.shortHalfLifeDays));
-  addPair(c.satisfaction.l, score, 1, at, halfLifeMs(policy.churn.baselineDays));
-  c.satisfaction.n++;
+function addBucket(c: ChurnAcc, day: number, i: number, x: number, policy: Policy): void {
+  const vec = new Array<number>(WIDTH).fill(0);
+  vec[i] = x;
+  if (i === VOLUME) vec[VOLUME2] = x * x;
+  addVec(c, day, vec, policy);
 }
 
-/** Records a supplier's broken promise at `at`, forgetting those that can no longer fall in any window ending at or after `latest`. */
+function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
+  if (c.horizon !== null && day < c.horizon) {
+    addOld(c, day, vec, decayPerDay(policy));
+    return;
+  }
+  const key = String(day);
+  const b = c.days[key] ?? [];
+  for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
+  // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
+  let n = WIDTH;
+  while (n > 0 && b[n - 1] === 0) n--;
+  b.length = n;
+  c.days[key] = b;
+}
+
+const firstOf = (cur: number | null, day: number) => (cur === null || day < cur ? day : cur);
+
+/** Adds one order of `volume` at `at` (in place). */
+function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void {
+  const day = dayOf(at);
+  const vec = new Array<number>(WIDTH).fill(0);
+  vec[ORDERS] = 1;
+  vec[VOLUME] = volume;
+  vec[VOLUME2] = volume * volume;
+  addVec(c, day, vec, policy);
+  c.orders++;
+  c.first.orders = firstOf(c.first.orders, day);
+  const wk = String(weekOf(day));
+  c.weeks[wk] = (c.weeks[wk] ?? 0) + 1;
+  const g = c.gaps;
+  if (g.last === null) g.last = at;
+  else if (at >= g.last) {
+    const gap = (at - g.last) / DAY_MS;
+    const r = decayPerDay(policy);
+    const f = g.n === 0 ? 0 : r ** Math.max(0, day - g.d);
+    g.n = g.n * f + 1;
+    g.s1 = g.s1 * f + gap;
+    g.s2 = g.s2 * f + gap * gap;
+    g.d = Math.max(g.d, day);
+    g.last = at;
+  }
+}
+
+/**
+ * Folds one entry's churn evidence into the accumulator (in place): client-initiated contacts and
+ * complaints, follow-ups of complaints, orders, pulses, alternative-supplier signals, the end of the
+ * relationship and supplier handovers. `at` is the entry's occurredAt (ms), `latest` the latest
+ * occurredAt the state holds. Broken promises come through addBroken.
+ */
+export function churnEntry(
+  c: ChurnAcc,
+  e: { seq: number; type: string; payload: unknown },
+  at: number,
+  latest: number,
+  policy: Policy,
+): void {
+  const day = dayOf(at);
+  switch (e.type) {
+    case 'RELATIONSHIP_ENDED':
+      c.endedAt = c.endedAt === null || at < c.endedAt ? at : c.endedAt;
+      break;
+    case 'REPRESENTATIVE_HANDOVER': {
+      const side = (e.payload as { side: string }).side;
+      if (side === 'SUPPLIER' && (c.lastSupplierHandover === null || at > c.lastSupplierHandover)) c.lastSupplierHandover = at;
+      break;
+    }
+    case 'COMPLAINT_RESPONDED':
+    case 'COMPLAINT_RESOLVED': {
+      const seq = (e.payload as { interactionSeq: number }).interactionSeq;
+      const k = c.complaints.find((x) => x.seq === seq);
+      if (!k) break;
+      if (k.answered === null || at < k.answered) k.answered = at;
+      if (e.type === 'COMPLAINT_RESOLVED' && (k.resolved === null || at < k.resolved)) k.resolved = at;
+      break;
+    }
+    case 'INTERACTION_RECORDED': {
+      const i = e.payload as { kind: string; initiatedBy: string; volume?: number; score?: number };
+      const byClient = i.initiatedBy === 'CLIENT';
+      if (byClient) c.first.interaction = firstOf(c.first.interaction, day);
+      switch (i.kind) {
+        case 'COMPLAINT':
+          if (!byClient) break;
+          addBucket(c, day, COMPLAINTS, 1, policy);
+          c.complaints.push({ seq: e.seq, at, answered: null, resolved: null });
+          c.complaints.sort((a, b) => a.at - b.at || a.seq - b.seq);
+          if (c.complaints.length > LIST_CAP) c.complaints.shift();
+          break;
+        case 'NEGATIVE_CONTACT':
+          if (byClient) addBucket(c, day, NEGATIVE, 1, policy);
+          break;
+        case 'POSITIVE_CONTACT':
+          if (!byClient) break;
+          addBucket(c, day, POSITIVE, 1, policy);
+          c.first.positive = firstOf(c.first.positive, day);
+          break;
+        case 'ACTIVITY':
+          // An order or other action of the client; without a volume it counts as one unit.
+          c.first.interaction = firstOf(c.first.interaction, day);
+          addOrder(c, at, i.volume ?? 1, policy);
+          break;
+        case 'SATISFACTION':
+          if (i.score === undefined) break;
+          addPair(c.satisfaction, i.score, 1, at, policy.churn.baselineHalfLifeDays * DAY_MS);
+          c.pulses.push({ at, score: i.score });
+          c.pulses.sort((a, b) => a.at - b.at);
+          if (c.pulses.length > LIST_CAP) c.pulses.shift();
+          break;
+        case 'ALTERNATIVE_SUPPLIER':
+          c.alternatives.push(at);
+          c.alternatives.sort((a, b) => a - b);
+          if (c.alternatives.length > LIST_CAP) c.alternatives.shift();
+          break;
+        default:
+          break;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  advanceHorizon(c, latest, policy);
+}
+
+/** Records a supplier's broken promise at `at` (in place). */
 export function addBroken(c: ChurnAcc, at: number, latest: number, policy: Policy): void {
   c.broken.push(at);
-  const from = latest - policy.churn.brokenPromiseDays * DAY_MS;
-  c.broken = c.broken.filter((t) => t >= from);
+  c.broken.sort((a, b) => a - b);
+  if (c.broken.length > LIST_CAP) c.broken.shift();
+  advanceHorizon(c, latest, policy);
 }
 
-/** What the assessment needs beyond the churn signals: facts about open promises and complaints at asOf. */
+/**
+ * Moves the day buckets' horizon to `latest` − horizonDays: older buckets are folded into the
+ * decayed `old` sums, and lists drop what can no longer speak at any asOf ≥ latest. Keeps the
+ * state's size bounded by the policy's windows.
+ */
+function advanceHorizon(c: ChurnAcc, latest: number, policy: Policy): void {
+  const p = policy.churn;
+  const horizon = dayOf(latest) - horizonDays(policy);
+  if (c.horizon !== null && horizon <= c.horizon) return;
+  c.horizon = horizon;
+  const r = decayPerDay(policy);
+  for (const key of Object.keys(c.days)) {
+    const day = Number(key);
+    if (day >= horizon) break;
+    addOld(c, day, c.days[key], r);
+    delete c.days[key];
+  }
+  const week = weekOf(dayOf(latest)) - SEASON_WEEKS;
+  for (const key of Object.keys(c.weeks)) {
+    if (Number(key) >= week) break;
+    delete c.weeks[key];
+  }
+  const since = (days: number) => latest - (days + p.memoryDays + 1) * DAY_MS;
+  const complaintsFrom = since(p.contactWindowDays);
+  if (c.complaints.length && c.complaints[0].at < complaintsFrom) c.complaints = c.complaints.filter((x) => x.at >= complaintsFrom);
+  const pulsesFrom = since(p.satisfactionWindowDays);
+  if (c.pulses.length && c.pulses[0].at < pulsesFrom) c.pulses = c.pulses.filter((x) => x.at >= pulsesFrom);
+  const altFrom = since(p.alternativeWindowDays);
+  if (c.alternatives.length && c.alternatives[0] < altFrom) c.alternatives = c.alternatives.filter((x) => x >= altFrom);
+  const brokenFrom = since(p.brokenPromiseDays);
+  if (c.broken.length && c.broken[0] < brokenFrom) c.broken = c.broken.filter((x) => x >= brokenFrom);
+}
+
+/** What the assessment needs beyond the churn evidence: facts about promises and complaints at asOf. */
 export interface ChurnContext {
-  /** Earliest occurredAt of the ledger: start of the observed span. */
-  start: number | null;
   /** Times the supplier's promises counted as broken (settled and lapsed). */
   brokenTimes: number[];
   openRescheduledSupplierPromise: boolean;
   openComplaintsAgainstSupplier: number;
 }
 
-const ratioOf = (short: number, base: number): number => (base > 0 ? short / base : short > 0 ? RISE_RATIO : 1);
+/** Stages in order of severity. */
+const STAGES: readonly ChurnStage[] = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'];
+
+/** One rate test: the count in a window against its expectation. */
+interface Test {
+  count: number;
+  expected: number;
+  windowDays: number;
+  /** One-sided tail probability; null when there is not enough evidence to test. */
+  p: number | null;
+}
+
+/** Everything the rules read at one instant. */
+interface DayStats {
+  ended: boolean;
+  activity: Test & { ratio: number };
+  cadence: { days: number; gap: number; p: number | null; shape: number };
+  positive: Test;
+  negative: Test & { unhandled: number; complaints: number };
+  satisfaction: { recent: number[]; mean: number | null; base: number | null };
+  alternatives: number;
+  broken: number;
+}
 
 /**
- * Short-term rate against baseline (DESIGN §3 "Churn stage"): each decayed sum is divided by the
- * weight of the span actually observed, ∫ 2^(−(asOf−u)/h) du over [start, asOf] =
- * h/ln2 · (1 − 2^(−span/h)), so a steady rate reads as ratio 1 however young the relationship.
- * Rates are per day.
+ * The evidence laid out by day once per assessment: for each component, the decayed sum through
+ * each day (B) and the plain running sum (P), over days A…T; days before A read `old` alone.
  */
-function rates(acc: RateAcc, asOf: number, spanDays: number, policy: Policy): { shortRate: number; baseline: number; ratio: number } {
-  const { shortHalfLifeDays: hs, baselineDays: hl } = policy.churn;
-  const ws = spanDays > 0 ? (hs / Math.LN2) * (1 - 2 ** (-spanDays / hs)) : 0;
-  const wl = spanDays > 0 ? (hl / Math.LN2) * (1 - 2 ** (-spanDays / hl)) : 0;
-  const shortRate = ws > 0 ? sumAt(acc.s, asOf, halfLifeMs(hs)) / ws : 0;
-  const baseline = wl > 0 ? sumAt(acc.l, asOf, halfLifeMs(hl)) / wl : 0;
-  return { shortRate, baseline, ratio: ratioOf(shortRate, baseline) };
+interface View {
+  c: ChurnAcc;
+  policy: Policy;
+  r: number;
+  shape: number;
+  /** First and last day laid out. */
+  a: number;
+  t: number;
+  B: Float64Array[];
+  P: Float64Array[];
+  /** Latest day ≤ index with an order (−1 for none), per laid-out day. */
+  lastOrder: Int32Array;
+}
+
+function viewOf(c: ChurnAcc, policy: Policy, asOf: number): View {
+  const p = policy.churn;
+  const g = c.gaps;
+  let shape = 1;
+  if (g.n > 0) {
+    const mean = g.s1 / g.n;
+    const variance = g.s2 / g.n - mean * mean;
+    const raw = variance > mean * mean * 1e-6 ? (mean * mean) / variance : p.maxGapShape;
+    // Shrunk towards the memoryless cadence (k = 1) with the weight of three gaps, rounded down.
+    shape = Math.max(1, Math.min(p.maxGapShape, Math.floor((g.n * Math.min(raw, p.maxGapShape) + 3) / (g.n + 3))));
+  }
+  const r = decayPerDay(policy);
+  const t = dayOf(asOf);
+  const keys = Object.keys(c.days).map(Number);
+  let a = t - p.memoryDays - p.maxWindowDays - 1;
+  if (keys.length && keys[0] < a) a = keys[0];
+  const n = t - a + 1;
+  const B = Array.from({ length: WIDTH }, () => new Float64Array(n));
+  const P = Array.from({ length: WIDTH }, () => new Float64Array(n));
+  const lastOrder = new Int32Array(n);
+  const before = c.oldLastOrderDay !== null && c.oldLastOrderDay < a ? c.oldLastOrderDay : -1;
+  // Day counts laid out densely, then swept once per component.
+  const counts = Array.from({ length: WIDTH }, () => new Float64Array(n));
+  const orderDay = new Uint8Array(n);
+  for (const key in c.days) {
+    const j = Number(key) - a;
+    if (j < 0 || j >= n) continue;
+    const vec = c.days[key];
+    for (let i = 0; i < vec.length; i++) counts[i][j] = vec[i];
+    if (vec[ORDERS] > 0) orderDay[j] = 1;
+  }
+  for (let i = 0; i < WIDTH; i++) {
+    const b = B[i];
+    const q = P[i];
+    const x = counts[i];
+    let prevB = c.old ? c.old.v[i] * r ** (a - 1 - c.old.d) : 0;
+    let prevP = 0;
+    for (let j = 0; j < n; j++) {
+      prevB = prevB * r + x[j];
+      prevP += x[j];
+      b[j] = prevB;
+      q[j] = prevP;
+    }
+  }
+  let last = before;
+  for (let j = 0; j < n; j++) {
+    if (orderDay[j]) last = a + j;
+    lastOrder[j] = last;
+  }
+  return { c, policy, r, shape, a, t, B, P, lastOrder };
+}
+
+/** Decayed component `i` of all evidence through day y, referenced at y. */
+function through(v: View, y: number, i: number): number {
+  if (y < v.a) return v.c.old ? v.c.old.v[i] * v.r ** (y - v.c.old.d) : 0;
+  const j = Math.min(y, v.t) - v.a;
+  return y > v.t ? v.B[i][j] * v.r ** (y - v.t) : v.B[i][j];
+}
+
+/** Sum of component `i` over days lo < day ≤ hi (lo ≥ A − 1). */
+function windowSum(v: View, lo: number, hi: number, i: number): number {
+  const q = v.P[i];
+  const h = Math.min(hi, v.t) - v.a;
+  const l = lo - v.a;
+  return (h >= 0 ? q[h] : 0) - (l >= 0 ? q[l] : 0);
+}
+
+/** Decayed exposure Σ r^(y−d) for d from `first` to y: the baseline's observed span in days. */
+const exposure = (v: View, first: number | null, y: number): number =>
+  first === null || y < first ? 0 : (1 - v.r ** (y - first + 1)) / (1 - v.r);
+
+/**
+ * Same season last year: orders in last year's weeks of this window against the orders the
+ * average of the year before the window leads to expect there, both shrunk by `2·minExpected`
+ * pseudo-orders, so sparse orders say little about the season; 1 until a year of orders is known.
+ */
+function seasonFactor(v: View, x: number, w: number): number {
+  const first = v.c.first.orders;
+  if (first === null || x - first < 365 + w) return 1;
+  const sum = (from: number, to: number) => {
+    let s = 0;
+    let n = 0;
+    for (let k = weekOf(from); k <= weekOf(to); k++) {
+      s += v.c.weeks[String(k)] ?? 0;
+      n++;
+    }
+    return { s, n };
+  };
+  const ly = sum(x - 365 - w + 1, x - 365);
+  const year = sum(x - w - 364, x - w);
+  if (!(year.s > 0)) return 1;
+  const expected = (year.s / year.n) * ly.n;
+  const k = 2 * v.policy.churn.minExpected;
+  return Math.max(0.25, Math.min(2, (ly.s + k) / (expected + k)));
+}
+
+/** Window widened until `minExpected` events are expected at the pre-window rate (DESIGN §3: enough expected events to tell). */
+function windowFor(v: View, first: number | null, x: number, i: number, min: number, scale = 1): number {
+  const p = v.policy.churn;
+  const e = exposure(v, first, x - min);
+  const rate = e > 0 ? (through(v, x - min, i) / e) * scale : 0;
+  return rate > 0 ? Math.max(min, Math.min(p.maxWindowDays, Math.ceil(p.minExpected / rate))) : min;
+}
+
+/** Last order day on or before x. */
+function lastOrderDay(v: View, x: number): number | null {
+  const d = x < v.a ? -1 : v.lastOrder[Math.min(x, v.t) - v.a];
+  if (d >= 0) return d;
+  return v.c.oldLastOrderDay !== null && v.c.oldLastOrderDay <= x ? v.c.oldLastOrderDay : null;
+}
+
+/** The evidence at instant t (ms): only entries up to t speak. */
+function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
+  const c = v.c;
+  const policy = v.policy;
+  const p = policy.churn;
+  const x = dayOf(t);
+
+  // Order activity: volume in the window against the renewal-reward expectation.
+  const s0 = seasonFactor(v, x, p.activityWindowDays);
+  const wa = windowFor(v, c.first.orders, x, ORDERS, p.activityWindowDays, s0);
+  const season = wa === p.activityWindowDays ? s0 : seasonFactor(v, x, wa);
+  const ya = x - wa;
+  const ea = exposure(v, c.first.orders, ya);
+  const bn = through(v, ya, ORDERS);
+  const rate = ea > 0 ? bn / ea : 0;
+  const m = bn > 0 ? through(v, ya, VOLUME) / bn : 0;
+  const varv = bn > 0 ? Math.max(0, through(v, ya, VOLUME2) / bn - m * m) : 0;
+  const expOrders = season * rate * wa;
+  const expVolume = expOrders * m;
+  const recentVolume = windowSum(v, ya, x, VOLUME);
+  const sd = Math.sqrt(expOrders * ((m * m) / v.shape + varv));
+  const activityOk = c.first.orders !== null && ya - c.first.orders + 1 >= p.minBaselineDays && expOrders >= p.minExpected && m > 0 && sd > 0;
+  const activity = {
+    count: recentVolume,
+    expected: expVolume,
+    windowDays: wa,
+    p: activityOk ? normalCdf((recentVolume - expVolume) / sd) : null,
+    ratio: expVolume > 0 ? recentVolume / expVolume : 1,
+  };
+
+  // Cadence: days since the last order against the typical gap as of that order.
+  const last = lastOrderDay(v, x);
+  let cadence: DayStats['cadence'] = { days: 0, gap: 0, p: null, shape: v.shape };
+  if (last !== null && c.first.orders !== null) {
+    const e = exposure(v, c.first.orders, last);
+    const r = e > 0 ? (through(v, last, ORDERS) / e) * s0 : 0;
+    const gap = r > 0 ? 1 / r : 0;
+    const days = x - last;
+    const ok = c.orders >= 6 && last - c.first.orders + 1 >= p.minBaselineDays && gap > 0;
+    cadence = { days, gap, p: ok ? gapSurvival(days, gap, v.shape) : null, shape: v.shape };
+  }
+
+  // Positive contacts: a drop is tested with the Poisson lower tail.
+  const fp = c.first.positive;
+  const wp = windowFor(v, fp, x, POSITIVE, p.contactWindowDays);
+  const ep = exposure(v, fp, x - wp);
+  const expPositive = ep > 0 ? (through(v, x - wp, POSITIVE) / ep) * wp : 0;
+  const positiveCount = windowSum(v, x - wp, x, POSITIVE);
+  const positiveOk = fp !== null && x - wp - fp + 1 >= p.minBaselineDays && expPositive >= p.minExpected;
+  const positive = { count: positiveCount, expected: expPositive, windowDays: wp, p: positiveOk ? poissonCdf(positiveCount, expPositive) : null };
+
+  // Negative contacts, unhandled and repeated complaints: a rise is tested with the Poisson upper tail.
+  const wn = p.contactWindowDays;
+  const fi = c.first.interaction;
+  const en = exposure(v, fi, x - wn);
+  const bneg = en > 0 ? through(v, x - wn, NEGATIVE) + through(v, x - wn, COMPLAINTS) : 0;
+  const expNegative = ((bneg + p.negativePriorEvents) / (en + p.negativePriorDays)) * wn;
+  let unhandled = 0;
+  let handled = 0;
+  for (const k of c.complaints) {
+    const d = dayOf(k.at);
+    if (k.at > t || d <= x - wn) continue;
+    const answered = k.answered !== null && k.answered <= t ? k.answered : null;
+    const resolved = k.resolved !== null && k.resolved <= t ? k.resolved : null;
+    const respondBy = k.at + policy.firstResponseHours * HOUR_MS;
+    const resolveBy = k.at + policy.resolutionDays * DAY_MS;
+    const late = (answered === null ? t > respondBy : answered > respondBy) || (resolved === null ? t > resolveBy : resolved > resolveBy);
+    if (late) unhandled++;
+    else handled++;
+  }
+  const negativeCount = windowSum(v, x - wn, x, NEGATIVE) + unhandled + Math.max(0, handled - 1);
+  const negativeOk = fi !== null && x - wn - fi + 1 >= p.minBaselineDays;
+  const negative = {
+    count: negativeCount,
+    expected: expNegative,
+    windowDays: wn,
+    p: negativeOk ? poissonUpper(negativeCount, expNegative) : null,
+    unhandled,
+    complaints: unhandled + handled,
+  };
+
+  const since = (days: number) => t - days * DAY_MS;
+  const recent = c.pulses.filter((q) => q.at <= t && q.at > since(p.satisfactionWindowDays)).map((q) => q.score);
+  const sat = c.satisfaction;
+  return {
+    ended: c.endedAt !== null && c.endedAt <= t,
+    activity,
+    cadence,
+    positive,
+    negative,
+    satisfaction: {
+      recent,
+      mean: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null,
+      base: sat.b > 0 ? sat.a / sat.b : null,
+    },
+    alternatives: c.alternatives.filter((a) => a <= t && a > since(p.alternativeWindowDays)).length,
+    broken: ctx.brokenTimes.filter((b) => b <= t && b > since(p.brokenPromiseDays)).length,
+  };
+}
+
+/** Which signals fire, and the stage they make, with entry (`stay` false) or stay thresholds. */
+interface Reading {
+  level: number;
+  fired: Set<string>;
+}
+
+function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
+  const p = policy.churn;
+  const f = stay ? p.stayFactor : 1;
+  const margin = stay ? p.stayRatioMargin : 0;
+  const below = (x: number | null, alpha: number) => x !== null && x < alpha * f;
+  const fired = new Set<string>();
+  let signs = 0;
+
+  const activityThaw = below(s.activity.p, p.activityProbability) && s.activity.ratio < p.thawingActivityRatio + margin;
+  const activitySwitch = below(s.activity.p, p.switchingProbability) && s.activity.ratio < p.switchingActivityRatio + margin;
+  const cad = s.cadence;
+  const cadenceThaw = cad.p !== null && cad.days >= 2 * cad.gap && below(cad.p, p.activityProbability);
+  const cadenceSwitch = cad.p !== null && cad.days >= p.switchingGaps * cad.gap && cad.days >= p.switchingMinDays && below(cad.p, p.switchingProbability);
+  const cadenceLost = cad.p !== null && cad.days >= p.lostGaps * cad.gap && cad.days >= p.lostMinDays && below(cad.p, p.lostProbability);
+  if (activityThaw || activitySwitch) {
+    fired.add('activity');
+    signs++;
+  }
+  if (cadenceThaw || cadenceSwitch || cadenceLost) fired.add('orderCadence');
+
+  // Contacts: each tail on its own, or both together by Fisher's method (Fisher 1925, §21.1):
+  // X = −2 ln(p₊·p₋) is χ² with 4 degrees of freedom, P(χ²₄ > X) = q(1 − ln q) for q = p₊·p₋.
+  const pp = s.positive.p;
+  const pn = s.negative.p;
+  const n = s.negative;
+  const q = pp !== null && pn !== null ? pp * pn : null;
+  const together = q !== null && (pp as number) < 0.2 && (pn as number) < 0.2 && n.count >= 2 && below(q * (1 - Math.log(q)), p.thawingProbability);
+  if (below(pp, p.thawingProbability) || together) fired.add('positiveContacts');
+  // Signs of leaving among complaints: more than one unhandled, or repeated ones (DESIGN §3).
+  const negativeSign = n.unhandled >= 2 || (n.complaints >= p.repeatedComplaints && below(pn, p.thawingProbability));
+  // An unhandled complaint is a sign of leaving on its own (DESIGN §3 "Handling counts").
+  if (n.unhandled >= 1 || (n.count >= 2 && below(pn, p.thawingProbability)) || together || negativeSign) fired.add('negativeContacts');
+  if (negativeSign) signs++;
+
+  // Satisfaction: the latest pulse low, or recent pulses well below the client's usual and below neutral.
+  const sat = s.satisfaction;
+  const latest = sat.recent.length ? sat.recent[sat.recent.length - 1] : null;
+  const lowTwice = sat.recent.length >= 2 && sat.recent.slice(-2).every((x) => x <= p.lowSatisfaction);
+  const dropped =
+    sat.recent.length >= 2 && sat.mean !== null && sat.base !== null && sat.mean <= sat.base - p.satisfactionDrop && sat.mean < p.lowSatisfaction + 1;
+  if ((latest !== null && latest <= p.lowSatisfaction) || dropped || lowTwice) fired.add('satisfaction');
+  if (lowTwice) signs++;
+
+  if (s.alternatives > 0) {
+    fired.add('alternativeSupplier');
+    signs++;
+  }
+  if (s.broken > 0) fired.add('brokenPromises');
+  if (s.ended) fired.add('relationshipEnded');
+
+  const activityFalling = activityThaw || cadenceThaw;
+  const level =
+    s.ended || cadenceLost
+      ? 4
+      : activitySwitch || cadenceSwitch || (s.alternatives > 0 && activityFalling)
+        ? 3
+        : signs >= 1 && fired.size >= 2
+          ? 2
+          : fired.size >= 1
+            ? 1
+            : 0;
+  return { level, fired };
 }
 
 const ACTIONS: Record<ChurnStage, string[]> = {
@@ -117,67 +668,110 @@ const ACTIONS: Record<ChurnStage, string[]> = {
   ],
 };
 
-/** The churn stage at asOf: the first rule that holds from the top (DESIGN §3, policy.churn). */
-export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy: Policy): ChurnAssessment {
+/**
+ * Ratio reported when nothing was expected but something was observed (a rise from nothing): JSON
+ * has no Infinity, so a large finite number stands for it.
+ */
+export const RISE_RATIO = 999;
+
+const perDay = (x: number, days: number) => (days > 0 ? x / days : 0);
+
+function measuresOf(s: DayStats, fired: Set<string>, policy: Policy): ChurnMeasure[] {
   const p = policy.churn;
-  const spanDays = ctx.start === null ? 0 : Math.max(0, asOf - ctx.start) / DAY_MS;
-  const pos = rates(c.positive, asOf, spanDays, policy);
-  const neg = rates(c.negative, asOf, spanDays, policy);
-  const act = rates(c.activity, asOf, spanDays, policy);
-  const alt = rates(c.alternative, asOf, spanDays, policy);
-  const satShort = c.satisfaction.s.b > 0 ? c.satisfaction.s.a / c.satisfaction.s.b : 0;
-  const satLong = c.satisfaction.l.b > 0 ? c.satisfaction.l.a / c.satisfaction.l.b : 0;
-  const hasPositive = c.positive.n > 0 && pos.baseline > 0;
-  const hasActivity = c.activity.n > 0 && act.baseline > 0;
-  const hasSatisfaction = c.satisfaction.n > 0;
-  const altRecent = c.lastAlternative !== null && asOf - c.lastAlternative <= p.alternativeWindowDays * DAY_MS;
-  const brokenFrom = asOf - p.brokenPromiseDays * DAY_MS;
-  const broken = ctx.brokenTimes.filter((t) => t >= brokenFrom && t <= asOf).length;
-
-  const lostActivity = hasActivity && act.ratio < p.lostActivityRatio;
-  const switchingActivity = hasActivity && (act.ratio < p.switchingActivityRatio || (altRecent && act.ratio < p.alternativeActivityRatio));
-  const antiNegative = neg.ratio >= p.antiNegativeRatio;
-  const antiSatisfaction = hasSatisfaction && satShort < p.antiSatisfaction;
-  const satisfactionDrop = hasSatisfaction && satLong - satShort >= p.thawingSatisfactionDrop;
-  const thawing = {
-    positive: hasPositive && pos.ratio < p.thawingPositiveRatio,
-    negative: neg.ratio > p.thawingNegativeRatio,
-    satisfaction: satisfactionDrop,
-    activity: hasActivity && act.ratio < p.thawingActivityRatio,
-    broken: broken > 0,
-  };
-  const stage: ChurnStage =
-    c.ended || lostActivity
-      ? 'LOST'
-      : switchingActivity
-        ? 'SWITCHING'
-        : antiNegative || antiSatisfaction
-          ? 'ANTI'
-          : thawing.positive || thawing.negative || thawing.satisfaction || thawing.activity || thawing.broken
-            ? 'THAWING'
-            : 'STABLE';
-
-  const measures: ChurnMeasure[] = [
-    { name: 'relationshipEnded', shortRate: c.ended ? 1 : 0, baseline: 0, ratio: c.ended ? 1 : 0, fired: c.ended },
-    { name: 'activity', ...act, fired: lostActivity || switchingActivity || thawing.activity },
-    { name: 'alternativeSupplier', ...alt, fired: altRecent },
-    { name: 'negativeContacts', ...neg, fired: antiNegative || thawing.negative },
+  const test = (name: string, t: Test): ChurnMeasure => ({
+    name,
+    shortRate: perDay(t.count, t.windowDays),
+    baseline: perDay(t.expected, t.windowDays),
+    ratio: t.expected > 0 ? t.count / t.expected : t.count > 0 ? RISE_RATIO : 1,
+    count: t.count,
+    expected: t.expected,
+    windowDays: t.windowDays,
+    probability: t.p,
+    fired: fired.has(name),
+  });
+  const plain = (name: string, count: number, windowDays: number): ChurnMeasure => ({
+    name,
+    shortRate: perDay(count, windowDays),
+    baseline: 0,
+    ratio: count,
+    count,
+    expected: 0,
+    windowDays,
+    probability: null,
+    fired: fired.has(name),
+  });
+  const sat = s.satisfaction;
+  const cad = s.cadence;
+  return [
+    plain('relationshipEnded', s.ended ? 1 : 0, 0),
+    test('activity', s.activity),
+    {
+      name: 'orderCadence',
+      shortRate: cad.days,
+      baseline: cad.gap,
+      ratio: cad.gap > 0 ? cad.days / cad.gap : 1,
+      count: cad.days,
+      expected: cad.gap,
+      windowDays: cad.days,
+      probability: cad.p,
+      fired: fired.has('orderCadence'),
+    },
+    plain('alternativeSupplier', s.alternatives, p.alternativeWindowDays),
+    test('negativeContacts', s.negative),
     {
       name: 'satisfaction',
-      shortRate: satShort,
-      baseline: satLong,
-      ratio: hasSatisfaction && satLong > 0 ? satShort / satLong : 1,
-      fired: antiSatisfaction || satisfactionDrop,
+      shortRate: sat.mean ?? 0,
+      baseline: sat.base ?? 0,
+      ratio: sat.mean !== null && sat.base ? sat.mean / sat.base : 1,
+      count: sat.recent.length ? sat.recent[sat.recent.length - 1] : 0,
+      expected: sat.base ?? 0,
+      windowDays: p.satisfactionWindowDays,
+      probability: null,
+      fired: fired.has('satisfaction'),
     },
-    { name: 'positiveContacts', ...pos, fired: thawing.positive },
-    { name: 'brokenPromises', shortRate: broken, baseline: 0, ratio: broken, fired: thawing.broken },
+    test('positiveContacts', s.positive),
+    plain('brokenPromises', s.broken, p.brokenPromiseDays),
   ];
+}
+
+/**
+ * The churn stage at asOf (ms). Runs the stage machine over the `memoryDays` days up to asOf
+ * (each day read from the evidence known then), so hysteresis and dwell depend only on the
+ * entries and asOf: a stage is entered on the entry thresholds and kept while the stay thresholds
+ * hold; `announcedStage` is the latest stage that held for `dwellDays` days (what alerts follow).
+ */
+export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy: Policy): ChurnAssessment {
+  const p = policy.churn;
+  const v = viewOf(c, policy, asOf);
+  let cur = -1;
+  let runStage = -1;
+  let runLength = 0;
+  let announced = -1;
+  let last: { stats: DayStats; reading: Reading } | null = null;
+  for (let j = p.memoryDays; j >= 0; j--) {
+    const stats = statsAt(v, asOf - j * DAY_MS, ctx);
+    const enter = classify(stats, policy, false);
+    const stay = classify(stats, policy, true);
+    const next = cur < 0 ? enter.level : Math.max(enter.level, Math.min(cur, stay.level));
+    if (announced < 0) announced = next;
+    if (next === runStage) runLength++;
+    else {
+      runStage = next;
+      runLength = 1;
+    }
+    if (runLength >= p.dwellDays) announced = runStage;
+    cur = next;
+    last = { stats, reading: next > enter.level ? stay : enter };
+  }
+  const { stats, reading } = last as { stats: DayStats; reading: Reading };
+  const stage = STAGES[cur];
+  const measures = measuresOf(stats, reading.fired, policy);
 
   const actions = [...ACTIONS[stage]];
   if (stage !== 'STABLE' && stage !== 'LOST') {
     if (ctx.openRescheduledSupplierPromise)
       actions.push('Keep the renewed date of the rescheduled promise: missing it again is a severe breach');
-    if (broken > 0) actions.push('Own the broken promise: explain, apologise and agree a date you can keep');
+    if (stats.broken > 0) actions.push('Own the broken promise: explain, apologise and agree a date you can keep');
     if (ctx.openComplaintsAgainstSupplier > 0)
       actions.push(`Answer the open complaints within ${policy.firstResponseHours} hours: response speed matters most`);
     if (c.lastSupplierHandover !== null && asOf - c.lastSupplierHandover <= p.alternativeWindowDays * DAY_MS)
@@ -185,6 +779,7 @@ export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy
   }
   return {
     stage,
+    announcedStage: STAGES[announced],
     repairWindow: stage === 'THAWING',
     signals: measures.filter((m) => m.fired).map(({ fired: _fired, ...s }) => s),
     actions,

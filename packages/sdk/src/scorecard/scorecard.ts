@@ -66,7 +66,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
     churn: assessChurn(
       state.churn,
       asOf.ms,
-      { start: state.minOccurredAt, brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier },
+      { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier },
       policy,
     ),
   };

@@ -9,7 +9,7 @@ import {
   HOUR_MS,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
-import { addBroken, addRate, addSatisfaction, type ChurnAcc, emptyChurn } from './churn.ts';
+import { addBroken, type ChurnAcc, churnEntry, emptyChurn } from './churn.ts';
 import { halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise } from './reliability.ts';
@@ -164,7 +164,6 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
   const h = halfLives(policy);
   switch (e.type) {
     case 'RELATIONSHIP_ENDED':
-      state.churn.ended = true;
       break;
     case 'GOAL_PROPOSED':
       onGoalProposed(state, e as LedgerEntry<'GOAL_PROPOSED'>);
@@ -203,7 +202,6 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
     }
     case 'INTERACTION_RECORDED': {
       const i = (e as LedgerEntry<'INTERACTION_RECORDED'>).payload;
-      const byClient = i.initiatedBy === 'CLIENT';
       switch (i.kind) {
         case 'COMPLAINT':
           state.complaints[String(e.seq)] = openComplaint(e.seq, i.initiatedBy, at, i.note);
@@ -212,23 +210,6 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
             const settleAt = Math.max(at + policy.resolutionDays * DAY_MS, at + policy.firstResponseHours * HOUR_MS);
             state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
           }
-          if (byClient) addRate(state.churn.negative, 1, at, policy);
-          break;
-        case 'NEGATIVE_CONTACT':
-          if (byClient) addRate(state.churn.negative, 1, at, policy);
-          break;
-        case 'POSITIVE_CONTACT':
-          if (byClient) addRate(state.churn.positive, 1, at, policy);
-          break;
-        case 'ACTIVITY':
-          addRate(state.churn.activity, i.volume ?? 0, at, policy);
-          break;
-        case 'SATISFACTION':
-          if (i.score !== undefined) addSatisfaction(state.churn, i.score, at, policy);
-          break;
-        case 'ALTERNATIVE_SUPPLIER':
-          addRate(state.churn.alternative, 1, at, policy);
-          if (state.churn.lastAlternative === null || at > state.churn.lastAlternative) state.churn.lastAlternative = at;
           break;
         default:
           break;
@@ -251,15 +232,10 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       delete state.complaints[key];
       break;
     }
-    case 'REPRESENTATIVE_HANDOVER': {
-      const side = (e.payload as { side: string }).side;
-      const last = state.churn.lastSupplierHandover;
-      if (side === 'SUPPLIER' && (last === null || at > last)) state.churn.lastSupplierHandover = at;
-      break;
-    }
     default:
       break;
   }
+  churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
   settleComplaints(state, e.seq, k, h);
 }
 

@@ -38,12 +38,28 @@ export interface PartyScore {
   medianFirstResponseHours: number | null;
 }
 
-/** One churn signal: short-term rate against its long-term baseline. */
+/**
+ * One churn signal (DESIGN §3 "Churn stage"): the count observed in a recent window, the count the
+ * client's own baseline leads to expect in the same window, and how improbable the count is.
+ * For `orderCadence`, count is the days since the last order and expected the typical gap in days;
+ * for `satisfaction`, count is the latest pulse (1–5) and expected the client's usual mean.
+ */
 export interface ChurnSignal {
   name: string;
+  /** count / windowDays (per day); for orderCadence the days since the last order; for satisfaction the recent mean. */
   shortRate: number;
+  /** expected / windowDays (per day); for orderCadence the typical gap; for satisfaction the usual mean. */
   baseline: number;
+  /** count / expected (999 for a rise from nothing). */
   ratio: number;
+  /** What was observed in the window (events, order volume, days or a pulse score). */
+  count: number;
+  /** What the baseline leads to expect in the same window; 0 when the signal has no baseline. */
+  expected: number;
+  /** Length of the window in days. */
+  windowDays: number;
+  /** One-sided tail probability of the count under the baseline; null when not tested (too little evidence, or not a count). */
+  probability: number | null;
 }
 
 /** A churn signal as evaluated, whether or not it fired. */
@@ -54,6 +70,8 @@ export interface ChurnMeasure extends ChurnSignal {
 /** Where the client stands in the five-stage churn process; THAWING is the repair window. */
 export interface ChurnAssessment {
   stage: ChurnStage;
+  /** The stage alerts follow: the latest stage that held for the policy's dwellDays. */
+  announcedStage: ChurnStage;
   repairWindow: boolean;
   /** The signals that fired. */
   signals: ChurnSignal[];

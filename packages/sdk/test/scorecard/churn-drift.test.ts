@@ -35,14 +35,40 @@ describe('churn is a process: a client drifting away week by week', () => {
     expect(at.anti.churn.actions.join('\n')).toMatch(/Escalate/);
   });
 
-  it('reads a young steady relationship as neither growing nor shrinking', () => {
+  it('does not read a young relationship as a trend: its rates are not tested yet', () => {
     for (const week of [1, 2, 4]) {
       const card = computeScorecard(entries, { asOf: driftWeek(week) });
       expect(card.churn.stage).toBe('STABLE');
-      const activity = card.churn.measures.find((m) => m.name === 'activity');
-      expect(activity?.ratio).toBeGreaterThan(0.85);
-      expect(activity?.ratio).toBeLessThan(1.15);
+      for (const name of ['activity', 'positiveContacts', 'negativeContacts']) {
+        const m = card.churn.measures.find((x) => x.name === name);
+        expect(m?.fired).toBe(false);
+        expect(m?.probability).toBeNull();
+      }
     }
+  });
+
+  it('names each fired signal with its count, the count its baseline expects and how improbable it is', () => {
+    const positive = at.thawing.churn.signals.find((s) => s.name === 'positiveContacts');
+    expect(positive?.count).toBe(0);
+    expect(positive?.expected).toBeGreaterThan(4);
+    expect(positive?.windowDays).toBeGreaterThanOrEqual(30);
+    expect(positive?.probability).toBeLessThan(0.01);
+    const activity = at.switching.churn.signals.find((s) => s.name === 'activity');
+    expect(activity?.count).toBeLessThan((activity?.expected as number) * 0.6);
+    expect(activity?.probability).toBeLessThan(0.01);
+  });
+
+  it('announces a stage only once it has held for the dwell, and then keeps it through a flicker', () => {
+    // The week after the first THAWING reading the announced stage catches up; alerts follow it.
+    const weekly = scorecardSeries(entries, Array.from({ length: 70 }, (_, w) => driftWeek(w)));
+    const stages = weekly.map((c) => c.churn.stage);
+    const announced = weekly.map((c) => c.churn.announcedStage);
+    const firstThawing = stages.indexOf('THAWING');
+    expect(announced.indexOf('THAWING')).toBeGreaterThan(firstThawing);
+    expect(announced.indexOf('THAWING')).toBeLessThanOrEqual(firstThawing + 1);
+    const order = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'];
+    // Announced stages walk the process in order, never back.
+    for (let w = 1; w < 70; w++) expect(order.indexOf(announced[w])).toBeGreaterThanOrEqual(order.indexOf(announced[w - 1]));
   });
 
   it('gives each point the same result as computing it alone', () => {

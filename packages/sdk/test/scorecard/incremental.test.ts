@@ -30,6 +30,8 @@ function incremental(entries: readonly LedgerEntry[]): { state: ScoreState; rebu
 describe('incremental state equals full recomputation', () => {
   it('on many random ledgers (out-of-order times, voids, disputes, policies)', () => {
     let rebuilt = 0;
+    const stages = new Set<string>();
+    const signals = new Set<string>();
     fc.assert(
       fc.property(opsArb(70), fc.double({ min: 0, max: 500, noNaN: true }), (ops, later) => {
         const entries = buildLedger(ops);
@@ -38,7 +40,10 @@ describe('incremental state equals full recomputation', () => {
         rebuilt += rebuilds;
         const folded = foldLedger(entries);
         for (const asOf of [iso(max), iso(max + later * DAY)]) {
-          const full = JSON.stringify(computeScorecard(entries, { asOf }));
+          const card = computeScorecard(entries, { asOf });
+          stages.add(card.churn.stage);
+          for (const sig of card.churn.signals) signals.add(sig.name);
+          const full = JSON.stringify(card);
           expect(JSON.stringify(scorecardFromState(state, asOf))).toBe(full);
           expect(JSON.stringify(scorecardFromState(folded, asOf))).toBe(full);
         }
@@ -48,6 +53,9 @@ describe('incremental state equals full recomputation', () => {
       { numRuns: 300, seed: 20_250_101 },
     );
     expect(rebuilt).toBeGreaterThan(0);
+    // The random ledgers exercise the churn detector, not only its quiet path.
+    expect(stages.size).toBeGreaterThanOrEqual(3);
+    for (const name of ['activity', 'orderCadence', 'negativeContacts', 'satisfaction']) expect(signals).toContain(name);
   });
 
   it('keeps the state small: it does not grow with settled entries', () => {

@@ -18,7 +18,9 @@ export type Op =
   | { k: 'measure'; dt: number; pick: number; value: number }
   | { k: 'attest'; dt: number; pick: number; how: 'ENTRY_VOIDED' | 'ENTRY_DISPUTED' | 'DISPUTE_WITHDRAWN' | 'ENTRY_CONFIRMED' }
   | { k: 'policy'; dt: number; positive: number; negative: number; grace: number; accept: boolean }
-  | { k: 'other'; dt: number; what: 'end' | 'handover' | 'unknownRef' };
+  | { k: 'other'; dt: number; what: 'end' | 'handover' | 'unknownRef' }
+  /** A run of the client's orders or contacts at a steady cadence (enough for the churn tests to fire when it stops). */
+  | { k: 'stream'; dt: number; kind: 'ACTIVITY' | 'POSITIVE_CONTACT' | 'NEGATIVE_CONTACT' | 'COMPLAINT'; n: number; gap: number; x: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ k: fc.constant('promise' as const), dt, side, kind: fc.constantFrom('DELIVERY' as const, 'PAYMENT' as const, 'INSTALLATION' as const), due: fc.double({ min: -2, max: 30, noNaN: true }) }) },
@@ -31,6 +33,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('attest' as const), dt, pick, how: fc.constantFrom('ENTRY_VOIDED' as const, 'ENTRY_DISPUTED' as const, 'DISPUTE_WITHDRAWN' as const, 'ENTRY_CONFIRMED' as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('policy' as const), dt, positive: fc.integer({ min: 5, max: 400 }), negative: fc.integer({ min: 5, max: 800 }), grace: fc.integer({ min: 0, max: 5 }), accept: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('other' as const), dt, what: fc.constantFrom('end' as const, 'handover' as const, 'unknownRef' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('stream' as const),
+      dt,
+      kind: fc.constantFrom('ACTIVITY' as const, 'POSITIVE_CONTACT' as const, 'NEGATIVE_CONTACT' as const, 'COMPLAINT' as const),
+      n: fc.integer({ min: 5, max: 80 }),
+      gap: fc.double({ min: 0.3, max: 8, noNaN: true }),
+      x: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
 );
 
 /** Random sequences of ops. */
@@ -73,6 +86,13 @@ export function buildWith(ops: readonly Op[]): LedgerBuilder {
         if (o.kind === 'COMPLAINT') complaints.push({ seq, side: o.side });
         break;
       }
+      case 'stream':
+        for (let j = 0; j < o.n; j++) {
+          b.advance(o.gap * (0.7 + ((j * 37 + o.x) % 7) / 10));
+          const seq = b.interaction(o.kind, 'CLIENT', o.kind === 'ACTIVITY' ? { volume: o.x + (j % 5) } : { note: `run ${j}` });
+          if (o.kind === 'COMPLAINT') complaints.push({ seq, side: 'CLIENT' });
+        }
+        break;
       case 'answer': {
         const c = at(complaints, o.pick);
         if (c) b.add(o.resolve ? 'COMPLAINT_RESOLVED' : 'COMPLAINT_RESPONDED', { interactionSeq: c.seq }, { by: other(c.side) });

@@ -23,8 +23,9 @@ export type AlertPubSub = ReturnType<typeof createAlertPubSub>;
 /** One topic per firm: a firm hears only about its own relationships. */
 export const createAlertPubSub = () => createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>();
 
+/** The announced churn stage (after the policy's dwell, DESIGN §3 "Hysteresis"): what alerts follow, not every flicker. */
 const stageOf = (db: Db, rel: RelationshipRow, at: string): ChurnStage =>
-  (scorecardOf(db, rel, at) as { churn: { stage: ChurnStage } }).churn.stage;
+  (scorecardOf(db, rel, at) as { churn: { announcedStage: ChurnStage } }).churn.announcedStage;
 
 /** Relationships a write touched, as they stood before it (keyed by the transaction). */
 const touched = new WeakMap<object, Map<string, RelationshipRow>>();
@@ -37,7 +38,7 @@ export function beforeWrite(tx: Db, rel: RelationshipRow): void {
 }
 
 /**
- * After commit: tells both firms of every relationship whose churn stage the write changed.
+ * After commit: tells both firms of every relationship whose announced churn stage the write changed.
  * Never throws: the write is already acknowledged, an alert that fails must not undo that.
  */
 export function afterCommit(tx: Db, db: Db, pubsub: AlertPubSub | undefined, now: string): void {

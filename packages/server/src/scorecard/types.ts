@@ -25,14 +25,23 @@ interface PartyData {
   goalAttainment: DimensionData;
   medianFirstResponseHours: number | null;
 }
-interface SignalData { name: string; shortRate: number; baseline: number; ratio: number }
+interface SignalData {
+  name: string;
+  shortRate: number;
+  baseline: number;
+  ratio: number;
+  count: number;
+  expected: number;
+  windowDays: number;
+  probability: number | null;
+}
 interface ScorecardData {
   asOf: string;
   head: { seq: number; hash: string };
   policy: unknown;
   supplier: PartyData;
   client: PartyData;
-  churn: { stage: ChurnStage; repairWindow: boolean; signals: SignalData[]; actions: string[] };
+  churn: { stage: ChurnStage; announcedStage: ChurnStage; repairWindow: boolean; signals: SignalData[]; actions: string[] };
 }
 
 /** Parent shapes carry the relationship id, so drivers can load their entries. */
@@ -82,11 +91,23 @@ const PartyScoreRef = builder.objectRef<In<PartyData>>('PartyScore').implement({
 });
 
 const ChurnSignalRef = builder.objectRef<SignalData>('ChurnSignal').implement({
+  description:
+    'A churn signal that fired (DESIGN §3 "Churn stage"): the count observed in a recent window, the count the client\'s own baseline expects in the same window, and how improbable the count is.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    shortRate: t.exposeFloat('shortRate'),
-    baseline: t.exposeFloat('baseline'),
-    ratio: t.exposeFloat('ratio'),
+    name: t.exposeString('name', {
+      description:
+        'activity (order volume), orderCadence, positiveContacts, negativeContacts (with unhandled and repeated complaints), satisfaction, alternativeSupplier, brokenPromises or relationshipEnded.',
+    }),
+    shortRate: t.exposeFloat('shortRate', { description: 'count / windowDays, per day (orderCadence: days since the last order; satisfaction: recent mean).' }),
+    baseline: t.exposeFloat('baseline', { description: 'expected / windowDays, per day (orderCadence: the typical gap in days; satisfaction: usual mean).' }),
+    ratio: t.exposeFloat('ratio', { description: 'count / expected.' }),
+    count: t.exposeFloat('count', { description: 'What was observed in the window: events, order volume, days without an order, or the latest pulse (1–5).' }),
+    expected: t.exposeFloat('expected', { description: "What the client's own baseline leads to expect in the same window; 0 when the signal has no baseline." }),
+    windowDays: t.exposeInt('windowDays', { description: 'Length of the window, in days.' }),
+    probability: t.exposeFloat('probability', {
+      nullable: true,
+      description: 'One-sided tail probability of the count under the baseline; null when the signal is not a tested count.',
+    }),
   }),
 });
 
@@ -94,6 +115,11 @@ const ChurnRef = builder.objectRef<ScorecardData['churn']>('ChurnAssessment').im
   description: 'Where the client stands in the five-stage churn process; THAWING is the repair window.',
   fields: (t) => ({
     stage: t.field({ type: ChurnStageEnum, resolve: (c) => c.stage }),
+    announcedStage: t.field({
+      type: ChurnStageEnum,
+      description: 'The stage alerts follow: the latest stage that held for the policy\'s churn.dwellDays, so a flicker is not announced.',
+      resolve: (c) => c.announcedStage,
+    }),
     repairWindow: t.exposeBoolean('repairWindow'),
     signals: t.field({ type: [ChurnSignalRef], description: 'The signals that fired.', resolve: (c) => c.signals }),
     actions: t.exposeStringList('actions', { description: 'Recommended next actions.' }),

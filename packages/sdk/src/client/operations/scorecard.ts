@@ -31,7 +31,7 @@ export const ScorecardFields = graphql(
     asOf head { seq hash } policy
     supplier { ...PartyScoreFields }
     client { ...PartyScoreFields }
-    churn { stage repairWindow signals { name shortRate baseline ratio } actions }
+    churn { stage announcedStage repairWindow signals { name shortRate baseline ratio count expected windowDays probability } actions }
   }
 `,
   [PartyScoreFields],
