@@ -7,3 +7,4 @@ export * from './policy.ts';
 export * from './entries.ts';
 export * from './promises.ts';
 export * from './mutation-inputs.ts';
+export * from './possible-types.ts';
