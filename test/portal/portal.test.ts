@@ -149,10 +149,25 @@ test('opens a relationship: both sides, the trend and the churn stage are the AP
 test('a write by the other firm arrives as a live alert without a reload, and the scorecard on screen follows', async () => {
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
   expect(await shown('stage')).toBe('STABLE');
-  // Harbor complains: a negative contact against a quiet baseline moves the churn stage.
+  // Harbor complains (a complaint not yet due an answer is no sign of leaving on its own), and
+  // records that it trialled another supplier ten days ago: a stage that has held past the dwell
+  // is announced at once.
+  const interaction = `mutation($i: RecordInteractionInput!) { recordInteraction(input: $i) { interaction { id } errors { message } } }`;
   ok(
-    await gqlAs(harbor().keys.writer, `mutation($i: RecordInteractionInput!) { recordInteraction(input: $i) { interaction { id } errors { message } } }`, {
+    await gqlAs(harbor().keys.writer, interaction, {
       i: { relationshipId: rel().id, kind: 'COMPLAINT', initiatedBy: 'CLIENT', note: 'Scratched tabletop in room 12' },
+    }),
+    'recordInteraction',
+  );
+  ok(
+    await gqlAs(harbor().keys.writer, interaction, {
+      i: {
+        relationshipId: rel().id,
+        kind: 'ALTERNATIVE_SUPPLIER',
+        initiatedBy: 'CLIENT',
+        note: 'Trialled another supplier for the spa fit-out',
+        occurredAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      },
     }),
     'recordInteraction',
   );
