@@ -8,8 +8,8 @@ const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relation
   asOf head { seq hash }
   supplier { ...P } client { ...P }
   churn { stage repairWindow signals { name shortRate baseline ratio } actions } } } } }
-  fragment D on Dimension { score uncertainty positive negative evidence drivers { entry { seq } effect reason } }
-  fragment P on PartyScore { trustScore band confidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
+  fragment D on Dimension { score status uncertainty positive negative evidence drivers { entry { seq } effect reason stake { amount currency typical ratio weight } } }
+  fragment P on PartyScore { trustScore band confidence evidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
 
 /** A deterministic generator (mulberry32), so a failure can be replayed from its seed. */
 function rng(seed: number) {
@@ -27,16 +27,18 @@ function rng(seed: number) {
 function asServed(card: Scorecard) {
   const dim = (d: Scorecard['supplier']['reliability']) => ({
     score: d.score,
+    status: d.status,
     uncertainty: d.uncertainty,
     positive: d.positive,
     negative: d.negative,
     evidence: d.evidence,
-    drivers: d.drivers.map((x) => ({ entry: { seq: x.entrySeq }, effect: x.effect, reason: x.reason })),
+    drivers: d.drivers.map((x) => ({ entry: { seq: x.entrySeq }, effect: x.effect, reason: x.reason, stake: x.stake })),
   });
   const party = (p: Scorecard['supplier']) => ({
     trustScore: p.trustScore,
     band: p.band,
     confidence: p.confidence,
+    evidence: p.evidence,
     medianFirstResponseHours: p.medianFirstResponseHours,
     reliability: dim(p.reliability),
     transparency: dim(p.transparency),

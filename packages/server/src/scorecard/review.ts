@@ -36,7 +36,7 @@ export interface ReviewOptions {
  * A firm's review of its counterparties at `asOf` (DESIGN §3, for procurement and account
  * managers): `as: 'CLIENT'` reviews its suppliers, `as: 'SUPPLIER'` its clients. Accepted
  * relationships only; filtered by band and churn stage, sorted by trust score or its change,
- * unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
+ * provisional after the banded ones and unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
  */
 export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, options: ReviewOptions = {}): ReviewItem[] {
   const own = as === 'SUPPLIER' ? t.relationships.supplierId : t.relationships.clientId;
@@ -75,7 +75,11 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
   const byChange = orderBy === 'CHANGE_ASC' || orderBy === 'CHANGE_DESC';
   const key = (i: ReviewItem) => (byChange ? i.change(days) : i.score.trustScore);
   const dir = orderBy.endsWith('_DESC') ? -1 : 1;
+  // Banded first, then PROVISIONAL, then UNRATED (DESIGN §3: a provisional score is not a verdict).
+  const tier = (i: ReviewItem) => (i.score.band === 'UNRATED' ? 2 : i.score.band === 'PROVISIONAL' ? 1 : 0);
   return items.sort((a, b) => {
+    const t = tier(a) - tier(b);
+    if (t !== 0) return t;
     const [ka, kb] = [key(a), key(b)];
     if (ka === null || kb === null || ka === kb) return ka === kb ? a.rel.id.localeCompare(b.rel.id) : ka === null ? 1 : -1;
     return (ka - kb) * dir;
