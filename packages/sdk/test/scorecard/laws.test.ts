@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Side } from '@trustledger/schema';
 import { describe, expect, it } from 'vitest';
 import { computeScorecard, type Dimension } from '../../src/scorecard/index.ts';
+import { DEFAULT_POLICY } from '@trustledger/schema';
 import { buildWith, latest, opsArb } from './random-ledger.ts';
 
 const DAY = 86_400_000;
@@ -32,6 +33,16 @@ function withExtraPromise(
   else b.advance(outcome % 20).break(p, promisor);
   const asOf = iso(Math.max(end, latest(b.entries)) + 60 * DAY);
   return { before, after: b.entries, asOf };
+}
+
+/** Ledger + a promise with `amount` made `back` days before the ledger's latest entry and broken `late` days later. */
+function withBrokenAmount(ops: Parameters<typeof buildWith>[0], promisor: Side, back: number, late: number, amount: { amount: number; currency: string }) {
+  const b = buildWith(ops);
+  const end = latest(b.entries);
+  b.at(end - back * DAY);
+  const p = b.promise(promisor, 'PAYMENT', 'extra invoice', 10, amount);
+  b.advance(late).break(p, promisor);
+  return { entries: b.entries, asOf: iso(Math.max(end, latest(b.entries)) + 60 * DAY) };
 }
 
 const reliability = (entries: Parameters<typeof computeScorecard>[0], asOf: string, s: Side): Dimension =>
@@ -112,6 +123,57 @@ describe('laws of the scorecard (fast-check)', () => {
             const [x, y] = [a[party][dim], b[party][dim]];
             if (x.positive > 1e-6 && x.negative > 1e-6) expect(y.negative / x.negative).toBeGreaterThan(y.positive / x.positive);
           }
+      }),
+      runs,
+    );
+  });
+  it('raising a broken promise\'s amount never raises the promisor\'s reliability', () => {
+    fc.assert(
+      fc.property(
+        opsArb(50),
+        side,
+        fc.double({ min: 0, max: 300, noNaN: true }),
+        fc.nat({ max: 30 }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 1, max: 1e4, noNaN: true }),
+        fc.constantFrom('EUR', 'USD', 'JPY'),
+        (ops, s, back, late, amount, factor, currency) => {
+          const low = withBrokenAmount(ops, s, back, late, { amount, currency });
+          const high = withBrokenAmount(ops, s, back, late, { amount: amount * factor, currency });
+          const [a, b] = [reliability(low.entries, low.asOf, s), reliability(high.entries, high.asOf, s)];
+          if (a.score !== null && b.score !== null) expect(b.score).toBeLessThanOrEqual(a.score + EPS);
+          expect(b.negative).toBeGreaterThanOrEqual(a.negative - EPS);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('adding a kept promise never lowers confidence', () => {
+    fc.assert(
+      fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), (ops, s, back) => {
+        const { before, after, asOf } = withExtraPromise(ops, s, back, 'keptOnTime', 0);
+        const [a, b] = [computeScorecard(before, { asOf })[key(s)], computeScorecard(after, { asOf })[key(s)]];
+        expect(b.confidence).toBeGreaterThanOrEqual(a.confidence - EPS);
+      }),
+      runs,
+    );
+  });
+
+  it('a side with less evidence than the minimum is never banded above PROVISIONAL; with enough, a score is banded', () => {
+    fc.assert(
+      fc.property(opsArb(60), fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 400, noNaN: true }), (ops, minimum, later) => {
+        const { entries } = buildWith(ops);
+        const asOf = iso(latest(entries) + later * DAY);
+        for (const policy of [null, { evidence: { minimum } }]) {
+          const card = computeScorecard(entries, { asOf, policy });
+          const min = policy?.evidence.minimum ?? DEFAULT_POLICY.evidence.minimum;
+          for (const p of [card.supplier, card.client]) {
+            if (p.trustScore === null) expect(p.band).toBe('UNRATED');
+            else if (p.evidence < min) expect(p.band).toBe('PROVISIONAL');
+            else expect(['TRUSTED', 'SOLID', 'WATCH', 'AT_RISK', 'CRITICAL']).toContain(p.band);
+          }
+        }
       }),
       runs,
     );

@@ -43,7 +43,14 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
   const rels = db
     .select()
     .from(t.relationships)
-    .where(and(eq(own, firmId), ne(t.relationships.status, 'PROPOSED')))
+    .where(
+      and(
+        eq(own, firmId),
+        ne(t.relationships.status, 'PROPOSED'),
+        // Accepted by asOf: a relationship that did not exist yet has no row in a past review.
+        sql`exists (select 1 from ${t.entries} a where a.relationship_id = ${t.relationships.id} and a.type = 'RELATIONSHIP_ACCEPTED' and a.occurred_at <= ${asOf})`,
+      ),
+    )
     .orderBy(t.relationships.id)
     .all();
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
@@ -91,11 +98,16 @@ function openPromiseCounts(db: Db, relIds: string[], promisor: Side, asOf: strin
   const counts = new Map<string, { open: number; overdue: number }>();
   if (relIds.length === 0) return counts;
   const p = t.promises;
+  // The due time in force at asOf: the latest reschedule (in ledger order) that had occurred by
+  // then, else the original due time; a reschedule recorded later does not move a past review.
+  const dueAtAsOf = sql`coalesce((select json_extract(r.payload, '$.newDueAt') from ${t.entries} r
+    where r.relationship_id = ${p.relationshipId} and r.subject_seq = ${p.seq} and r.type = 'PROMISE_RESCHEDULED'
+      and r.voided_by_seq is null and r.occurred_at <= ${asOf} order by r.seq desc limit 1), ${p.originalDueAt})`;
   const rows = db
     .select({
       rid: p.relationshipId,
       open: sql<number>`count(*)`,
-      overdue: sql<number>`sum(case when ${p.dueAt} < ${asOf} then 1 else 0 end)`,
+      overdue: sql<number>`sum(case when ${dueAtAsOf} < ${asOf} then 1 else 0 end)`,
     })
     .from(p)
     .where(
