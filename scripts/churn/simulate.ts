@@ -89,8 +89,6 @@ interface Behaviour {
   positive: number;
   negative: number;
   complaints: number;
-  /** Chance a complaint is answered within the policy time and resolved in time. */
-  handled: number;
   pulseEvery: number;
   /** Per-day modifiers. */
   orderMult: (day: number) => number;
@@ -118,7 +116,6 @@ function baseBehaviour(rng: Rng, ordersPerWeek: [number, number], positivePerMon
     positive: uni(rng, ...positivePerMonth) / 30,
     negative: uni(rng, 0.1, 0.6) / 30,
     complaints: uni(rng, 0.05, 0.3) / 30,
-    handled: 0.95,
     pulseEvery: uni(rng, 20, 45),
     orderMult: () => 1,
     positiveMult: () => 1,
@@ -178,7 +175,7 @@ export function simulate(cls: ClassName, rng: Rng): Sim {
   switch (cls) {
     case 'steady': {
       const b = baseBehaviour(rng, [1, 10]);
-      return { cls, events: generate(rng, b, 0, 1095), from: 365, to: 1095, truth: stable, marks: {} };
+      return { cls, events: generate(rng, b, 0, 1130), from: 400, to: 1130, truth: stable, marks: {} };
     }
     case 'seasonal': {
       const b = baseBehaviour(rng, [1, 10]);
@@ -187,11 +184,11 @@ export function simulate(cls: ClassName, rng: Rng): Sim {
         const month = new Date(EPOCH + d * DAY).getUTCMonth();
         return month === 6 || month === 7 || month === 11 ? 1 - dip : 1;
       };
-      return { cls, events: generate(rng, b, 0, 1095), from: 365, to: 1095, truth: stable, marks: {} };
+      return { cls, events: generate(rng, b, 0, 1130), from: 400, to: 1130, truth: stable, marks: {} };
     }
     case 'lowVolume': {
       const b = baseBehaviour(rng, [7 / 30, 7 / 30], [0.5, 2]);
-      return { cls, events: generate(rng, b, 0, 1095), from: 365, to: 1095, truth: stable, marks: {} };
+      return { cls, events: generate(rng, b, 0, 1130), from: 400, to: 1130, truth: stable, marks: {} };
     }
     case 'handledComplaint': {
       const b = baseBehaviour(rng, [1, 10]);
@@ -264,9 +261,9 @@ export function simulate(cls: ClassName, rng: Rng): Sim {
     }
     case 'young': {
       const b = baseBehaviour(rng, [1, 10]);
+      // Teething complaints: several, answered and resolved in time.
       b.complaints = uni(rng, 0.5, 1.5) / 30;
-      b.handled = 0.95;
-      b.handledAt = () => 0.95;
+      b.handledAt = () => 1;
       return { cls, events: generate(rng, b, 0, 60), from: 0, to: 60, truth: stable, marks: {} };
     }
   }

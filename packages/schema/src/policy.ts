@@ -54,7 +54,7 @@ export interface ChurnPolicy {
   minBaselineDays: number;
   /** A rate is tested only when the window is expected to hold at least this many events. @default 5 */
   minExpected: number;
-  /** Shortest window for contacts; widened (up to maxWindowDays) until minExpected events are expected. @default 30 */
+  /** Shortest window for contacts; widened (up to maxWindowDays) until minExpected events are expected. @default 21 */
   contactWindowDays: number;
   /** Shortest window for order activity; widened the same way. @default 28 */
   activityWindowDays: number;
@@ -98,7 +98,7 @@ export interface ChurnPolicy {
   alternativeWindowDays: number;
   /** A supplier's broken promise speaks for THAWING for this many days. @default 30 */
   brokenPromiseDays: number;
-  /** Staying in a stage tolerates probabilities this many times larger than entering it (hysteresis). @default 10 */
+  /** Staying in a stage tolerates probabilities this many times larger than entering it (hysteresis). @default 5 */
   stayFactor: number;
   /** Staying in an activity stage tolerates ratios this much higher than entering it. @default 0.1 */
   stayRatioMargin: number;
@@ -130,7 +130,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     baselineHalfLifeDays: 180,
     minBaselineDays: 60,
     minExpected: 5,
-    contactWindowDays: 30,
+    contactWindowDays: 21,
     activityWindowDays: 28,
     maxWindowDays: 90,
     thawingProbability: 0.01,
@@ -152,7 +152,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     satisfactionWindowDays: 90,
     alternativeWindowDays: 90,
     brokenPromiseDays: 30,
-    stayFactor: 10,
+    stayFactor: 5,
     stayRatioMargin: 0.1,
     memoryDays: 28,
     dwellDays: 7,

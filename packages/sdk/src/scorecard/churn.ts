@@ -339,7 +339,7 @@ interface DayStats {
   activity: Test & { ratio: number };
   cadence: { days: number; gap: number; p: number | null; shape: number };
   positive: Test;
-  negative: Test & { unhandled: number; complaints: number };
+  negative: Test & { unhandled: number; overdue: number; complaints: number };
   satisfaction: { recent: number[]; mean: number | null; base: number | null };
   alternatives: number;
   broken: number;
@@ -436,7 +436,7 @@ const exposure = (v: View, first: number | null, y: number): number =>
 
 /**
  * Same season last year: orders in last year's weeks of this window against the orders the
- * average of the year before the window leads to expect there, both shrunk by `2·minExpected`
+ * average of the year before the window leads to expect there, both shrunk by `minExpected`
  * pseudo-orders, so sparse orders say little about the season; 1 until a year of orders is known.
  */
 function seasonFactor(v: View, x: number, w: number): number {
@@ -455,7 +455,7 @@ function seasonFactor(v: View, x: number, w: number): number {
   const year = sum(x - w - 364, x - w);
   if (!(year.s > 0)) return 1;
   const expected = (year.s / year.n) * ly.n;
-  const k = 2 * v.policy.churn.minExpected;
+  const k = v.policy.churn.minExpected;
   return Math.max(0.25, Math.min(2, (ly.s + k) / (expected + k)));
 }
 
@@ -509,8 +509,10 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
   let cadence: DayStats['cadence'] = { days: 0, gap: 0, p: null, shape: v.shape };
   if (last !== null && c.first.orders !== null) {
     const e = exposure(v, c.first.orders, last);
-    const r = e > 0 ? (through(v, last, ORDERS) / e) * s0 : 0;
-    const gap = r > 0 ? 1 / r : 0;
+    const orders = through(v, last, ORDERS);
+    const r = e > 0 ? (orders / e) * s0 : 0;
+    // The typical gap read conservatively: lengthened by one standard error of the rate (1/√n).
+    const gap = r > 0 ? (1 + 1 / Math.sqrt(orders)) / r : 0;
     const days = x - last;
     const ok = c.orders >= 6 && last - c.first.orders + 1 >= p.minBaselineDays && gap > 0;
     cadence = { days, gap, p: ok ? gapSurvival(days, gap, v.shape) : null, shape: v.shape };
@@ -532,6 +534,7 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
   const bneg = en > 0 ? through(v, x - wn, NEGATIVE) + through(v, x - wn, COMPLAINTS) : 0;
   const expNegative = ((bneg + p.negativePriorEvents) / (en + p.negativePriorDays)) * wn;
   let unhandled = 0;
+  let overdue = 0;
   let handled = 0;
   for (const k of c.complaints) {
     const d = dayOf(k.at);
@@ -540,7 +543,11 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
     const resolved = k.resolved !== null && k.resolved <= t ? k.resolved : null;
     const respondBy = k.at + policy.firstResponseHours * HOUR_MS;
     const resolveBy = k.at + policy.resolutionDays * DAY_MS;
-    const late = (answered === null ? t > respondBy : answered > respondBy) || (resolved === null ? t > resolveBy : resolved > resolveBy);
+    // Open past a deadline (unanswered or unresolved): a sign on its own. Answered or resolved
+    // late: a negative event in the count, no longer a sign by itself.
+    const open = (answered === null && t > respondBy) || (resolved === null && t > resolveBy);
+    const late = open || (answered !== null && answered > respondBy) || (resolved !== null && resolved > resolveBy);
+    if (open) overdue++;
     if (late) unhandled++;
     else handled++;
   }
@@ -552,6 +559,7 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
     windowDays: wn,
     p: negativeOk ? poissonUpper(negativeCount, expNegative) : null,
     unhandled,
+    overdue,
     complaints: unhandled + handled,
   };
 
@@ -609,9 +617,9 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   const together = q !== null && (pp as number) < 0.2 && (pn as number) < 0.2 && n.count >= 2 && below(q * (1 - Math.log(q)), p.thawingProbability);
   if (below(pp, p.thawingProbability) || together) fired.add('positiveContacts');
   // Signs of leaving among complaints: more than one unhandled, or repeated ones (DESIGN §3).
-  const negativeSign = n.unhandled >= 2 || (n.complaints >= p.repeatedComplaints && below(pn, p.thawingProbability));
+  const negativeSign = n.overdue >= 2 || ((n.unhandled >= 2 || n.complaints >= p.repeatedComplaints) && below(pn, p.thawingProbability));
   // An unhandled complaint is a sign of leaving on its own (DESIGN §3 "Handling counts").
-  if (n.unhandled >= 1 || (n.count >= 2 && below(pn, p.thawingProbability)) || together || negativeSign) fired.add('negativeContacts');
+  if (n.overdue >= 1 || (n.count >= 2 && below(pn, p.thawingProbability)) || together || negativeSign) fired.add('negativeContacts');
   if (negativeSign) signs++;
 
   // Satisfaction: the latest pulse low, or recent pulses well below the client's usual and below neutral.
@@ -631,12 +639,14 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   if (s.ended) fired.add('relationshipEnded');
 
   const activityFalling = activityThaw || cadenceThaw;
+  // Converging evidence comes from distinct sources: volume and cadence are both the orders.
+  const sources = fired.size - (fired.has('activity') && fired.has('orderCadence') ? 1 : 0);
   const level =
     s.ended || cadenceLost
       ? 4
       : activitySwitch || cadenceSwitch || (s.alternatives > 0 && activityFalling)
         ? 3
-        : signs >= 1 && fired.size >= 2
+        : signs >= 1 && sources >= 2
           ? 2
           : fired.size >= 1
             ? 1

@@ -10,7 +10,7 @@ import {
   scorecardFromState,
   scorecardSeries,
 } from '../../src/scorecard/index.ts';
-import { buildLedger, latest, opsArb } from './random-ledger.ts';
+import { buildLedger, latest, opsArb, opsWithStreamsArb } from './random-ledger.ts';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,7 +33,7 @@ describe('incremental state equals full recomputation', () => {
     const stages = new Set<string>();
     const signals = new Set<string>();
     fc.assert(
-      fc.property(opsArb(70), fc.double({ min: 0, max: 500, noNaN: true }), (ops, later) => {
+      fc.property(opsWithStreamsArb(70), fc.double({ min: 0, max: 500, noNaN: true }), (ops, later) => {
         const entries = buildLedger(ops);
         const max = latest(entries);
         const { state, rebuilds } = incremental(entries);
@@ -73,7 +73,7 @@ describe('incremental state equals full recomputation', () => {
 
   it('series equals computing each point alone, in the order given', () => {
     fc.assert(
-      fc.property(opsArb(50), fc.array(fc.double({ min: -30, max: 400, noNaN: true }), { minLength: 1, maxLength: 6 }), (ops, offsets) => {
+      fc.property(opsWithStreamsArb(50), fc.array(fc.double({ min: -30, max: 400, noNaN: true }), { minLength: 1, maxLength: 6 }), (ops, offsets) => {
         const entries = buildLedger(ops);
         const points = offsets.map((d) => iso(Date.parse('2025-01-01T09:00:00.000Z') + d * DAY));
         const series = scorecardSeries(entries, points);

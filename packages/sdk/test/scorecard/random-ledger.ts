@@ -58,21 +58,24 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('attest' as const), dt, pick, how: fc.constantFrom('ENTRY_VOIDED' as const, 'ENTRY_DISPUTED' as const, 'DISPUTE_WITHDRAWN' as const, 'ENTRY_CONFIRMED' as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('policy' as const), dt, positive: fc.integer({ min: 5, max: 400 }), negative: fc.integer({ min: 5, max: 800 }), grace: fc.integer({ min: 0, max: 5 }), accept: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('other' as const), dt, what: fc.constantFrom('end' as const, 'handover' as const, 'unknownRef' as const) }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      k: fc.constant('stream' as const),
-      dt,
-      kind: fc.constantFrom('ACTIVITY' as const, 'POSITIVE_CONTACT' as const, 'NEGATIVE_CONTACT' as const, 'COMPLAINT' as const),
-      n: fc.integer({ min: 5, max: 80 }),
-      gap: fc.double({ min: 0.3, max: 8, noNaN: true }),
-      x: fc.integer({ min: 1, max: 100 }),
-    }),
-  },
 );
 
 /** Random sequences of ops. */
 export const opsArb = (maxLength = 60) => fc.array(op, { minLength: 0, maxLength, size: 'max' });
+
+/** A run of the client's orders or contacts at a steady cadence, that then stops: the churn detector's tests fire on it. */
+const stream: fc.Arbitrary<Op> = fc.record({
+  k: fc.constant('stream' as const),
+  dt,
+  kind: fc.constantFrom('ACTIVITY' as const, 'POSITIVE_CONTACT' as const, 'NEGATIVE_CONTACT' as const, 'COMPLAINT' as const),
+  n: fc.integer({ min: 5, max: 80 }),
+  gap: fc.double({ min: 0.3, max: 8, noNaN: true }),
+  x: fc.integer({ min: 1, max: 100 }),
+});
+
+/** Random sequences of ops that also hold streams of orders and contacts (for the churn detector). */
+export const opsWithStreamsArb = (maxLength = 60) =>
+  fc.array(fc.oneof({ weight: 12, arbitrary: op }, { weight: 1, arbitrary: stream }), { minLength: 0, maxLength, size: 'max' });
 
 const at = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
 const other = (s: Side): Side => (s === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER');
