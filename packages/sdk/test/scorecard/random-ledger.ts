@@ -68,14 +68,14 @@ const stream: fc.Arbitrary<Op> = fc.record({
   k: fc.constant('stream' as const),
   dt,
   kind: fc.constantFrom('ACTIVITY' as const, 'POSITIVE_CONTACT' as const, 'NEGATIVE_CONTACT' as const, 'COMPLAINT' as const),
-  n: fc.integer({ min: 5, max: 80 }),
-  gap: fc.double({ min: 0.3, max: 8, noNaN: true }),
+  n: fc.integer({ min: 5, max: 40 }),
+  gap: fc.double({ min: 0.5, max: 8, noNaN: true }),
   x: fc.integer({ min: 1, max: 100 }),
 });
 
 /** Random sequences of ops that also hold streams of orders and contacts (for the churn detector). */
 export const opsWithStreamsArb = (maxLength = 60) =>
-  fc.array(fc.oneof({ weight: 12, arbitrary: op }, { weight: 1, arbitrary: stream }), { minLength: 0, maxLength, size: 'max' });
+  fc.array(fc.oneof({ weight: 20, arbitrary: op }, { weight: 1, arbitrary: stream }), { minLength: 0, maxLength, size: 'max' });
 
 const at = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
 const other = (s: Side): Side => (s === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER');
