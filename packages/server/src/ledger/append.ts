@@ -9,8 +9,7 @@ import {
   toMillis,
   validatePayload,
 } from '@trustledger/schema';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { AppError, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -55,9 +54,11 @@ function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: En
     prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
   };
   const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
-  db.insert(t.entries)
-    .values({ ...fields, payload: canonicalPayload, hash: entry.hash, subjectSeq: subjectSeqOf(type, fields.payload) })
-    .run();
+  sqliteOf(db)
+    .prepare(
+      'insert into entries (relationship_id, seq, type, payload, actor_firm_id, occurred_at, recorded_at, prev_hash, hash, subject_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(rel.id, fields.seq, type, canonicalPayload, actorFirmId, occurredAt, now, fields.prevHash, entry.hash, subjectSeqOf(type, fields.payload));
   return entry;
 }
 
