@@ -131,6 +131,12 @@ export function createRelationship(
     maxOccurredAt: occurredAt,
     scoreState: initialScoreState(),
     createdAt: now,
+    scoredAt: null,
+    supplierScore: null,
+    supplierBand: null,
+    clientScore: null,
+    clientBand: null,
+    churnStage: null,
   };
   if (openTransactions === 0) throw new Error('createRelationship must run inside inTransaction.');
   db.insert(t.relationships).values(row).run();

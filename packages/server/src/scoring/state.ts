@@ -58,7 +58,7 @@ export function stateOf(rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash'
  * not yet written. `inTransaction` writes each once before commit (flushPending), so a batch of
  * 1,000 entries parses and serialises the state once, not 1,000 times.
  */
-const pending = new Map<string, { rel: RelationshipRow; state: ScoreState }>();
+const pending = new Map<string, { rel: RelationshipRow; state: ScoreState; earliest: string }>();
 
 /** The row of a relationship appended to in this transaction, as it stands, or undefined. */
 export const pendingRow = (id: string): RelationshipRow | undefined => pending.get(id)?.rel;
@@ -89,16 +89,19 @@ export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, m
     }
   }
   const next: RelationshipRow = { ...rel, headSeq: entry.seq, headHash: entry.hash, maxOccurredAt };
-  pending.set(rel.id, { rel: next, state });
+  const earliest = open && open.earliest < entry.occurredAt ? open.earliest : entry.occurredAt;
+  pending.set(rel.id, { rel: next, state, earliest });
   return next;
 }
 
 /** Writes every relationship appended to in this transaction: one UPDATE each. Call before commit. */
 export function flushPending(db: Db): void {
-  for (const [id, { rel, state }] of pending) {
+  for (const [id, { rel, state, earliest }] of pending) {
     const scoreState = JSON.stringify(state);
+    // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
+    const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
     db.update(t.relationships)
-      .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState })
+      .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) })
       .where(eq(t.relationships.id, id))
       .run();
     hold(id, { seq: rel.headSeq, hash: rel.headHash, state });
