@@ -24,17 +24,20 @@ export function readLedger(db: Db, relationshipId: string): LedgerEntry[] {
 }
 
 /**
- * Parsed states, keyed by relationship and valid only for the ledger head (seq and hash) they
- * were computed at: a row whose head differs (another process wrote, a transaction rolled back)
- * misses and is parsed again. Bounded (least recently used out), so memory does not grow with
+ * Parsed states, keyed by relationship: a memo of JSON.parse, valid only while the row holds the
+ * same head and the same stored text (another process wrote, a transaction rolled back, someone
+ * edited the row: it misses and is parsed again; comparing the text costs far less than parsing). Bounded (least recently used out), so memory does not grow with
  * the number of relationships. Readers must not change a state they get from here.
  */
 const MAX_HELD = 256;
 interface Held {
   seq: number;
   hash: string;
+  text: string;
   state: ScoreState;
 }
+const holds = (h: Held | undefined, rel: Pick<RelationshipRow, 'headSeq' | 'headHash' | 'scoreState'>): h is Held =>
+  h !== undefined && h.seq === rel.headSeq && h.hash === rel.headHash && h.text === rel.scoreState;
 const held = new Map<string, Held>();
 
 function hold(id: string, h: Held): void {
@@ -46,10 +49,10 @@ function hold(id: string, h: Held): void {
 /** The parsed state of a relationship row (from memory when its head matches, else parsed once). */
 export function stateOf(rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>): ScoreState {
   const h = held.get(rel.id);
-  if (h && h.seq === rel.headSeq && h.hash === rel.headHash) return h.state;
+  if (holds(h, rel)) return h.state;
   const state = JSON.parse(rel.scoreState) as ScoreState;
   // A row written by an older build may lag its head: it is not kept, and readers recompute.
-  if ((state.head?.seq ?? 0) === rel.headSeq) hold(rel.id, { seq: rel.headSeq, hash: rel.headHash, state });
+  if ((state.head?.seq ?? 0) === rel.headSeq) hold(rel.id, { seq: rel.headSeq, hash: rel.headHash, text: rel.scoreState, state });
   return state;
 }
 
@@ -75,7 +78,7 @@ export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, m
   else {
     const h = held.get(rel.id);
     // Owned from here: the held copy moves to the new head, the old head's copy is gone.
-    state = h && h.seq === rel.headSeq && h.hash === rel.headHash ? h.state : (JSON.parse(rel.scoreState) as ScoreState);
+    state = holds(h, rel) ? h.state : (JSON.parse(rel.scoreState) as ScoreState);
     held.delete(rel.id);
   }
   if (needsRebuild(state, entry)) state = foldLedger(readLedger(db, rel.id));
@@ -104,7 +107,7 @@ export function flushPending(db: Db): void {
       .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) })
       .where(eq(t.relationships.id, id))
       .run();
-    hold(id, { seq: rel.headSeq, hash: rel.headHash, state });
+    hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
   }
   pending.clear();
 }
