@@ -1,8 +1,8 @@
 /**
  * The review served from stored figures (ordered, filtered and paged in SQL) equals the review a
  * procurement lead would compute: every relationship's scorecard recomputed by the SDK from its
- * ledger at the same asOf, ranked by the counterparty's trust score (Unrated last, ties by
- * relationship), filtered by band and stage, page after page. Writes that count at or before the
+ * ledger at the same asOf, ranked by the counterparty's trust score (Provisional after the banded,
+ * Unrated last, ties by relationship), filtered by band and stage, page after page. Writes that count at or before the
  * review's instant show at once; writes after it do not change it.
  */
 import { computeScorecard } from '@trustledger/sdk/scorecard';
@@ -106,6 +106,9 @@ async function computed(asOf: string, order: 'TRUST_SCORE_ASC' | 'TRUST_SCORE_DE
   return rows
     .filter((r) => (!bands || bands.includes(r.band)) && (!stages || stages.includes(r.stage)))
     .sort((a, b) => {
+      // Banded first, then Provisional, then Unrated (DESIGN §3).
+      const tier = (r: { band: string }) => (r.band === 'UNRATED' ? 2 : r.band === 'PROVISIONAL' ? 1 : 0);
+      if (tier(a) !== tier(b)) return tier(a) - tier(b);
       if (a.trustScore === b.trustScore) return rawId(a.id) < rawId(b.id) ? -1 : 1;
       if (a.trustScore === null) return 1;
       if (b.trustScore === null) return -1;
