@@ -1,10 +1,10 @@
-import type { ChurnStage, Side, TrustBand } from '@trustledger/schema';
-import type { Scorecard } from '@trustledger/sdk/scorecard';
-import { and, eq, inArray, lte, ne, or, gt, isNull, sql } from 'drizzle-orm';
+import type { ChurnStage, LedgerEntry, Payloads, Side, TrustBand } from '@trustledger/schema';
+import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
+import { and, eq, inArray, lte, ne, or, gt, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
-import { scorecardOf } from '../scoring/state.ts';
+import { readLedgerPrefix, scorecardOf } from '../scoring/state.ts';
 
 /** One counterparty in a firm's review: its side of the shared scorecard and its promises. */
 export interface ReviewItem {
@@ -30,6 +30,13 @@ export interface ReviewOptions {
   orderBy?: ReviewOrder | null;
   /** The period of `change`, in days. @default 90 */
   changeDays?: number;
+  /**
+   * Reproduce the review as it could be seen at this server time (RFC 3339, canonical UTC): each
+   * relationship's figures come from its ledger up to the last entry recorded (recordedAt) at or
+   * before it, so a review pinned in March is the same review in June, whatever was recorded
+   * since, back-dated or not. Relationships not yet accepted then are left out. @default now: every entry
+   */
+  asKnownAt?: string | null;
 }
 
 /**
@@ -47,6 +54,7 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
     .orderBy(t.relationships.id)
     .all();
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
+  if (options.asKnownAt) return sortAndFilter(knownAtItems(db, rels, as, asOf, options.asKnownAt), options);
   const counts = openPromiseCounts(
     db,
     rels.map((r) => r.id),
@@ -68,6 +76,11 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
     const c = counts.get(rel.id) ?? { open: 0, overdue: 0 };
     return { rel, counterpartyId: as === 'SUPPLIER' ? rel.clientId : rel.supplierId, card, score, ...c, change };
   });
+  return sortAndFilter(items, options);
+}
+
+/** Filters by band and stage and sorts as the review does: by trust score or its change, unrated last, ties by relationship. */
+function sortAndFilter(items: ReviewItem[], options: ReviewOptions): ReviewItem[] {
   if (options.bands?.length) items = items.filter((i) => options.bands?.includes(i.score.band));
   if (options.stages?.length) items = items.filter((i) => options.stages?.includes(i.card.churn.stage));
   const orderBy = options.orderBy ?? 'TRUST_SCORE_ASC';
@@ -80,6 +93,65 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
     if (ka === null || kb === null || ka === kb) return ka === kb ? a.rel.id.localeCompare(b.rel.id) : ka === null ? 1 : -1;
     return (ka - kb) * dir;
   });
+}
+
+/**
+ * The review's items as known at `asKnownAt` (see ReviewOptions): per relationship, the ledger
+ * prefix up to the last entry recorded by then, and the scorecards and promise counts of that
+ * prefix alone.
+ */
+function knownAtItems(db: Db, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string): ReviewItem[] {
+  const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
+  const promisor: Side = as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
+  const items: ReviewItem[] = [];
+  for (const rel of rels) {
+    const known = db
+      .select({ seq: max(t.entries.seq) })
+      .from(t.entries)
+      .where(and(eq(t.entries.relationshipId, rel.id), lte(t.entries.recordedAt, asKnownAt)))
+      .get()?.seq;
+    if (!known) continue;
+    const entries = readLedgerPrefix(db, rel.id, known);
+    if (!entries.some((e) => e.type === 'RELATIONSHIP_ACCEPTED')) continue;
+    const card = computeScorecard(entries, { asOf });
+    const score = card[counterpartySide];
+    const memo = new Map<number, number | null>();
+    const change = (days: number) => {
+      if (!memo.has(days)) {
+        const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
+        const before = computeScorecard(entries, { asOf: past })[counterpartySide].trustScore;
+        memo.set(days, score.trustScore !== null && before !== null ? score.trustScore - before : null);
+      }
+      return memo.get(days) ?? null;
+    };
+    items.push({ rel, counterpartyId: as === 'SUPPLIER' ? rel.clientId : rel.supplierId, card, score, ...openPromisesIn(entries, promisor, asOf), change });
+  }
+  return items;
+}
+
+/**
+ * Open and overdue promises of `promisor` at `asOf` in a ledger (prefix): made by asOf, not voided,
+ * not kept, broken or cancelled by an entry of asOf or before; overdue when the due time in force
+ * at asOf (after reschedules of asOf or before) has passed.
+ */
+function openPromisesIn(entries: readonly LedgerEntry[], promisor: Side, asOf: string): { open: number; overdue: number } {
+  const at = Date.parse(asOf);
+  const voided = new Set(entries.filter((e) => e.type === 'ENTRY_VOIDED').map((e) => (e.payload as Payloads['ENTRY_VOIDED']).entrySeq));
+  const open = new Map<number, string>();
+  for (const e of entries) {
+    if (voided.has(e.seq) || Date.parse(e.occurredAt) > at) continue;
+    if (e.type === 'PROMISE_MADE') {
+      const p = e.payload as Payloads['PROMISE_MADE'];
+      if (p.promisor === promisor) open.set(e.seq, p.dueAt);
+    } else if (e.type === 'PROMISE_RESCHEDULED') {
+      const p = e.payload as Payloads['PROMISE_RESCHEDULED'];
+      if (open.has(p.promiseSeq)) open.set(p.promiseSeq, p.newDueAt);
+    } else if (e.type === 'PROMISE_KEPT' || e.type === 'PROMISE_BROKEN' || e.type === 'PROMISE_CANCELLED')
+      open.delete((e.payload as { promiseSeq: number }).promiseSeq);
+  }
+  let overdue = 0;
+  for (const due of open.values()) if (Date.parse(due) < at) overdue++;
+  return { open: open.size, overdue };
 }
 
 /** Open and overdue promises of one side at asOf, per relationship, in one statement. */
