@@ -19,11 +19,13 @@ test('the contract keeps the names partners code against (API.md)', () => {
     'type Promise implements Node',
     'type Scorecard',
     'review(',
-    'scorecardSeries(points: [DateTime!]!): [Scorecard!]!',
     'recordEntries(input: RecordEntriesInput!): RecordEntriesPayload!',
     'enum ChurnStage',
   ])
     expect(sdl).toContain(name);
+  // Arguments added since (atSeq) are optional: a call with points alone stays valid.
+  expect(sdl).toMatch(/scorecardSeries\([^)]*\bpoints: \[DateTime!\]![^)]*\): \[Scorecard!\]!/);
+  expect(sdl).not.toMatch(/scorecardSeries\([^)]*\batSeq: Int![^)]*\)/);
 });
 
 test('@trustledger/schema exports possibleTypes as the served schema has them (run pnpm schema:print after changing the API)', () => {
