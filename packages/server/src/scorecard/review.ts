@@ -1,4 +1,4 @@
-import type { ChurnStage, LedgerEntry, Payloads, Side, TrustBand } from '@trustledger/schema';
+import { type ChurnStage, DEFAULT_POLICY, evaluatePromise, type LedgerEntry, type Payloads, type PromiseEvent, type Side, type TrustBand } from '@trustledger/schema';
 import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
 import { and, eq, inArray, lte, ne, or, gt, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -141,28 +141,41 @@ function knownAtItems(db: Db, rels: RelationshipRow[], as: Side, asOf: string, a
 }
 
 /**
- * Open and overdue promises of `promisor` at `asOf` in a ledger (prefix): made by asOf, not voided,
- * not kept, broken or cancelled by an entry of asOf or before; overdue when the due time in force
- * at asOf (after reschedules of asOf or before) has passed.
+ * Open and overdue promises of `promisor` at `asOf` in a ledger (prefix), judged as the promises
+ * projection judges them (evaluatePromise on the entries of asOf or before, voided ones left
+ * out): made by asOf and still open then; overdue when the due time in force has passed.
  */
 function openPromisesIn(entries: readonly LedgerEntry[], promisor: Side, asOf: string): { open: number; overdue: number } {
   const at = Date.parse(asOf);
   const voided = new Set(entries.filter((e) => e.type === 'ENTRY_VOIDED').map((e) => (e.payload as Payloads['ENTRY_VOIDED']).entrySeq));
-  const open = new Map<number, string>();
+  const made = new Map<number, { occurredAt: string; dueAt: string; events: PromiseEvent[] }>();
   for (const e of entries) {
     if (voided.has(e.seq) || Date.parse(e.occurredAt) > at) continue;
+    const p = e.payload as Record<string, unknown>;
     if (e.type === 'PROMISE_MADE') {
-      const p = e.payload as Payloads['PROMISE_MADE'];
-      if (p.promisor === promisor) open.set(e.seq, p.dueAt);
-    } else if (e.type === 'PROMISE_RESCHEDULED') {
-      const p = e.payload as Payloads['PROMISE_RESCHEDULED'];
-      if (open.has(p.promiseSeq)) open.set(p.promiseSeq, p.newDueAt);
-    } else if (e.type === 'PROMISE_KEPT' || e.type === 'PROMISE_BROKEN' || e.type === 'PROMISE_CANCELLED')
-      open.delete((e.payload as { promiseSeq: number }).promiseSeq);
+      if (p.promisor === promisor) made.set(e.seq, { occurredAt: e.occurredAt, dueAt: p.dueAt as string, events: [] });
+      continue;
+    }
+    const promise = made.get(p.promiseSeq as number);
+    if (!promise) continue;
+    if (e.type === 'PROMISE_RESCHEDULED') promise.events.push({ type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string });
+    else if (e.type === 'PROMISE_KEPT')
+      promise.events.push(
+        p.share === undefined
+          ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
+          : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number },
+      );
+    else if (e.type === 'PROMISE_BROKEN' || e.type === 'PROMISE_CANCELLED') promise.events.push({ type: e.type, seq: e.seq, occurredAt: e.occurredAt });
   }
+  let open = 0;
   let overdue = 0;
-  for (const due of open.values()) if (Date.parse(due) < at) overdue++;
-  return { open: open.size, overdue };
+  for (const p of made.values()) {
+    const ev = evaluatePromise(p, p.events, asOf, DEFAULT_POLICY.graceDays);
+    if (ev.state !== 'OPEN') continue;
+    open++;
+    if (ev.overdue) overdue++;
+  }
+  return { open, overdue };
 }
 
 /** Open and overdue promises of one side at asOf, per relationship, in one statement. */
