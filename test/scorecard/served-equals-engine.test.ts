@@ -184,7 +184,7 @@ test('the served scorecard equals the engine recomputing the fetched ledger, on 
     expect(servedAt.head.seq).toBe(atSeq);
     expectClose(servedAt, asServed(computeScorecard(ledger.filter((e) => e.seq <= atSeq), { asOf: past })), `seed ${seed} atSeq ${atSeq}`);
   }
-});
+}, 240_000);
 
 test('both firms are served the identical scorecard', async () => {
   await using ts = await startTestServer();
