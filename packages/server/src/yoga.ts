@@ -5,6 +5,7 @@ import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext } from './graphql/context.ts';
+import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
 import { createRateLimiter } from './graphql/rate-limit.ts';
@@ -58,12 +59,14 @@ export function createApp({
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
         maxAliases: { n: limits.maxAliases },
-        costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
+        // Cost is checked by useCostLimit, which also counts lists whose length is a variable.
+        costLimit: { enabled: false },
         maxTokens: { n: limits.maxTokens },
         maxDirectives: { n: limits.maxDirectives },
         blockFieldSuggestion: { enabled: false },
       }),
       useLimitErrors(),
+      useCostLimit(limits.maxCost),
     ],
     context: ({ request }) => {
       const header = request.headers.get('authorization');

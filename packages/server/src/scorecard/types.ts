@@ -11,6 +11,7 @@ import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { readLedger, scorecardOf } from '../scoring/state.ts';
 import { scorecardSeries } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
+import { chargeWork } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3). */
 interface DriverData { entrySeq: number; effect: number; reason: string }
@@ -123,7 +124,10 @@ function asOfArg(value: string | null | undefined, ctx: Context, path: string): 
 
 /** The scorecard of one relationship at asOf (served from the incremental state when it can). */
 export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string): In<ScorecardData> =>
-  wrap(rel.id, scorecardOf(ctx.db, rel, asOf) as ScorecardData);
+  wrap(
+    rel.id,
+    scorecardOf(ctx.db, rel, asOf, (entries) => chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf'])) as ScorecardData,
+  );
 
 builder.objectFields(RelationshipRef, (t) => ({
   scorecard: t.field({
@@ -138,6 +142,14 @@ builder.objectFields(RelationshipRef, (t) => ({
     resolve: (r, args, ctx) => {
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
+      // Points before the latest entry need the ledger folded up to them: charged as a fold each.
+      const past = points.filter((p) => Date.parse(p) < Date.parse(r.maxOccurredAt)).length;
+      chargeWork(
+        ctx.work,
+        Math.max(1, past) * r.headSeq,
+        `scorecardSeries: ${past} past points × ${r.headSeq.toLocaleString('en-US')} entries`,
+        ['points'],
+      );
       const entries = readLedger(ctx.db, r.id);
       return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
     },
