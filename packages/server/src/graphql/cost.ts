@@ -1,5 +1,6 @@
 import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { MAX_PAGE } from './pagination.ts';
 
 /**
  * The estimated cost of an operation: graphql-armor's cost model (an object 2, a scalar 1, each
@@ -24,8 +25,9 @@ export function operationCost(document: DocumentNode, operationName: string | nu
     for (const arg of field.arguments ?? []) {
       const name = arg.name.value;
       const value = valueOf(arg.value);
-      if ((name === 'first' || name === 'last') && typeof value === 'number' && Number.isFinite(value)) m = Math.max(m, value);
-      if (name === 'ids' && Array.isArray(value)) m = Math.max(m, value.length);
+      // Counted up to the page limit: a longer list is refused by the field itself, naming its limit.
+      if ((name === 'first' || name === 'last') && typeof value === 'number' && Number.isFinite(value)) m = Math.max(m, Math.min(value, MAX_PAGE));
+      if (name === 'ids' && Array.isArray(value)) m = Math.max(m, Math.min(value.length, MAX_PAGE));
     }
     return m;
   };
