@@ -40,7 +40,7 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
   expect(broken.promise).toMatchObject({ state: 'BROKEN', outcome: 'BROKEN_WITH_NOTICE' });
   expect(broken.entry.type).toBe('PROMISE_BROKEN');
 
-  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z' });
+  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z', occurredAt: '2026-03-01T00:00:00Z' });
   const cancelled = await supplier.promises.cancel({ promiseId: other.promise.id, reason: 'agreed to skip' });
   expect(cancelled.promise).toMatchObject({ state: 'CANCELLED', outcome: 'CANCELLED' });
 });
