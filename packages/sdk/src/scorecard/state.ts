@@ -7,12 +7,13 @@ import {
   resolvePolicy,
   DAY_MS,
   HOUR_MS,
+  SHARE_EPSILON,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, addRate, addSatisfaction, type ChurnAcc, emptyChurn } from './churn.ts';
-import { halfLifeMs, timeMs } from './decay.ts';
+import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
-import { evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise } from './reliability.ts';
+import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 
 /** One side's evidence as the trusted party. */
@@ -22,6 +23,11 @@ export interface SideAcc {
   responsiveness: BetaAcc;
   /** Histogram of first-response times (bucketed minutes → count) for the median. */
   firstResponse: Record<string, number>;
+  /**
+   * Typical amounts of its promises kept, for stakes: decayed Σ ln(amount) and count, per
+   * "KIND:CUR" and per "CUR" (ISO 4217). Grows with the currencies used, not with the ledger.
+   */
+  typical?: Record<string, DecayedPair>;
 }
 
 /**
@@ -31,7 +37,8 @@ export interface SideAcc {
  * churn signals. Times are milliseconds since the epoch.
  */
 export interface ScoreState {
-  version: 1;
+  /** 2: stakes, partial keeps and fading goal attainment; a state of another version is rebuilt. */
+  version: 2;
   /** The policy the evidence was folded with. */
   policy: Policy;
   /** Whether the policy was given by the caller rather than taken from the ledger. */
@@ -60,11 +67,11 @@ export interface ScoreState {
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['ENTRY_VOIDED', 'ENTRY_DISPUTED', 'DISPUTE_WITHDRAWN', 'POLICY_ACCEPTED']);
 
-const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: emptyBeta(), responsiveness: emptyBeta(), firstResponse: {} });
+const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: emptyBeta(), responsiveness: emptyBeta(), firstResponse: {}, typical: {} });
 
 function emptyState(policy: Policy, policyGiven: boolean): ScoreState {
   return {
-    version: 1,
+    version: 2,
     policy,
     policyGiven,
     head: null,
@@ -191,13 +198,30 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const p = state.promises[key];
       const ev = promiseEvent(e);
       if (!p || !ev) break;
+      const side = state.sides[p.promisor];
+      const delivered = p.delivered ?? 0;
+      if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
+        if (delivered + ev.share < 1 - SHARE_EPSILON) {
+          // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
+          if (!p.disputed) {
+            p.stake ??= stakeOf(side, p, policy);
+            const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, policy);
+            settlePromise(side, p, part, policy, h, ev.share, true);
+          }
+          p.delivered = delivered + ev.share;
+          break;
+        }
+        // The last part: it delivers the rest.
+        delete ev.share;
+      }
       p.events.push(ev);
       if (ev.type === 'PROMISE_RESCHEDULED') break;
       delete state.promises[key];
       if (p.disputed) break;
       // Its last event settles it, so the evaluation does not depend on asOf.
       const evaluation = evaluatePromiseOf(p, e.occurredAt, policy);
-      const brokenAt = settlePromise(state.sides[p.promisor], p, evaluation, policy, h);
+      const brokenAt = settlePromise(side, p, evaluation, policy, h, 1 - delivered);
+      if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
       break;
     }
@@ -333,7 +357,7 @@ export function applyEntry(state: ScoreState, entry: LedgerEntry): { state: Scor
  * complaint the state has already settled.
  */
 export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
-  if (state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
+  if (state.version !== 2 || state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
   if (entry.type === 'COMPLAINT_RESPONDED' || entry.type === 'COMPLAINT_RESOLVED')
     return !state.complaints[String((entry.payload as { interactionSeq: number }).interactionSeq)];
   return false;

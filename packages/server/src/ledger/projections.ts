@@ -58,7 +58,9 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string): void
       return e.type === 'PROMISE_RESCHEDULED'
         ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string }
         : e.type === 'PROMISE_KEPT'
-          ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull as boolean }
+          ? p.share === undefined
+            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
+            : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number }
           : { type: e.type as 'PROMISE_BROKEN' | 'PROMISE_CANCELLED', seq: e.seq, occurredAt: e.occurredAt };
     });
   // The grace only matters for open promises, whose outcome is not stored: the default suffices.
