@@ -3,7 +3,7 @@ import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
-import { type ReviewItem, reviewItems } from './review.ts';
+import { type ReviewItem, reviewInstant, reviewItems, reviewPage, servedFromColumns } from './review.ts';
 import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
@@ -211,17 +211,27 @@ builder.objectFields(ViewerRef, (t) => ({
       bands: t.arg({ type: [TrustBandEnum] }),
       stages: t.arg({ type: [ChurnStageEnum] }),
       orderBy: t.arg({ type: ReviewOrderEnum, defaultValue: 'TRUST_SCORE_ASC' }),
-      asOf: t.arg({ type: 'DateTime' }),
+      asOf: t.arg({
+        type: 'DateTime',
+        description:
+          "Default: the review's refresh instant, now rounded down to the server's refresh interval (TRUSTLEDGER_REVIEW_REFRESH_SECONDS, 60 s by default); items' scorecard.asOf tells it.",
+      }),
       changeDays: t.arg.int({ defaultValue: 90, description: 'The period for `change`, in days.' }),
     },
     resolve: (v, args, ctx) => {
       const { first } = pageSize(args.first);
       const offset = Number(decodeCursor(args.after) ?? -1) + 1;
-      const asOf = asOfArg(args.asOf, ctx, 'asOf');
+      // Without asOf: the review's refresh instant (now rounded down to TRUSTLEDGER_REVIEW_REFRESH_SECONDS),
+      // so a ranking by trust score is read from the stored figures in SQL, a page at a time.
+      const now = ctx.now();
+      const asOf = args.asOf == null ? reviewInstant(now) : asOfArg(args.asOf, ctx, 'asOf');
       const changeDays = args.changeDays ?? 90;
       if (changeDays < 1 || changeDays > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
-      const items = reviewItems(ctx.db, v.firmId, args.as, asOf, { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays });
-      const page = items.slice(offset, offset + first + 1).map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
+      const options = { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays };
+      const slice = servedFromColumns(asOf, now, options)
+        ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
+        : reviewItems(ctx.db, v.firmId, args.as, asOf, options).slice(offset, offset + first + 1);
+      const page = slice.map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
       const conn = toConnection(page, first, (x) => x.index, offset > 0);
       return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
     },
