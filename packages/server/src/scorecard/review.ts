@@ -1,10 +1,10 @@
-import type { ChurnStage, Side, TrustBand } from '@trustledger/schema';
-import type { Scorecard } from '@trustledger/sdk/scorecard';
-import { and, asc, desc, eq, inArray, lte, ne, or, gt, isNull, sql } from 'drizzle-orm';
+import { type ChurnStage, DEFAULT_POLICY, evaluatePromise, type LedgerEntry, type Payloads, type PromiseEvent, type Side, type TrustBand } from '@trustledger/schema';
+import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
+import { and, asc, desc, eq, inArray, lte, max, ne, or, gt, isNull, sql } from 'drizzle-orm';
 import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
-import { scorecardOf } from '../scoring/state.ts';
+import { readLedgerPrefix, scorecardOf } from '../scoring/state.ts';
 
 /** One counterparty in a firm's review: its side of the shared scorecard and its promises. */
 export interface ReviewItem {
@@ -30,6 +30,13 @@ export interface ReviewOptions {
   orderBy?: ReviewOrder | null;
   /** The period of `change`, in days. @default 90 */
   changeDays?: number;
+  /**
+   * Reproduce the review as it could be seen at this server time (RFC 3339, canonical UTC): each
+   * relationship's figures come from its ledger up to the last entry recorded (recordedAt) at or
+   * before it, so a review pinned in March is the same review in June, whatever was recorded
+   * since, back-dated or not. Relationships not yet accepted then are left out. @default now: every entry
+   */
+  asKnownAt?: string | null;
 }
 
 /** Accepted by asOf: a relationship that did not exist yet has no row in a past review. */
@@ -57,7 +64,7 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
     .orderBy(t.relationships.id)
     .all();
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
-  let items = itemsOf(db, rels, as, asOf, counterpartySide);
+  let items = options.asKnownAt ? knownAtItems(db, rels, as, asOf, options.asKnownAt) : itemsOf(db, rels, as, asOf, counterpartySide);
   if (options.bands?.length) items = items.filter((i) => options.bands?.includes(i.score.band));
   if (options.stages?.length) items = items.filter((i) => options.stages?.includes(i.card.churn.stage));
   const orderBy = options.orderBy ?? 'TRUST_SCORE_ASC';
@@ -99,6 +106,78 @@ function itemsOf(db: Db, rels: RelationshipRow[], as: Side, asOf: string, counte
     const c = counts.get(rel.id) ?? { open: 0, overdue: 0 };
     return { rel, counterpartyId: as === 'SUPPLIER' ? rel.clientId : rel.supplierId, card, score, ...c, change };
   });
+}
+
+/**
+ * The review's items as known at `asKnownAt` (see ReviewOptions): per relationship, the ledger
+ * prefix up to the last entry recorded by then, and the scorecards and promise counts of that
+ * prefix alone.
+ */
+function knownAtItems(db: Db, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string): ReviewItem[] {
+  const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
+  const promisor: Side = as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
+  const items: ReviewItem[] = [];
+  for (const rel of rels) {
+    const known = db
+      .select({ seq: max(t.entries.seq) })
+      .from(t.entries)
+      .where(and(eq(t.entries.relationshipId, rel.id), lte(t.entries.recordedAt, asKnownAt)))
+      .get()?.seq;
+    if (!known) continue;
+    const entries = readLedgerPrefix(db, rel.id, known);
+    if (!entries.some((e) => e.type === 'RELATIONSHIP_ACCEPTED')) continue;
+    const card = computeScorecard(entries, { asOf });
+    const score = card[counterpartySide];
+    const memo = new Map<number, number | null>();
+    const change = (days: number) => {
+      if (!memo.has(days)) {
+        const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
+        const before = computeScorecard(entries, { asOf: past })[counterpartySide].trustScore;
+        memo.set(days, score.trustScore !== null && before !== null ? score.trustScore - before : null);
+      }
+      return memo.get(days) ?? null;
+    };
+    items.push({ rel, counterpartyId: as === 'SUPPLIER' ? rel.clientId : rel.supplierId, card, score, ...openPromisesIn(entries, promisor, asOf), change });
+  }
+  return items;
+}
+
+/**
+ * Open and overdue promises of `promisor` at `asOf` in a ledger (prefix), judged as the promises
+ * projection judges them (evaluatePromise on the entries of asOf or before, voided ones left
+ * out): made by asOf and still open then; overdue when the due time in force has passed.
+ */
+function openPromisesIn(entries: readonly LedgerEntry[], promisor: Side, asOf: string): { open: number; overdue: number } {
+  const at = Date.parse(asOf);
+  const voided = new Set(entries.filter((e) => e.type === 'ENTRY_VOIDED').map((e) => (e.payload as Payloads['ENTRY_VOIDED']).entrySeq));
+  const made = new Map<number, { occurredAt: string; dueAt: string; events: PromiseEvent[] }>();
+  for (const e of entries) {
+    if (voided.has(e.seq) || Date.parse(e.occurredAt) > at) continue;
+    const p = e.payload as Record<string, unknown>;
+    if (e.type === 'PROMISE_MADE') {
+      if (p.promisor === promisor) made.set(e.seq, { occurredAt: e.occurredAt, dueAt: p.dueAt as string, events: [] });
+      continue;
+    }
+    const promise = made.get(p.promiseSeq as number);
+    if (!promise) continue;
+    if (e.type === 'PROMISE_RESCHEDULED') promise.events.push({ type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string });
+    else if (e.type === 'PROMISE_KEPT')
+      promise.events.push(
+        p.share === undefined
+          ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
+          : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number },
+      );
+    else if (e.type === 'PROMISE_BROKEN' || e.type === 'PROMISE_CANCELLED') promise.events.push({ type: e.type, seq: e.seq, occurredAt: e.occurredAt });
+  }
+  let open = 0;
+  let overdue = 0;
+  for (const p of made.values()) {
+    const ev = evaluatePromise(p, p.events, asOf, DEFAULT_POLICY.graceDays);
+    if (ev.state !== 'OPEN') continue;
+    open++;
+    if (ev.overdue) overdue++;
+  }
+  return { open, overdue };
 }
 
 /** Open and overdue promises of one side at asOf, per relationship, in one statement. */

@@ -9,7 +9,7 @@ import {
   type ScoreState,
   scorecardFromState,
 } from '@trustledger/sdk/scorecard';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
@@ -21,6 +21,27 @@ export const initialScoreState = (): string => JSON.stringify(initialState());
 /** The whole ledger of a relationship, in seq order. */
 export function readLedger(db: Db, relationshipId: string): LedgerEntry[] {
   return db.select().from(t.entries).where(eq(t.entries.relationshipId, relationshipId)).orderBy(asc(t.entries.seq)).all().map(rowToEntry);
+}
+
+/** The ledger of a relationship up to and including entry `atSeq`, in seq order: what was known at that head. */
+export function readLedgerPrefix(db: Db, relationshipId: string, atSeq: number): LedgerEntry[] {
+  return db
+    .select()
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, relationshipId), lte(t.entries.seq, atSeq)))
+    .orderBy(asc(t.entries.seq))
+    .all()
+    .map(rowToEntry);
+}
+
+/**
+ * The shared scorecard at `asOf` as known at ledger head `atSeq` (DESIGN §2a: a figure a party saw
+ * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
+ * back-dated or not, do not change it. At the current head it is scorecardOf.
+ */
+export function scorecardAt(db: Db, rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>, asOf: string, atSeq: number): Scorecard {
+  if (atSeq >= rel.headSeq) return scorecardOf(db, rel, asOf);
+  return computeScorecard(readLedgerPrefix(db, rel.id, atSeq), { asOf });
 }
 
 /**
