@@ -29,7 +29,7 @@ export function registerCsv(program: Command, cli: Cli): void {
     .requiredOption('--relationship <id>', "the relationship's id (opaque GraphQL id or raw id)")
     .requiredOption('--as-firm <firm>', 'the recording firm: its id or exact name; it must be party to the relationship')
     .option('--skip-bad', 'write the good rows even when some rows are bad (bad rows are reported)')
-    .option('--dry-run', 'check every row, write nothing; exits 1 when any row is bad')
+    .option('--dry-run', 'check every row, write nothing; exits 1 when any row is bad (unless --skip-bad)')
     .option('--encoding <encoding>', `the file's encoding: ${CSV_ENCODINGS.join(' or ')} (Excel's "CSV (Comma delimited)")`, encodingArg, 'utf-8')
     .addHelpText('after', '\nColumns: see packages/server/src/csv/README.md. Fields are separated by , or ; (read from the header).\nImporting the same file again records nothing new.')
     .action((file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean; encoding: CsvEncoding }) => {
@@ -88,8 +88,8 @@ export function registerCsv(program: Command, cli: Cli): void {
         for (const b of bad) console.error(`line ${b.line}: ${b.message}`);
         console.log(verdict ? `${summary}; ${verdict}` : summary);
       }
-      // A dry run is a check of the file: bad rows fail it, --skip-bad or not.
-      if (bad.length && (o.dryRun || !o.skipBad)) process.exit(1);
+      // Bad rows fail the command, a dry run's too (it is a check of the file), unless --skip-bad accepts them.
+      if (bad.length && !o.skipBad) process.exit(1);
     });
 
   const exp = program.command('export').description('export data as CSV');
