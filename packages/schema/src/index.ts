@@ -5,3 +5,4 @@ export * from './hashing.ts';
 export * from './policy.ts';
 export * from './entries.ts';
 export * from './promises.ts';
+export * from './authorship.ts';

@@ -1,5 +1,7 @@
 import {
   DEFAULT_POLICY,
+  noticeTime,
+  referencedSeq,
   type EntryType,
   evaluatePromise,
   type LedgerEntry,
@@ -10,12 +12,11 @@ import {
 import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
-import { sideOf } from './rules.ts';
+import { sideOf, voidTakesEffect } from './rules.ts';
 
 /** Which earlier entry an entry refers to, stored as `subject_seq` for history look-ups. */
-export function subjectSeqOf(type: EntryType, payload: Record<string, unknown>): number | null {
-  const ref = payload.promiseSeq ?? payload.goalSeq ?? payload.interactionSeq ?? payload.entrySeq ?? payload.policySeq ?? payload.metricSeq;
-  return typeof ref === 'number' ? ref : null;
+export function subjectSeqOf(_type: EntryType, payload: Record<string, unknown>): number | null {
+  return referencedSeq(payload);
 }
 
 const rowToEntry = (row: typeof t.entries.$inferSelect): LedgerEntry => ({
@@ -31,8 +32,13 @@ const rowToEntry = (row: typeof t.entries.$inferSelect): LedgerEntry => ({
 });
 export { rowToEntry };
 
-/** Rebuilds a promise's row from its standing history (made, then reschedules and resolution). */
-function reprojectPromise(db: Db, relId: string, seq: number, now: string): void {
+/**
+ * Rebuilds a promise's row from its standing history (made, then reschedules and resolution):
+ * PROPOSED while made by its beneficiary and not accepted; cancellations count once accepted;
+ * notice is judged by the server's clock unless the other side confirmed the entry (DESIGN §2a).
+ */
+function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: number, now: string): void {
+  const relId = rel.id;
   // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
   const madeRows = db
     .select()
@@ -45,7 +51,10 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string): void
     .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), like(t.entries.type, 'PROMISE_%'), isNull(t.entries.voidedBySeq)))
     .orderBy(t.entries.seq)
     .all();
-  const history = [...madeRows, ...followUps].map(rowToEntry);
+  const confirmed = new Set([...madeRows, ...followUps].filter((r) => r.confirmedBySeq !== null).map((r) => r.seq));
+  const history = [...madeRows, ...followUps]
+    .filter((r) => r.type !== 'PROMISE_CANCELLED' || r.confirmedBySeq !== null)
+    .map(rowToEntry);
   const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
   if (!made) {
     db.update(t.promises).set({ voided: true }).where(and(eq(t.promises.relationshipId, relId), eq(t.promises.seq, seq))).run();
@@ -55,12 +64,16 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string): void
     .filter((e) => e.seq !== seq)
     .map((e) => {
       const p = e.payload as Record<string, unknown>;
+      const noticeAt = noticeTime(e, confirmed.has(e.seq));
       return e.type === 'PROMISE_RESCHEDULED'
-        ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string }
+        ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string, noticeAt }
         : e.type === 'PROMISE_KEPT'
           ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull as boolean }
-          : { type: e.type as 'PROMISE_BROKEN' | 'PROMISE_CANCELLED', seq: e.seq, occurredAt: e.occurredAt };
+          : e.type === 'PROMISE_BROKEN'
+            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt }
+            : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };
     });
+  const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);
   // The grace only matters for open promises, whose outcome is not stored: the default suffices.
   const ev = evaluatePromise({ occurredAt: made.occurredAt, dueAt: made.payload.dueAt }, events, now, DEFAULT_POLICY.graceDays);
   const values = {
@@ -74,9 +87,9 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string): void
     madeAt: made.occurredAt,
     originalDueAt: ev.originalDueAt,
     dueAt: ev.dueAt,
-    state: ev.state,
-    outcome: ev.state === 'OPEN' ? null : ev.outcome,
-    resolvedAt: ev.state === 'OPEN' ? null : ev.resolvedAt,
+    state: proposed ? ('PROPOSED' as const) : ev.state,
+    outcome: ev.state === 'OPEN' || proposed ? null : ev.outcome,
+    resolvedAt: ev.state === 'OPEN' || proposed ? null : ev.resolvedAt,
     voided: false,
   };
   db.insert(t.promises).values(values).onConflictDoUpdate({ target: [t.promises.relationshipId, t.promises.seq], set: values }).run();
@@ -121,12 +134,12 @@ function reprojectTarget(db: Db, rel: typeof t.relationships.$inferSelect, targe
   const p = target.payload as Record<string, unknown>;
   switch (target.type) {
     case 'PROMISE_MADE':
-      return reprojectPromise(db, rel.id, target.seq, now);
+      return reprojectPromise(db, rel, target.seq, now);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED':
-      return reprojectPromise(db, rel.id, p.promiseSeq as number, now);
+      return reprojectPromise(db, rel, p.promiseSeq as number, now);
     case 'COMPLAINT_RESPONDED':
     case 'COMPLAINT_RESOLVED':
       return reprojectInteraction(db, rel.id, p.interactionSeq as number);
@@ -200,12 +213,12 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return;
     }
     case 'PROMISE_MADE':
-      return reprojectPromise(db, relId, seq, now);
+      return reprojectPromise(db, rel, seq, now);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED':
-      return reprojectPromise(db, relId, (entry.payload as { promiseSeq: number }).promiseSeq, now);
+      return reprojectPromise(db, rel, (entry.payload as { promiseSeq: number }).promiseSeq, now);
     case 'INTERACTION_RECORDED': {
       const p = entry.payload as Payloads['INTERACTION_RECORDED'];
       db.insert(t.interactions)
@@ -227,27 +240,49 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return reprojectInteraction(db, relId, (entry.payload as { interactionSeq: number }).interactionSeq);
     case 'REPRESENTATIVE_HANDOVER':
       return reprojectRepresentative(db, rel, (entry.payload as Payloads['REPRESENTATIVE_HANDOVER']).side);
-    case 'ENTRY_CONFIRMED':
+    case 'ENTRY_CONFIRMED': {
+      const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
+      db.update(t.entries).set({ confirmedBySeq: seq }).where(byKey(t.entries, relId, targetSeq)).run();
+      const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
+      if (!target) return;
+      const tp = JSON.parse(target.payload) as { entrySeq?: number; outcome?: string };
+      // Accepting a proposal makes it take effect (DESIGN §2a consent).
+      if (target.type === 'ENTRY_VOIDED') return applyVoid(db, rel, tp.entrySeq as number, target.seq, now);
+      if (target.type === 'DISPUTE_RESOLVED') {
+        if (tp.outcome === 'STRUCK') return applyVoid(db, rel, tp.entrySeq as number, target.seq, now);
+        db.update(t.entries).set({ disputedBySeq: null }).where(byKey(t.entries, relId, tp.entrySeq as number)).run();
+        return;
+      }
+      // A confirmed promise entry may change the promise: a proposal accepted, a cancellation agreed, notice vouched for.
+      if (target.type.startsWith('PROMISE_')) return reprojectTarget(db, rel, rowToEntry(target), now);
+      return;
+    }
     case 'ENTRY_DISPUTED':
-    case 'DISPUTE_WITHDRAWN':
+    case 'DISPUTE_WITHDRAWN': {
+      const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
+      db.update(t.entries)
+        .set({ disputedBySeq: entry.type === 'ENTRY_DISPUTED' ? seq : null })
+        .where(byKey(t.entries, relId, targetSeq))
+        .run();
+      return;
+    }
+    case 'DISPUTE_RESOLVED':
+      return;
     case 'ENTRY_VOIDED': {
       const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
-      const column =
-        entry.type === 'ENTRY_CONFIRMED'
-          ? { confirmedBySeq: seq }
-          : entry.type === 'ENTRY_DISPUTED'
-            ? { disputedBySeq: seq }
-            : entry.type === 'DISPUTE_WITHDRAWN'
-              ? { disputedBySeq: null }
-              : { voidedBySeq: seq };
-      db.update(t.entries).set(column).where(byKey(t.entries, relId, targetSeq)).run();
-      if (entry.type === 'ENTRY_VOIDED') {
-        const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
-        if (target) reprojectTarget(db, rel, rowToEntry(target), now);
-      }
+      const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
+      // A void the recorder may not make alone stays a proposal until the other side accepts it.
+      if (target && voidTakesEffect(db, relId, target, seq, entry.recordedAt)) applyVoid(db, rel, targetSeq, seq, now);
       return;
     }
   }
+}
+
+/** Voids an entry (by a void that took effect, or a resolution that struck it) and re-projects what it affected. */
+function applyVoid(db: Db, rel: typeof t.relationships.$inferSelect, targetSeq: number, bySeq: number, now: string): void {
+  db.update(t.entries).set({ voidedBySeq: bySeq, disputedBySeq: null }).where(byKey(t.entries, rel.id, targetSeq)).run();
+  const target = db.select().from(t.entries).where(byKey(t.entries, rel.id, targetSeq)).get();
+  if (target) reprojectTarget(db, rel, rowToEntry(target), now);
 }
 
 function insertMetric(db: Db, relId: string, seq: number, idx: number, goalSeq: number, m: Payloads['GOAL_PROPOSED']['metrics'][number]): void {
