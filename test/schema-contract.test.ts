@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { printedSchema } from '@trustledger/server';
+import { possibleTypes } from '@trustledger/schema';
+import { possibleTypesOf, printedPossibleTypes, printedSchema } from '@trustledger/server';
 import { expect, test } from 'vitest';
 
 const committed = fileURLToPath(new URL('../packages/schema/schema.graphql', import.meta.url));
+const committedPossible = fileURLToPath(new URL('../packages/schema/src/possible-types.ts', import.meta.url));
 
 test('the committed schema.graphql is the schema the server serves (run pnpm schema:print after changing the API)', () => {
   expect(printedSchema()).toBe(readFileSync(committed, 'utf8'));
@@ -22,4 +24,12 @@ test('the contract keeps the names partners code against (API.md)', () => {
     'enum ChurnStage',
   ])
     expect(sdl).toContain(name);
+});
+
+test('@trustledger/schema exports possibleTypes as the served schema has them (run pnpm schema:print after changing the API)', () => {
+  expect(printedPossibleTypes()).toBe(readFileSync(committedPossible, 'utf8'));
+  expect(possibleTypes).toEqual(possibleTypesOf());
+  // What Apollo needs to read typed payload errors and nodes by fragment.
+  expect(possibleTypes.UserError).toEqual(expect.arrayContaining(['ValidationError', 'NotFoundError', 'ForbiddenError', 'ConflictError']));
+  expect(possibleTypes.Node).toEqual(expect.arrayContaining(['Relationship', 'LedgerEntry', 'Promise', 'Firm', 'ApiKey']));
 });

@@ -103,20 +103,37 @@ test('200 mixed entries form an unbroken chain that anyone can recompute from th
   expect(checkChain([...chain.slice(0, 10), ...chain.slice(11)])).toMatchObject({ ok: false, seq: 12, reason: 'SEQ_GAP' });
 });
 
-test('ledger(after:, first:) pages by seq', async () => {
+test('ledger pages by Relay cursor (after: endCursor), and afterSeq starts after a seq', async () => {
   await using ts = await startTestServer();
   const rel = await activeRelationship(ts);
   for (let i = 0; i < 5; i++) await must(ts.client, 'recordInteraction', { relationshipId: rel, kind: 'POSITIVE_CONTACT', initiatedBy: 'CLIENT' });
-  const page = async (after: number, first: number) =>
-    (await node(ts.client, rel, `... on Relationship { ledger(after: ${after}, first: ${first}) { pageInfo { hasNextPage hasPreviousPage } edges { node { seq } } } }`)).ledger;
-  const p1 = await page(0, 3);
-  expect(p1.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([1, 2, 3]);
-  expect(p1.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
-  const p2 = await page(3, 3);
-  expect(p2.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([4, 5, 6]);
-  expect(p2.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
-  const p3 = await page(6, 3);
-  expect(p3.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual([7]);
+  const select = 'pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { seq } }';
+  const page = async (args: string) => (await node(ts.client, rel, `... on Relationship { ledger(${args}) { ${select} } }`)).ledger;
+  const seqs = (p: { edges: { node: { seq: number } }[] }) => p.edges.map((e) => e.node.seq);
+  // A client's loop: feed endCursor back as after, as graphql-request loops, urql and Apollo do.
+  const p1 = await page('first: 3');
+  expect(seqs(p1)).toEqual([1, 2, 3]);
+  expect(p1.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  expect(typeof p1.pageInfo.endCursor).toBe('string');
+  const p2 = await page(`first: 3, after: ${JSON.stringify(p1.pageInfo.endCursor)}`);
+  expect(seqs(p2)).toEqual([4, 5, 6]);
+  expect(p2.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  // Any edge's cursor resumes right after that edge.
+  expect(seqs(await page(`first: 2, after: ${JSON.stringify(p1.edges[0].cursor)}`))).toEqual([2, 3]);
+  const p3 = await page(`first: 3, after: ${JSON.stringify(p2.pageInfo.endCursor)}`);
+  expect(seqs(p3)).toEqual([7]);
   expect(p3.pageInfo.hasNextPage).toBe(false);
-  expect((await page(7, 3)).edges).toEqual([]);
+  expect((await page(`first: 3, after: ${JSON.stringify(p3.pageInfo.endCursor)}`)).edges).toEqual([]);
+  // afterSeq: resume after a pinned head's seq.
+  expect(seqs(await page('first: 3, afterSeq: 3'))).toEqual([4, 5, 6]);
+  expect(seqs(await page('afterSeq: 0'))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  // The cursor and afterSeq agree; a cursor from elsewhere, or both at once, is a worded error.
+  const bad = await ts.client.gql(`query($id: ID!) { node(id: $id) { ... on Relationship { ledger(after: "42") { edges { cursor } } } } }`, { id: rel }, 'reader');
+  expect(bad.errors?.[0]?.message).toMatch(/not a cursor this API returned/);
+  const both = await ts.client.gql(
+    `query($id: ID!, $c: String) { node(id: $id) { ... on Relationship { ledger(after: $c, afterSeq: 1) { edges { cursor } } } } }`,
+    { id: rel, c: p1.pageInfo.endCursor },
+    'reader',
+  );
+  expect(both.errors?.[0]?.message).toMatch(/not both/);
 });

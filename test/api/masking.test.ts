@@ -31,7 +31,7 @@ const REQUESTS: Record<string, (rel: string) => { body: string; as: Role }> = {
   'anonymous mutation': (r) => ({ body: q(`mutation { endRelationship(input: { relationshipId: "${r}" }) { errors { code } } }`), as: 'none' }),
   'bad cursor': () => ({ body: q('{ viewer { relationships(after: "garbage!!") { edges { cursor } } } }'), as: 'reader' }),
   'first too large': () => ({ body: q('{ viewer { relationships(first: 1000) { edges { cursor } } } }'), as: 'reader' }),
-  'Int overflow': (r) => ({ body: q(`{ node(id: "${r}") { ... on Relationship { ledger(after: 99999999999) { edges { cursor } } } } }`), as: 'reader' }),
+  'Int overflow': (r) => ({ body: q(`{ node(id: "${r}") { ... on Relationship { ledger(afterSeq: 99999999999) { edges { cursor } } } } }`), as: 'reader' }),
   'wrong variable types': () => ({ body: q('mutation($i: KeepPromiseInput!) { keepPromise(input: $i) { errors { code } } }', { i: { promiseId: 5, inFull: 'yes' } }), as: 'writer' }),
   'typed payload error': () => ({ body: q('mutation { keepPromise(input: { promiseId: "nope" }) { errors { __typename code message path } } }'), as: 'writer' }),
   'scorecardSeries with a bad point': (r) => ({ body: q(`{ node(id: "${r}") { ... on Relationship { scorecardSeries(points: ["soon"]) { asOf } } } }`), as: 'reader' }),

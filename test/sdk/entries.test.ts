@@ -52,7 +52,7 @@ it('records a batch of entries all or nothing, and reads the ledger by seq in pa
   const pages: number[][] = [];
   for await (const page of ledger.pages()) pages.push(page.map((e) => e.seq));
   expect(pages).toEqual([[1, 2], [3, 4], [5]]);
-  const tail = await supplier.relationships.ledger(relationshipId, { after: 3 }).toArray();
+  const tail = await supplier.relationships.ledger(relationshipId, { afterSeq: 3 }).toArray();
   expect(tail.map((e) => e.seq)).toEqual([4, 5]);
   expect(tail[0].prevHash).toBe(batch.entries[0].hash);
 });

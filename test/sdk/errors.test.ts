@@ -22,11 +22,17 @@ it('throws typed errors from mutation payloads, without retrying them', async ()
   const { fetch, calls } = countingFetch();
   const supplier = sdk(ts, ts.supplier, 'writer', { fetch });
 
-  const invalid = await supplier.promises.make({ ...promise(relationshipId), dueAt: 'tomorrow' }).catch((e: unknown) => e);
+  const invalid = await supplier.promises.make({ ...promise(relationshipId), description: 'x'.repeat(2001) }).catch((e: unknown) => e);
   expect(invalid).toBeInstanceOf(ValidationError);
   expect(invalid).toBeInstanceOf(TrustledgerError);
-  expect(invalid).toMatchObject({ code: 'VALIDATION', path: ['input', 'dueAt'], message: expect.stringContaining('"tomorrow"') });
-  expect((invalid as ValidationError).issues[0].path).toEqual(['input', 'dueAt']);
+  expect(invalid).toMatchObject({ code: 'VALIDATION', path: ['input', 'description'], message: expect.stringContaining('2000 characters') });
+  expect((invalid as ValidationError).issues[0].path).toEqual(['input', 'description']);
+  expect(calls).toHaveLength(1);
+
+  // What the shared input checks refuse, the SDK refuses before sending, in the same words.
+  const local = await supplier.promises.make({ ...promise(relationshipId), dueAt: 'tomorrow' }).catch((e: unknown) => e);
+  expect(local).toBeInstanceOf(ValidationError);
+  expect(local).toMatchObject({ code: 'VALIDATION', path: ['input', 'dueAt'], message: expect.stringContaining('"tomorrow"') });
   expect(calls).toHaveLength(1);
 
   const { promise: made } = await supplier.promises.make(promise(relationshipId));

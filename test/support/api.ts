@@ -63,23 +63,24 @@ export interface ApiEntry {
   status: string;
 }
 
-/** Every entry of a relationship's ledger, read page by page with `ledger(after:, first: 100)`. */
+/** Every entry of a relationship's ledger, read page by page with Relay cursors (`ledger(after: endCursor, first: 100)`). */
 export async function ledger(ts: TestServer, relationshipId: string, firm: TestFirm = ts.supplier): Promise<ApiEntry[]> {
   const out: ApiEntry[] = [];
+  let after: string | null = null;
   for (;;) {
-    const after = out.length === 0 ? 0 : out[out.length - 1].seq;
-    const data = ok(
+    const data: any = ok(
       await firm.gql(
-        `query($id: ID!, $after: Int) { node(id: $id) { ... on Relationship {
-            ledger(after: $after, first: 100) { pageInfo { hasNextPage } edges { node {
+        `query($id: ID!, $after: String) { node(id: $id) { ... on Relationship {
+            ledger(after: $after, first: 100) { pageInfo { hasNextPage endCursor } edges { node {
               id relationshipId seq type payload actorId occurredAt recordedAt prevHash hash status } } } } } }`,
         { id: relationshipId, after },
         'reader',
       ),
     );
-    const page = data.node.ledger;
+    const page: any = data.node.ledger;
     out.push(...page.edges.map((e: { node: ApiEntry }) => e.node));
     if (!page.pageInfo.hasNextPage) return out;
+    after = page.pageInfo.endCursor;
   }
 }
 

@@ -1,20 +1,22 @@
 import type { EntryType, LedgerEntry } from '@trustledger/schema';
 import { ok, type TestClock, type TestFirm } from './server.ts';
 
-const LEDGER = `query($id: ID!, $after: Int!) { node(id: $id) { ... on Relationship { ledger(after: $after, first: 100) {
-  edges { node { relationshipId seq type payload actorId occurredAt recordedAt prevHash hash } } pageInfo { hasNextPage } } } } }`;
+const LEDGER = `query($id: ID!, $after: String) { node(id: $id) { ... on Relationship { ledger(after: $after, first: 100) {
+  edges { node { relationshipId seq type payload actorId occurredAt recordedAt prevHash hash } } pageInfo { hasNextPage endCursor } } } } }`;
 
 /** The whole ledger of a relationship as a party reads it, in the form it was hashed. */
 export async function fetchLedger(firm: TestFirm, relationshipId: string): Promise<LedgerEntry[]> {
   const out: LedgerEntry[] = [];
+  let after: string | null = null;
   for (;;) {
-    const data = ok(await firm.gql(LEDGER, { id: relationshipId, after: out.length ? out[out.length - 1].seq : 0 }));
-    const conn = data.node.ledger;
+    const data: any = ok(await firm.gql(LEDGER, { id: relationshipId, after }));
+    const conn: any = data.node.ledger;
     for (const { node } of conn.edges) {
       const { actorId, ...rest } = node;
       out.push({ ...rest, actorFirmId: actorId } as LedgerEntry);
     }
     if (!conn.pageInfo.hasNextPage) return out;
+    after = conn.pageInfo.endCursor;
   }
 }
 

@@ -8,7 +8,7 @@ import {
 } from './enums.ts';
 import type { Issue } from './errors.ts';
 import { policyOverrideSchema } from './policy.ts';
-import { normaliseTime } from './time.ts';
+import { checkCurrency, parseDateTime, unicodeIssues } from './inputs.ts';
 
 /**
  * Every entry type of a relationship's ledger (DESIGN §2). Payloads refer to earlier entries
@@ -65,12 +65,12 @@ const optionalText = (max: number) => text(max).optional();
 const finite = z.number({ error: 'must be a number' }).finite('must be a finite number');
 const seq = z.number({ error: 'must be an entry number' }).int('must be a whole number').positive('must be a positive entry number');
 const time = z.string({ error: 'must be an RFC 3339 date-time' }).transform((v, ctx) => {
-  const t = normaliseTime(v);
-  if (t === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not an RFC 3339 date-time with an offset (e.g. 2026-03-01T09:00:00Z)` });
+  const t = parseDateTime(v);
+  if (!t.ok) {
+    ctx.addIssue({ code: 'custom', message: t.message });
     return z.NEVER;
   }
-  return t;
+  return t.time;
 });
 const side = z.enum(SIDES, { error: 'must be SUPPLIER or CLIENT' });
 const firmId = z.string().min(1).max(100);
@@ -98,7 +98,10 @@ export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
 export const moneySchema = z
   .object({
     amount: finite.min(0, 'must not be negative'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR'),
+    currency: z.string({ error: 'must be an ISO 4217 currency code such as EUR' }).superRefine((v, ctx) => {
+      const message = checkCurrency(v);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
   })
   .strict();
 
@@ -215,14 +218,18 @@ export function toIssues(error: z.ZodError, base: (string | number)[] = []): Iss
 export const isEntryType = (t: unknown): t is EntryType => typeof t === 'string' && (ENTRY_TYPES as readonly string[]).includes(t);
 
 /**
- * Validates and normalises an entry's payload (times to canonical UTC, defaults filled in).
- * Returns `{ success, data | issues }`; issue paths start at `base` (e.g. ['input', 'entries', 3, 'payload']).
+ * Validates and normalises an entry's payload (times to canonical UTC, defaults filled in): every
+ * string well-formed Unicode, times RFC 3339, currencies ISO 4217 (inputs.ts), then the entry
+ * type's schema. Returns `{ success, data | issues }`; issue paths start at `base` (e.g.
+ * ['input', 'entries', 3, 'payload']). Checks that need occurredAt: entryTimeIssues.
  */
 export function validatePayload<T extends EntryType>(
   type: T,
   payload: unknown,
   base: (string | number)[] = [],
 ): ValidationResult<Payloads[T]> {
+  const unicode = unicodeIssues(payload, base);
+  if (unicode.length) return { success: false, issues: unicode };
   const schema = payloadSchemas[type] as unknown as z.ZodType<Payloads[T]>;
   const result = schema.safeParse(payload ?? {});
   return result.success ? { success: true, data: result.data } : { success: false, issues: toIssues(result.error, base) };

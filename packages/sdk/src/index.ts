@@ -65,3 +65,15 @@ export {
   verifyLedger,
 } from './client/verify.ts';
 export { firstScorecardDifference, verifyScorecard } from './client/verify-scorecard.ts';
+/** The shared input checks (RFC 3339, ISO 4217, well-formed Unicode, plausible business times), as the server applies them. */
+export {
+  checkCurrency,
+  checkDueAfter,
+  checkOccurredAt,
+  CURRENCY_CODES,
+  EARLIEST_BUSINESS_TIME,
+  MAX_DUE_AHEAD_DAYS,
+  mutationInputIssues,
+  parseDateTime,
+  unicodeIssues,
+} from '@trustledger/schema';

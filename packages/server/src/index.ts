@@ -2,7 +2,7 @@ export { openDb, defaultDbPath, type Db } from './db/client.ts';
 export { createApp, type App } from './yoga.ts';
 export { startServer, type RunningServer, type StartOptions } from './server.ts';
 export { createFirm, createApiKey, revokeApiKey } from './keys/service.ts';
-export { schema, printedSchema } from './schema.ts';
+export { schema, printedSchema, printedPossibleTypes, possibleTypesOf } from './schema.ts';
 export { seedDemo, isEmpty, DEMO_FIRMS, type DemoResult } from './demo/index.ts';
 export { importCsv, type ImportResult } from './csv/import.ts';
 export { reviewRows, reviewCsv } from './csv/export.ts';

@@ -3,7 +3,9 @@ import { createYoga } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
+import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext } from './graphql/context.ts';
+import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS } from './graphql/limits.ts';
 import { createRateLimiter } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
@@ -18,6 +20,10 @@ export interface AppOptions {
   pubsub?: AlertPubSub;
   /** Requests per minute per API key; 0 disables. @default Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200) */
   rateLimitPerMinute?: number;
+  /** Browser origins allowed by CORS. @default corsOrigins() (TRUSTLEDGER_CORS_ORIGINS; none when unset) */
+  corsOrigins?: readonly string[];
+  /** Where the one line per failed request goes. @default console.error */
+  logError?: (line: string) => void;
 }
 
 /**
@@ -30,14 +36,21 @@ export function createApp({
   now = () => new Date().toISOString(),
   pubsub = createAlertPubSub(),
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
+  corsOrigins: origins = corsOrigins(),
+  logError,
 }: AppOptions) {
   const limit = createRateLimiter(rateLimitPerMinute);
+  const errorLog = createErrorLog(logError);
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: errorLog.maskError },
+    logging: errorLog.logger,
+    cors: corsOption(origins),
     plugins: [
+      useJsonOnly(),
+      errorLog.plugin,
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
         maxAliases: { n: QUERY_LIMITS.maxAliases },

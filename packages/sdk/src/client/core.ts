@@ -1,4 +1,5 @@
-import { errorFromCode, ServerError } from './errors.ts';
+import { mutationInputIssues } from '@trustledger/schema';
+import { errorFromCode, ServerError, ValidationError } from './errors.ts';
 import type { ResultOf, TadaDocumentNode, VariablesOf } from './graphql.ts';
 import { newIdempotencyKey } from './idempotency.ts';
 import type { RequestOptions, Transport } from './transport/http.ts';
@@ -41,6 +42,9 @@ export function createCore(transport: Transport): Core {
     query: (document, variables, options) => transport.request(document, variables, options),
     mutate: (document, variables, options) => transport.request(document, withIdempotencyKey(variables), options),
     async run(document, field, input, options) {
+      // Refuse locally, in the server's words, what the shared input checks refuse (DESIGN §2a).
+      const local = mutationInputIssues(field, input, new Date().toISOString());
+      if (local.length) throw new ValidationError(local[0].message, { path: local[0].path, issues: local });
       const data = (await core.mutate(document, { input } as VariablesOf<typeof document>, options)) as Record<string, unknown>;
       const payload = data[field] as ({ errors?: PayloadError[] } & Record<string, unknown>) | null | undefined;
       if (!payload) throw new ServerError(`The server returned no ${field} payload.`);

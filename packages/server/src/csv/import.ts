@@ -1,4 +1,4 @@
-import { canonicalJson, normaliseTime, type Side, validatePayload } from '@trustledger/schema';
+import { canonicalJson, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -172,8 +172,9 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
         // Reserve the ref now, so rows that point at a bad row learn why.
         if (names) refs.set(ref, { kind: type === 'promise' ? 'promise' : 'other', seq: null, line });
         if (!row.occurred_at) throw new RowError('occurred_at: required (when it happened, e.g. 2026-03-01T09:00:00Z)');
-        const occurredAt = normaliseTime(timeOf(row.occurred_at));
-        if (occurredAt === null) throw new RowError(`occurred_at: "${row.occurred_at}" is not an RFC 3339 date-time with an offset (e.g. 2026-03-01T09:00:00Z)`);
+        const parsedAt = parseDateTime(timeOf(row.occurred_at));
+        if (!parsedAt.ok) throw new RowError(`occurred_at: ${parsedAt.message}`);
+        const occurredAt = parsedAt.time;
         const payload = payloadOf(type, row, ownSide, refSeq, metric);
         const checked = validatePayload(spec.entry, payload);
         if (!checked.success) throw AppError.validation(checked.issues);

@@ -1,10 +1,18 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { brandWithType } from '@pothos/core';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import { normaliseTime } from '@trustledger/schema';
 import { GraphQLError, Kind } from 'graphql';
 import type { Context } from './context.ts';
+import { LIMIT_EXCEEDED_MESSAGE } from './limits.ts';
+import { AppError } from '../errors.ts';
+import { MAX_PAGE } from './pagination.ts';
 
 const NODE_TYPES = new Set(['Firm', 'Relationship', 'LedgerEntry', 'Goal', 'Metric', 'Measurement', 'Promise', 'Interaction', 'PolicyProposal']);
+
+const brand = (node: unknown, typename: string) => {
+  if (node !== null && typeof node === 'object') brandWithType(node, typename as never);
+  return node;
+};
 
 /** The one Pothos builder; it owns the context type. */
 export const builder = new SchemaBuilder<{
@@ -25,6 +33,20 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: false,
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    // Loaded nodes are branded with their type here, once loaded: Pothos brands them only after
+    // its own batch settles, so the same id asked twice in one request (aliases) could otherwise
+    // reach type resolution unbranded and fail.
+    nodeQueryOptions: {
+      resolve: async (_root, args, _ctx, _info, resolveNode) => brand(await resolveNode(args.id), args.id.typename),
+    },
+    // nodes(ids:) is a list like any connection page: at most MAX_PAGE ids, more is LIMIT_EXCEEDED.
+    nodesQueryOptions: {
+      description: `Nodes by id, in the order asked (null for an unknown or invisible id); at most ${MAX_PAGE} ids a call.`,
+      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+        if (args.ids.length > MAX_PAGE) throw new AppError('LIMIT_EXCEEDED', LIMIT_EXCEEDED_MESSAGE.ids(args.ids.length, MAX_PAGE), ['ids']);
+        return resolveNodes(args.ids).then((nodes) => Promise.all(nodes).then((all) => all.map((n, i) => brand(n, args.ids[i].typename))));
+      },
+    },
     // A malformed id, or one of a type that is not a node, answers null like an unknown id.
     decodeGlobalID: (globalID) => {
       try {

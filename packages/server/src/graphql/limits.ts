@@ -12,6 +12,7 @@ export const QUERY_LIMITS = {
 
 export const LIMIT_EXCEEDED_MESSAGE = {
   page: (first: number, max: number) => `first must be between 0 and ${max} (got ${first}); page through larger lists with after.`,
+  ids: (n: number, max: number) => `nodes(ids:) takes at most ${max} ids (got ${n}); ask in several calls of ${max}.`,
 };
 
 const ARMOR_PREFIX = 'Syntax Error: ';

@@ -17,6 +17,14 @@ export type PromiseRow = typeof t.promises.$inferSelect;
 export type InteractionRow = typeof t.interactions.$inferSelect;
 export type RepresentativeRow = typeof t.representatives.$inferSelect;
 
+/**
+ * Keys per DataLoader batch: each batch is one SQL statement with up to two parameters per key,
+ * kept far below SQLite's limit of 32,766 bound variables (SQLITE_MAX_VARIABLE_NUMBER); a larger
+ * request is answered in several statements.
+ */
+export const MAX_BATCH = 500;
+const BATCH = { maxBatchSize: MAX_BATCH } as const;
+
 type SeqTable = SQLiteTable & { relationshipId: SQLiteColumn; seq: SQLiteColumn };
 
 /** Loads rows keyed by `rel:seq` in one statement per batch. */
@@ -33,7 +41,7 @@ function bySeq<Row extends { relationshipId: string; seq: number }>(db: Db, tabl
       .all() as unknown as Row[];
     const map = new Map(rows.map((r) => [`${r.relationshipId}:${r.seq}`, r]));
     return keys.map((k) => (k ? (map.get(`${k.relationshipId}:${k.seq}`) ?? null) : null));
-  });
+  }, BATCH);
 }
 
 /** Loads the rows of `table` for many parents in one statement, grouped by the parent key. */
@@ -43,7 +51,7 @@ function groupLoader<Row>(fetch: (keys: readonly string[]) => Row[], keyOf: (row
     const map = new Map<string, Row[]>();
     for (const r of rows) map.set(keyOf(r), [...(map.get(keyOf(r)) ?? []), r]);
     return keys.map((k) => map.get(k) ?? []);
-  });
+  }, BATCH);
 }
 
 /**
@@ -78,12 +86,12 @@ export function createLoaders(db: Db, viewer: Viewer | null) {
         .all();
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
-    }),
+    }, BATCH),
     firm: new DataLoader<string, FirmRow | null>(async (ids) => {
       const rows = db.select().from(t.firms).where(inArray(t.firms.id, [...ids])).all();
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
-    }),
+    }, BATCH),
     entry: bySeq<EntryRow>(db, t.entries),
     goal: bySeq<GoalRow>(db, t.goals),
     promise: bySeq<PromiseRow>(db, t.promises),
@@ -101,7 +109,7 @@ export function createLoaders(db: Db, viewer: Viewer | null) {
         .all();
       const map = new Map(rows.map((r) => [`${r.relationshipId}:${r.seq}:${r.idx}`, r]));
       return keys.map((k) => (k ? (map.get(`${k.relationshipId}:${k.seq}:${k.idx}`) ?? null) : null));
-    }),
+    }, BATCH),
     /** Metrics of goals keyed by `rel:goalSeq`. */
     metricsOfGoal: groupLoader(
       (keys) => {
@@ -137,7 +145,7 @@ export function createLoaders(db: Db, viewer: Viewer | null) {
         .all();
       const visible = new Set([firmId, ...rows.flatMap((r) => [r.s, r.c])]);
       return ids.map((id) => visible.has(id));
-    }),
+    }, BATCH),
     representatives: groupLoader(
       (keys) => db.select().from(t.representatives).where(inArray(t.representatives.relationshipId, [...keys])).orderBy(asc(t.representatives.side)).all(),
       (r) => r.relationshipId,

@@ -1,4 +1,4 @@
-import { canonicalJson, type Issue, type KeyRole, sha256Hex } from '@trustledger/schema';
+import { canonicalJson, type Issue, type KeyRole, sha256Hex, unicodeIssues } from '@trustledger/schema';
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
 import { and, eq } from 'drizzle-orm';
 import { afterCommit } from '../alerts/service.ts';
@@ -71,6 +71,9 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
         try {
           if (RANK[viewer.role] < RANK[spec.role ?? 'WRITER'])
             throw forbidden(`A ${viewer.role.toLowerCase()} key cannot ${spec.name}; use a ${(spec.role ?? 'WRITER').toLowerCase()} key.`);
+          // Every string of every input is well-formed Unicode (DESIGN §2a), whatever it feeds.
+          const illFormed = unicodeIssues({ ...input, ...(idempotencyKey == null ? {} : { idempotencyKey }) }, ['input']);
+          if (illFormed.length) throw AppError.validation(illFormed);
           if (idempotencyKey != null && (idempotencyKey.length < 1 || idempotencyKey.length > 200))
             throw new AppError('VALIDATION', 'idempotencyKey must be 1–200 characters.', ['input', 'idempotencyKey']);
           let writer: Db | null = null;

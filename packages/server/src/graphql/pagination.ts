@@ -84,6 +84,7 @@ export function pagedLoader<Row, A>(
       }
       return keys.map((k) => results.get(JSON.stringify([k.parent, JSON.stringify([k.args, k.limit, k.after])])) ?? []);
     },
-    { cacheKeyFn: (k) => JSON.stringify([k.parent, k.args, k.limit, k.after]) },
+    // At most 500 parents per statement, far below SQLite's bound-variable limit.
+    { cacheKeyFn: (k) => JSON.stringify([k.parent, k.args, k.limit, k.after]), maxBatchSize: 500 },
   );
 }

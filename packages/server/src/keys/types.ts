@@ -1,16 +1,28 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { KeyRoleEnum } from '../graphql/enums.ts';
+import { rawIdOf } from '../graphql/ids.ts';
 import { defineMutation } from '../graphql/mutation.ts';
 import { ViewerRef } from '../relationships/types.ts';
 import { type ApiKeyRow, createApiKey, revokeApiKey } from './service.ts';
 
-export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey').implement({
-  description: "One of the firm's API keys. The secret is shown only when the key is created.",
+export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey');
+
+builder.node(ApiKeyRef, {
+  description:
+    "One of the firm's API keys (a Node, so clients can refetch and cache it by id). The secret is shown only when the key is created.",
+  id: { resolve: (k) => k.id },
+  // Visible, like the key list, to admin keys of the key's own firm; any other id gives null.
+  loadMany: (ids, ctx) =>
+    ids.map((id) => {
+      const v = ctx.viewer;
+      if (!v || v.role !== 'ADMIN') return null;
+      return ctx.db.select().from(t.apiKeys).where(and(eq(t.apiKeys.id, id), eq(t.apiKeys.firmId, v.firmId))).get() ?? null;
+    }),
   fields: (t) => ({
-    id: t.exposeID('id'),
+    rawId: t.exposeString('id', { description: 'The id as the CLI prints it (`trustledger key revoke <rawId>`).' }),
     role: t.field({ type: KeyRoleEnum, resolve: (k) => k.role }),
     label: t.exposeString('label', { nullable: true }),
     createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
@@ -53,12 +65,12 @@ defineMutation({
   name: 'revokeApiKey',
   description: "Revokes one of the firm's keys; it is refused from the next request on.",
   role: 'ADMIN',
-  input: (t) => ({ keyId: t.id({ required: true }) }),
+  input: (t) => ({ keyId: t.id({ required: true, description: 'The ApiKey id (or its rawId).' }) }),
   payload: (t) => ({
     apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
   }),
   run: (tx, input, viewer, now) => {
-    const row = revokeApiKey(tx, String(input.keyId), viewer.firmId, now);
+    const row = revokeApiKey(tx, rawIdOf(String(input.keyId), 'ApiKey') ?? String(input.keyId), viewer.firmId, now);
     if (!row) throw notFound("No key with this id belongs to your firm.", ['input', 'keyId']);
     return { keyId: row.id };
   },

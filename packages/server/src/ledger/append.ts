@@ -1,12 +1,13 @@
 import {
   canonicalJson,
+  checkOccurredAt,
+  entryTimeIssues,
   type EntryType,
   GENESIS_HASH,
   hashEntry,
   isEntryType,
   type LedgerEntry,
-  normaliseTime,
-  toMillis,
+  parseDateTime,
   validatePayload,
 } from '@trustledger/schema';
 import { eq } from 'drizzle-orm';
@@ -19,9 +20,6 @@ import { initialScoreState, nextScoreState } from '../scoring/state.ts';
 import { project, subjectSeqOf } from './projections.ts';
 import { checkRules, type RelationshipRow, sideOf } from './rules.ts';
 
-/** Business time may lie in the past, but not ahead of the server's clock by more than this. */
-const FUTURE_SKEW_MS = 5 * 60_000;
-
 export interface AppendRequest {
   type: string;
   payload: unknown;
@@ -31,14 +29,17 @@ export interface AppendRequest {
   path?: (string | number)[];
 }
 
-/** Normalises occurredAt: now when absent; rejects non-dates and times in the future. */
+/**
+ * Normalises occurredAt: now when absent; rejects what is not RFC 3339 and business times outside
+ * the plausible window (before 2000, or in the future beyond clock skew; @trustledger/schema inputs).
+ */
 export function occurredAtOf(value: string | null | undefined, now: string, path: (string | number)[]): string {
   if (value === undefined || value === null) return now;
-  const time = normaliseTime(value);
-  if (time === null)
-    throw validation(`"${value}" is not an RFC 3339 date-time with an offset (e.g. 2026-03-01T09:00:00Z).`, [...path, 'occurredAt']);
-  if (toMillis(time) > toMillis(now) + FUTURE_SKEW_MS) throw validation('occurredAt lies in the future.', [...path, 'occurredAt']);
-  return time;
+  const parsed = parseDateTime(value);
+  if (!parsed.ok) throw validation(`${parsed.message}.`, [...path, 'occurredAt']);
+  const outside = checkOccurredAt(parsed.time, now);
+  if (outside) throw validation(outside, [...path, 'occurredAt']);
+  return parsed.time;
 }
 
 function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
@@ -89,6 +90,8 @@ export function appendEntry(
   const occurredAt = occurredAtOf(req.occurredAt, now, path);
   const checked = validatePayload(req.type, req.payload, [...path, 'payload']);
   if (!checked.success) throw AppError.validation(checked.issues);
+  const timeIssues = entryTimeIssues(req.type, checked.data, occurredAt, path);
+  if (timeIssues.length) throw AppError.validation(timeIssues);
   const side = sideOf(rel, actorFirmId);
   beforeWrite(db, rel);
   checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, now, at: [...path, 'payload'] });

@@ -8,6 +8,7 @@ import { sideOf } from '../ledger/rules.ts';
 import { EntryConnection, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { KeyRoleEnum } from '../graphql/enums.ts';
+import { AppError } from '../errors.ts';
 import type { Viewer } from '../graphql/context.ts';
 
 export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship');
@@ -32,11 +33,23 @@ builder.node(RelationshipRef, {
     head: t.field({ type: LedgerHeadRef, resolve: (r) => ({ seq: r.headSeq, hash: r.headHash }) }),
     ledger: t.field({
       type: EntryConnection,
-      description: 'Entries in seq order after `after` (a seq; 0 = from the start).',
-      args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
+      description:
+        'Entries in seq order. Page with Relay cursors (`after: pageInfo.endCursor`), as on every connection; ' +
+        'or start after a known seq with `afterSeq` (verifiers resuming from a pinned head). Not both.',
+      args: {
+        first: t.arg.int({ defaultValue: 100 }),
+        after: t.arg.string({ description: 'A cursor this connection returned (Relay).' }),
+        afterSeq: t.arg.int({ description: 'Start after this seq (0 = from the start).' }),
+      },
       resolve: async (r, args, ctx) => {
         const { first, limit } = pageSize(args.first, 100);
-        const after = Math.max(0, args.after ?? 0);
+        if (args.after != null && args.afterSeq != null)
+          throw new AppError('VALIDATION', 'Give after (a cursor) or afterSeq (a seq), not both.', ['afterSeq']);
+        const cursor = decodeCursor(args.after);
+        const fromCursor = cursor === null ? null : Number(cursor);
+        if (fromCursor !== null && !Number.isSafeInteger(fromCursor))
+          throw new AppError('VALIDATION', 'after is not a cursor this API returned.', ['after']);
+        const after = Math.max(0, fromCursor ?? args.afterSeq ?? 0);
         const rows = await ctx.loaders.ledgerPage.load({ parent: r.id, args: {}, limit, after });
         return toConnection(rows, first, (e) => e.seq, after > 0);
       },

@@ -1,4 +1,4 @@
-import { CHURN_STAGES, normaliseTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
+import { CHURN_STAGES, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
@@ -116,9 +116,9 @@ const MAX_POINTS = 100;
 
 function asOfArg(value: string | null | undefined, ctx: Context, path: string): string {
   if (value == null) return ctx.now();
-  const t = normaliseTime(value);
-  if (t === null) throw validation(`"${value}" is not an RFC 3339 date-time with an offset.`, [path]);
-  return t;
+  const t = parseDateTime(value);
+  if (!t.ok) throw validation(`${t.message}.`, [path]);
+  return t.time;
 }
 
 /** The scorecard of one relationship at asOf (served from the incremental state when it can). */

@@ -71,13 +71,13 @@ const GetRelationship = graphql(
 
 const LedgerPage = graphql(
   `
-  query LedgerPage($id: ID!, $after: Int!, $first: Int!) {
+  query LedgerPage($id: ID!, $after: String, $afterSeq: Int, $first: Int!) {
     node(id: $id) {
       __typename
       ... on Relationship {
-        ledger(after: $after, first: $first) {
+        ledger(after: $after, afterSeq: $afterSeq, first: $first) {
           edges { node { ...EntryFields } }
-          pageInfo { hasNextPage }
+          pageInfo { hasNextPage endCursor }
         }
       }
     }
@@ -108,7 +108,9 @@ export interface ListRelationshipsOptions {
 }
 
 export interface LedgerOptions {
-  /** Start after this seq (0: from the first entry). @default 0 */
+  /** Start after this seq, e.g. a pinned head's (0: from the first entry). @default 0 */
+  afterSeq?: number;
+  /** @deprecated Use `afterSeq`: the seq to start after. */
   after?: number;
   /** Entries per request, 1–100. @default 100 */
   pageSize?: number;
@@ -120,12 +122,12 @@ export const toLedgerRecord = (e: LedgerEntry): LedgerRecord => ({ ...e, payload
 export function relationshipsApi(core: Core) {
   const ledger = (id: string, options: LedgerOptions = {}, request?: RequestOptions): Paginated<LedgerEntry> => {
     const first = checkPageSize(options.pageSize, 100);
-    return paginate<LedgerEntry, number>(async (after) => {
-      const data = await core.query(LedgerPage, { id, after: after ?? 0, first }, request);
-      const connection = nodeOf(data.node, 'Relationship', id).ledger;
-      const nodes = connection.edges.map((e) => e.node);
-      return { nodes, hasNextPage: connection.pageInfo.hasNextPage, next: nodes.at(-1)?.seq ?? null };
-    }, options.after ?? 0);
+    const afterSeq = options.afterSeq ?? options.after ?? 0;
+    // The first page starts after a seq; the next ones follow the Relay cursor the server returned.
+    return paginate<LedgerEntry, string>(async (after) => {
+      const data = await core.query(LedgerPage, after === null ? { id, afterSeq, first } : { id, after, first }, request);
+      return relayPage(nodeOf(data.node, 'Relationship', id).ledger);
+    });
   };
 
   return {
@@ -154,7 +156,7 @@ export function relationshipsApi(core: Core) {
       return nodeOf(data.node, 'Relationship', id);
     },
 
-    /** The ledger in seq order, fetched page by page (by seq) as you iterate. */
+    /** The ledger in seq order, fetched page by page (Relay cursors; `afterSeq` to resume from a seq) as you iterate. */
     ledger,
 
     /** The whole ledger (every page), each entry also carrying `actorFirmId`, ready for verifyLedger and the scorecard engine. */

@@ -1,0 +1,218 @@
+import currencyCodes from 'currency-codes';
+import type { Issue } from './errors.ts';
+
+/**
+ * Inputs to their standards (DESIGN §2a, last bullet): the one validation module the server,
+ * the CSV importer and the SDK share, so a value is refused with the same words wherever it
+ * enters. Each check returns a message a person can act on (or contract issues with a path);
+ * none throws.
+ *
+ * - Date-times: RFC 3339 §5.6 `date-time`, all of it and no more (see parseDateTime).
+ * - Currencies: ISO 4217 List One, active codes (see checkCurrency).
+ * - Text: well-formed Unicode, no lone UTF-16 surrogates, so RFC 8785 can hash every entry.
+ * - Business times: due after made, and within a plausible window (see the constants below).
+ */
+
+type Path = (string | number)[];
+type Parsed = { ok: true; time: string } | { ok: false; message: string };
+
+const EXAMPLE = '2026-03-01T09:00:00Z';
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * The UTC dates (YYYY-MM-DD) at whose end, 23:59:60 UTC, a leap second was inserted (IERS
+ * Bulletin C; none has been announced since 2016-12-31). RFC 3339 §5.7 allows second 60 only
+ * for a leap second, so only these instants may carry it.
+ */
+export const LEAP_SECOND_DATES: ReadonlySet<string> = new Set([
+  '1972-06-30', '1972-12-31', '1973-12-31', '1974-12-31', '1975-12-31', '1976-12-31', '1977-12-31', '1978-12-31',
+  '1979-12-31', '1981-06-30', '1982-06-30', '1983-06-30', '1985-06-30', '1987-12-31', '1989-12-31', '1990-12-31',
+  '1992-06-30', '1993-06-30', '1994-06-30', '1995-12-31', '1997-06-30', '1998-12-31', '2005-12-31', '2008-12-31',
+  '2012-06-30', '2015-06-30', '2016-12-31',
+]);
+
+const daysIn = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+// RFC 3339 §5.6 date-time, with the §5.6 NOTE's lower-case "t" and "z"; time-secfrac is 1*DIGIT.
+const GRAMMAR = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Parses an RFC 3339 date-time (RFC 3339 §5.6) and returns the ledger's canonical form: UTC with
+ * milliseconds ("2026-03-01T07:00:00.000Z"), the one form times are hashed in. Accepted, as the
+ * standard says: "T"/"Z" in either case (§5.6 NOTE), any number of fraction digits (digits past
+ * the millisecond are truncated: the ledger keeps milliseconds), offsets "Z" and ±hh:mm with
+ * hh ≤ 23 and mm ≤ 59 ("-00:00", an unknown local offset, §4.3, is UTC), and second 60 only at an
+ * actual leap second (23:59:60 UTC on a LEAP_SECOND_DATES day, §5.7); since the ledger keeps
+ * POSIX time, which has no leap seconds, a leap second is stored as 23:59:59.999Z, the last
+ * instant of that day, so it still sorts after every earlier second. Refused: anything else,
+ * among it a missing offset, a space or other separator instead of "T" (the §5.6 NOTE lets an
+ * application choose one for readability; this API keeps to the grammar), dates that do not
+ * exist (2027-02-30), month 13, hour 24, minute 60, and times outside years 0000–9999.
+ * Returns the time, or a message that quotes the value and says what is wrong.
+ */
+export function parseDateTime(value: unknown): Parsed {
+  if (typeof value !== 'string') return { ok: false, message: `must be an RFC 3339 date-time with an offset, e.g. ${EXAMPLE}` };
+  const quoted = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  const fail = (why?: string): Parsed => ({
+    ok: false,
+    message: why ? `${quoted} is not an RFC 3339 date-time: ${why}` : `${quoted} is not an RFC 3339 date-time with an offset (e.g. ${EXAMPLE})`,
+  });
+  const m = GRAMMAR.exec(value);
+  if (!m) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return fail(`it is a date without a time; write a date-time such as ${value}T00:00:00Z`);
+    if (/^\d{4}-\d{2}-\d{2}[ _]\d{2}:\d{2}/.test(value))
+      return fail(`date and time must be separated by "T" (${value.slice(0, 10)}T${value.slice(11)})`);
+    if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value))
+      return fail(`it has no offset; write it with an offset, Z for UTC or ±hh:mm (e.g. ${value}Z)`);
+    if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(Z|z|[+-]\d{2}:\d{2})$/.test(value)) return fail('it needs seconds (hh:mm:ss)');
+    if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:?\d{2}$/.test(value) || /[+-]\d{2}$/.test(value))
+      return fail('the offset must be written ±hh:mm (e.g. +02:00)');
+    return fail();
+  }
+  const [, ys, mos, ds, hs, mis, ss, frac, z, sign, ohs, oms] = m;
+  const [year, month, day, hour, minute, second] = [ys, mos, ds, hs, mis, ss].map(Number);
+  if (month < 1 || month > 12) return fail(`month ${mos} does not exist`);
+  if (day < 1 || day > daysIn(year, month))
+    return fail(day < 1 ? `day ${ds} does not exist` : `${MONTHS[month - 1]} ${ys} has ${daysIn(year, month)} days`);
+  if (hour > 23) return fail(hour === 24 ? 'hour 24 does not exist in RFC 3339; write 00:00:00 of the next day' : `hour ${hs} does not exist`);
+  if (minute > 59) return fail(`minute ${mis} does not exist`);
+  if (second > 60) return fail(`second ${ss} does not exist`);
+  const offsetMin = z ? 0 : (sign === '-' ? -1 : 1) * (Number(ohs) * 60 + Number(oms));
+  if (!z && (Number(ohs) > 23 || Number(oms) > 59)) return fail(`offset ${sign}${ohs}:${oms} does not exist (hours up to 23, minutes up to 59)`);
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second === 60 ? 59 : second, second === 60 ? 999 : ms);
+  const utc = d.getTime() - offsetMin * 60_000;
+  if (second === 60) {
+    const at = new Date(utc);
+    const date = at.toISOString().slice(0, 10);
+    if (at.getUTCHours() !== 23 || at.getUTCMinutes() !== 59 || !LEAP_SECOND_DATES.has(date))
+      return fail('second 60 exists only at a leap second (23:59:60 UTC at the end of a day the IERS inserted one)');
+  }
+  const time = new Date(utc);
+  if (Number.isNaN(time.getTime()) || time.getUTCFullYear() > 9999 || time.getUTCFullYear() < 0) return fail('it lies outside years 0000–9999 in UTC');
+  return { ok: true, time: time.toISOString() };
+}
+
+/**
+ * Business times must be plausible (DESIGN §2a). The earliest business time a ledger accepts:
+ * 2000-01-01T00:00:00Z. Earlier dates in business records are almost always a default or a
+ * conversion slip, not a fact: a spreadsheet's day zero (1899-12-30 / 1900-01-01), the Unix
+ * epoch from an empty timestamp (1970-01-01), a two-digit year read as the first century (0027).
+ * Relationships recorded in trustledger are current ones; history older than 2000 has no weight
+ * in a scorecard whose evidence halves every 180–365 days anyway.
+ */
+export const EARLIEST_BUSINESS_TIME = '2000-01-01T00:00:00.000Z';
+/**
+ * How far after a promise is made (or rescheduled) its due time may lie: 10 years (3653 days).
+ * Long framework agreements run for years, but a due time further out is a typo (2207 for 2027)
+ * and would leave a promise open, unjudged, for the life of the relationship.
+ */
+export const MAX_DUE_AHEAD_DAYS = 3653;
+/** How far ahead of the server's clock an occurredAt may lie (clock skew between firms): 5 minutes. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+const DAY = 86_400_000;
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Checks the time an entry happened (occurredAt, canonical UTC) against the plausible window:
+ * not before EARLIEST_BUSINESS_TIME, not after `now` + MAX_CLOCK_SKEW_MS. Returns a message or null.
+ */
+export function checkOccurredAt(occurredAt: string, now: string): string | null {
+  if (Date.parse(occurredAt) < Date.parse(EARLIEST_BUSINESS_TIME))
+    return `${day(occurredAt)} is before ${day(EARLIEST_BUSINESS_TIME)}, the earliest business time a ledger accepts (a date like 1900-01-01 is a spreadsheet's zero, not a fact).`;
+  if (Date.parse(occurredAt) > Date.parse(now) + MAX_CLOCK_SKEW_MS) return 'occurredAt lies in the future.';
+  return null;
+}
+
+/**
+ * Checks a due time against when it was set: after `madeAt` (a promise due before it was made is
+ * overdue at birth; a new due time must lie after the reschedule), and at most MAX_DUE_AHEAD_DAYS
+ * later. `what` names the field ("dueAt", "newDueAt"). Both times canonical UTC. Returns a
+ * message or null.
+ */
+export function checkDueAfter(dueAt: string, madeAt: string, what: 'dueAt' | 'newDueAt'): string | null {
+  const [due, made] = [Date.parse(dueAt), Date.parse(madeAt)];
+  const when = what === 'dueAt' ? 'the promise is made' : 'the reschedule is made';
+  if (due <= made) return `the due time ${dueAt} must be after ${when} (${madeAt}): a promise cannot be due before it exists.`;
+  if (due > made + MAX_DUE_AHEAD_DAYS * DAY)
+    return `the due time ${day(dueAt)} is more than 10 years after ${when} (${day(madeAt)}); check the year.`;
+  return null;
+}
+
+/**
+ * Codes of ISO 4217 List One that name no currency a promise can be paid in: XTS is reserved for
+ * testing, XXX means "no currency involved".
+ */
+const NOT_MONEY = new Set(['XTS', 'XXX']);
+/** Active ISO 4217 alphabetic codes (List One, from the `currency-codes` package), less NOT_MONEY. */
+export const CURRENCY_CODES: ReadonlySet<string> = new Set(currencyCodes.codes().filter((c) => !NOT_MONEY.has(c)));
+/** The date of the ISO 4217 List One that CURRENCY_CODES follows. */
+export const CURRENCY_LIST_DATE: string = currencyCodes.publishDate;
+
+/**
+ * Checks an ISO 4217 alphabetic currency code: three upper-case letters that List One lists as
+ * active (e.g. EUR, USD, JPY; withdrawn codes like DEM or HRK are refused). Returns a message or null.
+ */
+export function checkCurrency(value: unknown): string | null {
+  if (typeof value !== 'string') return 'must be an ISO 4217 currency code such as EUR';
+  if (CURRENCY_CODES.has(value)) return null;
+  const shown = JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
+  if (CURRENCY_CODES.has(value.trim().toUpperCase())) return `${shown} must be written as the ISO 4217 code ${value.trim().toUpperCase()} (three upper-case letters)`;
+  if (value === 'XTS' || value === 'XXX') return `${value} is an ISO 4217 code for ${value === 'XTS' ? 'testing' : 'no currency'}, not money a promise can be paid in`;
+  if (!/^[A-Z]{3}$/.test(value)) return `${shown} is not a three-letter ISO 4217 currency code such as EUR`;
+  return `${shown} is not an active ISO 4217 currency code (e.g. EUR, USD, GBP, JPY)`;
+}
+
+/** The first lone UTF-16 surrogate in a string: its index and code unit, or null when well-formed. */
+export function loneSurrogate(text: string): { index: number; unit: string } | null {
+  const m = /\p{Cs}/u.exec(text);
+  return m ? { index: m.index, unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` } : null;
+}
+
+const unicodeMessage = (at: { index: number; unit: string }, key: boolean) =>
+  `${key ? 'a field name' : 'text'} holds a lone UTF-16 surrogate (${at.unit}) at character ${at.index + 1}: it is not well-formed Unicode, so it cannot be stored or hashed (RFC 8785); send the text as proper UTF-8 or UTF-16`;
+
+/**
+ * Every string in a JSON-like value (object keys included) must be well-formed Unicode: no lone
+ * UTF-16 surrogates (`String.prototype.isWellFormed`, ES2024). Returns one VALIDATION issue per
+ * ill-formed string, with its path under `base`.
+ */
+export function unicodeIssues(value: unknown, base: Path = []): Issue[] {
+  const issues: Issue[] = [];
+  const walk = (v: unknown, path: Path, depth: number) => {
+    if (typeof v === 'string') {
+      const at = loneSurrogate(v);
+      if (at) issues.push({ code: 'VALIDATION', message: unicodeMessage(at, false), path });
+    } else if (Array.isArray(v)) {
+      if (depth < 64) v.forEach((x, i) => walk(x, [...path, i], depth + 1));
+    } else if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+      if (depth < 64)
+        for (const [k, x] of Object.entries(v)) {
+          const at = loneSurrogate(k);
+          // The path names the field with U+FFFD in place of the surrogate, so the error itself is well-formed.
+          if (at) issues.push({ code: 'VALIDATION', message: unicodeMessage(at, true), path: [...path, k.replace(/\p{Cs}/gu, '\uFFFD')] });
+          walk(x, [...path, k], depth + 1);
+        }
+    }
+  };
+  walk(value, base, 0);
+  return issues;
+}
+
+/**
+ * The checks of an entry that need its occurredAt as well as its payload (both already
+ * validated and normalised): a promise's dueAt and a reschedule's newDueAt lie after the entry
+ * and within MAX_DUE_AHEAD_DAYS of it. Rules that need the ledger (a new due time after the one
+ * in force) are the server's. Issue paths: ['payload', field] under `base`.
+ */
+export function entryTimeIssues(type: string, payload: unknown, occurredAt: string, base: Path = []): Issue[] {
+  const p = payload as { dueAt?: string; newDueAt?: string };
+  const field = type === 'PROMISE_MADE' ? 'dueAt' : type === 'PROMISE_RESCHEDULED' ? 'newDueAt' : null;
+  if (!field || typeof p?.[field] !== 'string') return [];
+  const message = checkDueAfter(p[field] as string, occurredAt, field);
+  return message ? [{ code: 'VALIDATION', message, path: [...base, 'payload', field] }] : [];
+}

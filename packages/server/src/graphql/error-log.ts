@@ -1,0 +1,57 @@
+import { maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+
+/**
+ * One log line per failed request, never one per item: graphql-yoga logs every unexpected error
+ * it masks, so a list of 40,000 items failing the same way wrote 40,000 stack traces. Here the
+ * masked errors of a request are counted and logged once, with the first one's stack.
+ */
+export function createErrorLog(log: (line: string) => void = (line) => console.error(line)) {
+  /** Masked error → the unexpected error behind it. */
+  const originals = new WeakMap<object, unknown>();
+  const pending = new WeakSet<object>();
+
+  const logger: YogaLogger = {
+    debug: () => {},
+    info: () => {},
+    warn: (...args) => console.warn(...args),
+    // Errors masked in a request are summarised by the plugin below; anything else is logged as is.
+    error: (...args) => {
+      if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null && pending.has(args[0])) return;
+      console.error(...args);
+    },
+  };
+
+  const mask = (error: unknown, message: string, isDev?: boolean) => {
+    const masked = maskError(error, message, isDev);
+    if (masked !== error && typeof error === 'object' && error !== null) {
+      pending.add(error);
+      originals.set(masked, error);
+    }
+    return masked;
+  };
+
+  const plugin: Plugin = {
+    onResultProcess({ result }) {
+      const results = Array.isArray(result) ? result : [result];
+      let count = 0;
+      let first: unknown;
+      let path: readonly (string | number)[] | undefined;
+      for (const r of results) {
+        const errors = r && typeof r === 'object' && 'errors' in r ? (r.errors as { path?: readonly (string | number)[] }[] | undefined) : undefined;
+        for (const e of errors ?? []) {
+          if (!originals.has(e)) continue;
+          count++;
+          if (first === undefined) {
+            first = originals.get(e);
+            path = e.path;
+          }
+        }
+      }
+      if (count === 0) return;
+      const detail = first instanceof Error ? (first.stack ?? `${first.name}: ${first.message}`) : String(first);
+      log(`request failed with ${count} unexpected error${count === 1 ? '' : 's'}${path ? ` (first at ${path.join('.')})` : ''}: ${detail}`);
+    },
+  };
+
+  return { logger, maskError: mask, plugin };
+}
