@@ -49,7 +49,7 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
   expect(broken.entry.type).toBe('PROMISE_BROKEN');
 
   at('2026-02-06T00:00:00Z');
-  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z' });
+  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z', occurredAt: '2026-02-06T00:00:00Z' });
   const proposed = await supplier.promises.cancel({ promiseId: other.promise.id, reason: 'agreed to skip' });
   expect(proposed.promise).toMatchObject({ state: 'OPEN' });
   expect(proposed.entry.status).toBe('PROPOSED');
@@ -57,7 +57,7 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
   expect(cancelled.promise).toMatchObject({ state: 'CANCELLED', outcome: 'CANCELLED' });
 
   // A promise the supplier writes for the client is a proposal until the client accepts it.
-  const written = await supplier.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'PAYMENT', description: 'Balance', dueAt: '2026-05-01T00:00:00Z' });
+  const written = await supplier.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'PAYMENT', description: 'Balance', dueAt: '2026-05-01T00:00:00Z', occurredAt: '2026-02-06T00:00:00Z' });
   expect(written.promise.state).toBe('PROPOSED');
   expect((await client.promises.accept({ promiseId: written.promise.id })).promise.state).toBe('OPEN');
 });
