@@ -63,15 +63,19 @@ afterAll(async () => {
   await ts?.close();
 });
 
-/** Trust scores in order, Unrated (null) last whichever way the rest run. */
+/** Banded first, then Provisional, then Unrated (null) whichever way the rest run; trust scores in order within each. */
 function expectRanked(items: readonly ReviewItem[], direction: 1 | -1) {
-  const scores = items.map((i) => i.trustScore);
-  const rated = scores.filter((s): s is number => s !== null);
-  expect(scores.slice(0, rated.length)).toEqual(rated); // nulls only at the end
-  for (let k = 1; k < rated.length; k++) expect((rated[k] - rated[k - 1]) * direction).toBeGreaterThanOrEqual(0);
+  const tier = (i: ReviewItem) => (i.band === 'UNRATED' ? 2 : i.band === 'PROVISIONAL' ? 1 : 0);
+  const tiers = items.map(tier);
+  expect([...tiers].sort((a, b) => a - b)).toEqual(tiers);
+  for (const t of [0, 1]) {
+    const rated = items.filter((i) => tier(i) === t).map((i) => i.trustScore as number);
+    for (let k = 1; k < rated.length; k++) expect((rated[k] - rated[k - 1]) * direction).toBeGreaterThanOrEqual(0);
+  }
+  expect(items.filter((i) => tier(i) === 2).every((i) => i.trustScore === null)).toBe(true);
 }
 
-it('lists every supplier across pages of 10, weakest first, Unrated last, fetching lazily', async () => {
+it('lists every supplier across pages of 10, weakest first, Provisional after them, Unrated last, fetching lazily', async () => {
   const { fetch, calls } = countingFetch();
   const client = sdk(ts, ts.client, 'reader', { fetch });
   const review = client.review({ as: 'CLIENT', pageSize: 10 });
@@ -175,8 +179,11 @@ it('passes asOf and changeDays through, and checks the page size before any requ
   expect(early.every((i) => i.band === 'UNRATED')).toBe(true);
 
   // Over 100 days, suppliers rated then and now have a change; orderBy CHANGE_DESC ranks by it.
+  // Within the banded ones, then within the provisional ones (which follow them).
   const byChange = await client.review({ as: 'CLIENT', orderBy: 'CHANGE_DESC', changeDays: 100 }).toArray();
-  const changes = byChange.map((i) => i.change).filter((c): c is number => c !== null);
+  const banded = byChange.filter((i) => i.band !== 'PROVISIONAL' && i.band !== 'UNRATED');
+  expect(byChange.slice(0, banded.length)).toEqual(banded);
+  const changes = banded.map((i) => i.change).filter((c): c is number => c !== null);
   expect(changes.length).toBeGreaterThan(0);
   expect([...changes].sort((a, b) => b - a)).toEqual(changes);
 

@@ -30,6 +30,7 @@ const WORDS: Record<string, string> = {
   WATCH: 'Watch',
   AT_RISK: 'At risk',
   CRITICAL: 'Critical',
+  PROVISIONAL: 'Provisional',
   UNRATED: 'Unrated',
   STABLE: 'Stable',
   THAWING: 'Thawing',
@@ -47,14 +48,21 @@ export const word = (code: string): string => {
 export const chip = (code: string, testid?: string) =>
   h('span', { class: `chip chip-${code.toLowerCase()}`, 'data-value': code, 'data-testid': testid }, word(code));
 
+/** What a dimension without a score says, by its status (DESIGN §3: not applicable is not unknown). */
+const NONE: Record<string, string> = {
+  NOT_APPLICABLE: 'no evidence (nothing to measure)',
+  UNKNOWN: 'no evidence yet',
+  FADED: 'no evidence (too old to speak)',
+};
+
 /** A horizontal bar for a 0–100 score; no evidence is said, never drawn as a score. */
-export function bar(label: string, score: number | null, evidence: number, testid: string) {
+export function bar(label: string, score: number | null, evidence: number, testid: string, status = 'UNKNOWN') {
   return h(
     'div',
     { class: 'bar-row' },
     h('span', { class: 'bar-label' }, label),
     score === null
-      ? h('span', { class: 'bar-none', 'data-testid': testid, 'data-value': '' }, 'no evidence')
+      ? h('span', { class: 'bar-none', 'data-testid': testid, 'data-value': '', 'data-status': status }, NONE[status] ?? 'no evidence')
       : h(
           'span',
           { class: 'bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': score.toFixed(1), 'aria-label': label },

@@ -15,7 +15,7 @@ const USAGE = `Usage: procurement-review [options]
   --as SIDE        client: review your suppliers (default); supplier: review your clients
   --order ORDER    asc: lowest trust score first (default, who needs attention); desc: highest first.
                    Unrated counterparties come last either way.
-  --band BAND      only this band (TRUSTED, SOLID, WATCH, AT_RISK, CRITICAL, UNRATED); repeatable
+  --band BAND      only this band (TRUSTED, SOLID, WATCH, AT_RISK, CRITICAL, PROVISIONAL, UNRATED); repeatable
   --stage STAGE    only this churn stage (STABLE, THAWING, ANTI, SWITCHING, LOST); repeatable
   --as-of TIME     the scorecards at this RFC 3339 time (default now)
   --csv FILE       also write the review as CSV to FILE`;

@@ -142,7 +142,29 @@ export const payloadSchemas = {
     })
     .strict(),
   PROMISE_RESCHEDULED: ref('promiseSeq').extend({ newDueAt: time, reason: text(LIMITS.reason) }).strict(),
-  PROMISE_KEPT: ref('promiseSeq').extend({ inFull: z.boolean().default(true) }).strict(),
+  /**
+   * A promise kept, at occurredAt. `share` (0 < share ≤ 1): the part of the whole promise this
+   * entry delivers; the rest stays open and is judged on its own when it comes. Without `share`
+   * the keep delivers the rest. `inFull: false` without a share is the older form ("kept in part",
+   * the rest not to come): it still parses and still closes the promise. A new entry gives one or
+   * the other: `inFull` defaults to true only when no share is given.
+   */
+  PROMISE_KEPT: ref('promiseSeq')
+    .extend({
+      inFull: z.boolean().optional(),
+      share: z
+        .number({ error: 'must be a number from 0 (exclusive) to 1' })
+        .finite('must be a finite number')
+        .gt(0, 'must be above 0: the share of the promise delivered')
+        .max(1, 'must be at most 1 (the whole promise)')
+        .optional(),
+    })
+    .strict()
+    .superRefine((k, ctx) => {
+      if (k.share !== undefined && k.inFull !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['inFull'], message: 'give either share (the part delivered) or inFull, not both' });
+    })
+    .transform((k) => (k.share === undefined && k.inFull === undefined ? { ...k, inFull: true } : k)),
   PROMISE_BROKEN: ref('promiseSeq').extend({ reason: text(LIMITS.reason) }).strict(),
   PROMISE_CANCELLED: ref('promiseSeq').extend({ reason: text(LIMITS.reason) }).strict(),
   INTERACTION_RECORDED: z

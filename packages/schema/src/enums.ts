@@ -61,8 +61,24 @@ export type DisputeState = (typeof DISPUTE_STATES)[number];
 export const DISPUTE_OUTCOMES = ['STANDS', 'STRUCK'] as const;
 export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
 
-export const TRUST_BANDS = ['TRUSTED', 'SOLID', 'WATCH', 'AT_RISK', 'CRITICAL', 'UNRATED'] as const;
+/**
+ * Trust bands (DESIGN §3). PROVISIONAL: scored, but with less evidence than the policy's minimum
+ * for a verdict; UNRATED: no evidence, or evidence decayed to nothing. Reviews sort banded sides
+ * first, then PROVISIONAL, then UNRATED.
+ */
+export const TRUST_BANDS = ['TRUSTED', 'SOLID', 'WATCH', 'AT_RISK', 'CRITICAL', 'PROVISIONAL', 'UNRATED'] as const;
 export type TrustBand = (typeof TRUST_BANDS)[number];
+
+/**
+ * What a dimension's figure means (DESIGN §3 "No evidence is not good evidence"): SCORED;
+ * NOT_APPLICABLE, nothing to measure (transparency without a slip, responsiveness without a
+ * complaint, goal attainment without an agreed metric); UNKNOWN, something to measure but no
+ * evidence yet (reliability without a settled promise, an agreed metric never measured, a
+ * complaint still within its deadlines); FADED, evidence decayed below the policy's threshold.
+ * Only SCORED dimensions have a score; NOT_APPLICABLE ones do not lower confidence.
+ */
+export const DIMENSION_STATUSES = ['SCORED', 'NOT_APPLICABLE', 'UNKNOWN', 'FADED'] as const;
+export type DimensionStatus = (typeof DIMENSION_STATUSES)[number];
 
 export const CHURN_STAGES = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'] as const;
 export type ChurnStage = (typeof CHURN_STAGES)[number];

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   RATE_LIMITED: 'RATE_LIMITED',
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  /** The database is busy with another write (HTTP 503 with Retry-After): retry with the same idempotency key. */
+  UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

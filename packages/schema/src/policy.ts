@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROMISE_KINDS, type PromiseKind } from './enums.ts';
 
 /**
  * The scoring policy of a relationship (DESIGN §3). Every number is agreed by both sides:
@@ -32,6 +33,21 @@ export interface Policy {
   disputes: { windowDays: number; weight: number };
   /** Lower bounds of the trust bands (0–100). */
   bands: { trusted: number; solid: number; watch: number; atRisk: number };
+  /**
+   * What a promise's evidence weighs (DESIGN §3 "Evidence weighs what is at stake"): its kind's
+   * weight times its amount relative to the promisor's typical amount in the same currency (the
+   * decayed geometric mean of its promises kept, per kind, else over all kinds), clamped to
+   * [floor, cap]. Amounts in different currencies are never compared. A promise without an
+   * amount, or the first in its currency, weighs its kind's weight.
+   */
+  stakes: { cap: number; floor: number; kinds: Record<PromiseKind, number> };
+  /**
+   * How much evidence a verdict needs (DESIGN §3): a side with fewer than `minimum` items of
+   * evidence in its scored reliability, responsiveness and goal attainment (promises settled,
+   * weighted by kind; complaints; measurements) is PROVISIONAL; a dimension whose decayed evidence
+   * (Beta r + s before stakes) is below `faded` reads FADED, with no score. @default { minimum: 5, faded: 0.05 }
+   */
+  evidence: { minimum: number; faded: number };
   /** Churn-stage rules, DESIGN §3 "For the relationship". Ratios compare short-term rate with baseline. */
   churn: {
     shortHalfLifeDays: number;
@@ -68,6 +84,8 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   attestation: { windowDays: 7, claimWeight: 0.5 },
   disputes: { windowDays: 30, weight: 0.5 },
   bands: { trusted: 85, solid: 70, watch: 55, atRisk: 40 },
+  stakes: { cap: 10, floor: 0.5, kinds: { DELIVERY: 1, PAYMENT: 1, INSTALLATION: 1, RESPONSE: 0.1, OTHER: 0.5 } },
+  evidence: { minimum: 5, faded: 0.05 },
   churn: {
     shortHalfLifeDays: 30,
     baselineDays: 180,
@@ -115,6 +133,15 @@ export const policyOverrideSchema = z
     attestation: z.object({ windowDays: nonNeg.max(365), claimWeight: nonNeg.max(1) }).strict().partial(),
     disputes: z.object({ windowDays: pos.max(3650), weight: nonNeg.max(1) }).strict().partial(),
     bands: z.object({ trusted: ratio, solid: ratio, watch: ratio, atRisk: ratio }).strict().partial(),
+    stakes: z
+      .object({
+        cap: z.number().finite().min(1).max(1000),
+        floor: z.number().finite().positive().max(1),
+        kinds: z.object(Object.fromEntries(PROMISE_KINDS.map((k) => [k, nonNeg.max(10)])) as Record<PromiseKind, typeof nonNeg>).strict().partial(),
+      })
+      .strict()
+      .partial(),
+    evidence: z.object({ minimum: nonNeg.max(1000), faded: nonNeg.max(10) }).strict().partial(),
     churn: z
       .object({
         shortHalfLifeDays: pos.max(3650),
@@ -159,6 +186,12 @@ export function resolvePolicy(override?: PolicyOverride | null): Policy {
     attestation: { ...DEFAULT_POLICY.attestation, ...o.attestation },
     disputes: { ...DEFAULT_POLICY.disputes, ...o.disputes },
     bands: { ...DEFAULT_POLICY.bands, ...o.bands },
+    stakes: {
+      cap: o.stakes?.cap ?? DEFAULT_POLICY.stakes.cap,
+      floor: o.stakes?.floor ?? DEFAULT_POLICY.stakes.floor,
+      kinds: { ...DEFAULT_POLICY.stakes.kinds, ...o.stakes?.kinds },
+    },
+    evidence: { ...DEFAULT_POLICY.evidence, ...o.evidence },
     churn: { ...DEFAULT_POLICY.churn, ...o.churn },
   };
 }

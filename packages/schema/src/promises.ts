@@ -8,7 +8,15 @@ import { DAY_MS, toMillis } from './time.ts';
  */
 export type PromiseEvent =
   | { type: 'PROMISE_RESCHEDULED'; seq: number; occurredAt: string; newDueAt: string; noticeAt?: string }
-  | { type: 'PROMISE_KEPT'; seq: number; occurredAt: string; inFull: boolean }
+  | {
+      type: 'PROMISE_KEPT';
+      seq: number;
+      occurredAt: string;
+      /** False: the older "kept in part" that closes the promise. */
+      inFull: boolean;
+      /** The part of the whole promise this keep delivers; undefined: the rest. */
+      share?: number;
+    }
   | { type: 'PROMISE_BROKEN'; seq: number; occurredAt: string; noticeAt?: string }
   | { type: 'PROMISE_CANCELLED'; seq: number; occurredAt: string };
 
@@ -27,18 +35,27 @@ export interface PromiseEvaluation {
   announced: boolean;
   /** Rescheduled, every time before the due time then in force: the first slip was announced. */
   noticeGiven: boolean;
-  /** False when kept only in part. */
+  /** False when kept only in part (the older PROMISE_KEPT with inFull: false, which closes the promise). */
   inFull: boolean;
+  /** Share of the promise delivered so far by keeps with a `share` (0–1); 1 once kept in full. */
+  deliveredShare: number;
+  /** The share of the promise `outcome` judges: what was still open when it was settled or lapsed. */
+  restShare: number;
   /** The seq of the entry that settled the outcome, if any. */
   resolvedBySeq: number | null;
   rescheduled: boolean;
 }
+
+/** Shares within this of 1 count as the whole promise (floating-point sums of parts). */
+export const SHARE_EPSILON = 1e-9;
 
 /**
  * Judges a promise from its history (DESIGN §2, §2a, §3 table). "On time" is judged against the
  * original due time; a reschedule counts as notice only when known to the other side (noticeAt)
  * before the due time then in force; missing a renewed date is the severe breach BROKEN_AFTER_RESCHEDULE, even when the
  * promise is kept later. A promise still open past due + grace counts as broken without notice.
+ * A keep with a `share` that leaves part of the promise undelivered does not settle it: the
+ * evaluation then judges the rest (`restShare`), and `deliveredShare` says how much came.
  * Events must be in ledger order and limited to those at or before `asOf`.
  */
 export function evaluatePromise(
@@ -51,6 +68,7 @@ export function evaluatePromise(
   let dueAt = originalDueAt;
   let rescheduled = false;
   let allNoticeInAdvance = true;
+  let delivered = 0;
   const base = { originalDueAt, inFull: true, rescheduled: false, noticeGiven: false };
   for (const e of events) {
     if (e.type === 'PROMISE_RESCHEDULED') {
@@ -59,10 +77,17 @@ export function evaluatePromise(
       rescheduled = true;
       continue;
     }
+    // A keep of part of the promise: the rest stays open under the same promise.
+    if (e.type === 'PROMISE_KEPT' && e.share !== undefined && delivered + e.share < 1 - SHARE_EPSILON) {
+      delivered += e.share;
+      continue;
+    }
     const at = toMillis(e.occurredAt);
     const late = at > toMillis(dueAt);
     const resolved = {
       ...base,
+      deliveredShare: delivered,
+      restShare: 1 - delivered,
       dueAt,
       rescheduled,
       noticeGiven: rescheduled && allNoticeInAdvance,
@@ -81,7 +106,7 @@ export function evaluatePromise(
             : !late && rescheduled && allNoticeInAdvance
               ? 'KEPT_AFTER_NOTICE'
               : 'KEPT_LATE';
-      return { ...resolved, state: 'KEPT', outcome, inFull: e.inFull, announced: outcome === 'KEPT_AFTER_NOTICE' };
+      return { ...resolved, state: 'KEPT', outcome, inFull: e.inFull, deliveredShare: 1, announced: outcome === 'KEPT_AFTER_NOTICE' };
     }
     // PROMISE_BROKEN: announced when recorded (by the server's clock) before the due time in force.
     const unannounced = late || toMillis(e.noticeAt ?? e.occurredAt) > toMillis(dueAt);
@@ -94,6 +119,8 @@ export function evaluatePromise(
   const lapsed = now > lapse;
   return {
     ...base,
+    deliveredShare: delivered,
+    restShare: 1 - delivered,
     state: 'OPEN',
     dueAt,
     rescheduled,

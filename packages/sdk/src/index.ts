@@ -15,6 +15,7 @@ export {
   NetworkError,
   NotFoundError,
   RateLimitError,
+  UnavailableError,
   ServerError,
   TrustledgerError,
   type TrustledgerErrorOptions,

@@ -20,6 +20,8 @@ export interface StartOptions {
   overdueCheckMs?: number;
   /** Requests per minute per API key (see createApp). */
   rateLimitPerMinute?: number;
+  /** How long a write waits for the database's write lock before answering UNAVAILABLE (HTTP 503). @default 5000 */
+  busyTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -32,7 +34,7 @@ export interface RunningServer {
 
 /** Opens the database (migrating it) and serves the GraphQL API over HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery });
+  const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
   const pubsub = createAlertPubSub();
   const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);

@@ -61,7 +61,7 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
       h('p', { class: 'muted' }, `You are the ${word(mySide).toLowerCase()} · ${word(rel.status)} · ledger head #${card.head.seq} · as of ${date(card.asOf)}`),
       verified,
     ),
-    h('div', { class: 'grid two' }, party('Supplier', rel.supplier.name, card.supplier, 'supplier'), party('Client', rel.client.name, card.client, 'client')),
+    h('div', { class: 'grid two' }, party('Supplier', rel.supplier.name, card.supplier, 'supplier', minimumEvidence(card)), party('Client', rel.client.name, card.client, 'client', minimumEvidence(card))),
     h(
       'div',
       { class: 'grid two' },
@@ -70,7 +70,7 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
         { class: 'card' },
         h('h2', {}, 'Trust score, last 12 months'),
         h('div', { class: 'chart' }, canvas),
-        h('p', { class: 'muted small' }, 'Monthly points. A gap is a month without evidence, not a score. Bands: Trusted ≥ 85, Solid ≥ 70, Watch ≥ 55, At risk ≥ 40.'),
+        h('p', { class: 'muted small' }, 'Monthly points. A gap is a month without evidence, not a score. Bands: Trusted ≥ 85, Solid ≥ 70, Watch ≥ 55, At risk ≥ 40; Provisional below the policy\'s minimum evidence.'),
       ),
       churn(card),
     ),
@@ -108,7 +108,31 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
   return view;
 }
 
-function party(role: string, name: string, p: Party, key: 'supplier' | 'client') {
+/** The evidence a band needs under the policy in force (DESIGN §3). */
+const minimumEvidence = (card: Scorecard): number => (card.policy as { evidence?: { minimum?: number } } | null)?.evidence?.minimum ?? 5;
+
+/** A count of evidence as a person reads it: whole items, or one decimal for items weighted by kind. */
+const items = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** Why a side has no band, in words (PROVISIONAL and UNRATED), or null. */
+function bandNote(p: Party, minimum: number): string | null {
+  if (p.band === 'PROVISIONAL') return `Provisional: too little evidence for a band (${items(p.evidence)} of ${items(minimum)} items of evidence). The score is shown, not yet a verdict.`;
+  if (p.band === 'UNRATED') return 'Unrated: no evidence, or evidence too old to speak.';
+  return null;
+}
+
+/** What a promise's evidence weighed, beside its driver: "EUR 200,000 · 10,000× usual · weighs 10×". */
+export function stakeText(stake: Party['reliability']['drivers'][number]['stake']): string {
+  if (!stake) return '';
+  const parts: string[] = [];
+  if (stake.amount !== null && stake.currency !== null) parts.push(`${stake.currency} ${stake.amount.toLocaleString('en-GB')}`);
+  if (stake.ratio !== null) parts.push(`${stake.ratio >= 10 ? Math.round(stake.ratio).toLocaleString('en-GB') : fmt(stake.ratio, 1)}× usual`);
+  parts.push(`weighs ${fmt(stake.weight, stake.weight >= 10 ? 0 : 2).replace(/\.?0+$/, '')}×`);
+  return parts.join(' · ');
+}
+
+function party(role: string, name: string, p: Party, key: 'supplier' | 'client', minimum: number) {
+  const note = bandNote(p, minimum);
   return h(
     'div',
     { class: 'card party', 'data-testid': `party-${key}` },
@@ -120,7 +144,8 @@ function party(role: string, name: string, p: Party, key: 'supplier' | 'client')
       chip(p.band, `band-${key}`),
       h('span', { class: 'muted' }, `confidence ${Math.round(p.confidence * 100)}%`),
     ),
-    DIMENSIONS.map(([k, label]) => bar(label, p[k].score, p[k].evidence, `${key}-${k}`)),
+    note ? h('p', { class: 'muted small', 'data-testid': `band-note-${key}` }, note) : null,
+    DIMENSIONS.map(([k, label]) => bar(label, p[k].score, p[k].evidence, `${key}-${k}`, p[k].status)),
     p.medianFirstResponseHours === null ? null : h('p', { class: 'muted' }, `Median first response to complaints: ${fmt(p.medianFirstResponseHours)} h`),
   );
 }
@@ -181,12 +206,12 @@ function explanation(card: Scorecard) {
       : h(
           'table',
           { 'data-testid': 'drivers' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Side'), h('th', {}, 'Figure'), h('th', {}, 'Entry'), h('th', {}, 'What happened'), h('th', { class: 'num' }, 'Effect'))),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Side'), h('th', {}, 'Figure'), h('th', {}, 'Entry'), h('th', {}, 'What happened'), h('th', {}, 'Stake'), h('th', { class: 'num' }, 'Effect'))),
           h(
             'tbody',
             {},
             rows.map((r) =>
-              h('tr', {}, h('td', {}, word(r.side.toUpperCase())), h('td', {}, r.label), h('td', {}, `#${r.entry.seq}`), h('td', {}, r.reason), h('td', { class: `num ${r.effect < 0 ? 'warn' : 'good'}` }, `${r.effect > 0 ? '+' : ''}${fmt(r.effect, 2)}`)),
+              h('tr', {}, h('td', {}, word(r.side.toUpperCase())), h('td', {}, r.label), h('td', {}, `#${r.entry.seq}`), h('td', {}, r.reason), h('td', { class: 'stake', 'data-testid': 'driver-stake' }, stakeText(r.stake)), h('td', { class: `num ${r.effect < 0 ? 'warn' : 'good'}` }, `${r.effect > 0 ? '+' : ''}${fmt(r.effect, 2)}`)),
             ),
           ),
         ),

@@ -90,6 +90,19 @@ export class LimitExceededError extends TrustledgerError {
   }
 }
 
+/**
+ * The server could not take the request now (HTTP 503 with Retry-After, code UNAVAILABLE: its
+ * database was busy with another write) and still could not after the configured retries.
+ * Nothing was recorded by the failed attempts; retrying later with the same idempotency key is safe.
+ */
+export class UnavailableError extends TrustledgerError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: TrustledgerErrorOptions & { retryAfterMs?: number } = {}) {
+    super('UNAVAILABLE', message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 /** The server could not be reached, or the connection dropped, after the configured retries. */
 export class NetworkError extends TrustledgerError {
   constructor(message: string, options?: TrustledgerErrorOptions) {
@@ -135,6 +148,8 @@ export function errorFromCode(code: string, message: string, options: Trustledge
       return new RateLimitError(message, options);
     case 'LIMIT_EXCEEDED':
       return new LimitExceededError(message, options);
+    case 'UNAVAILABLE':
+      return new UnavailableError(message, options);
     default: {
       const unknownCode: string = known satisfies never;
       return new TrustledgerError(unknownCode ?? 'UNKNOWN', message, options);

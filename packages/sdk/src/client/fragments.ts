@@ -44,7 +44,7 @@ export const MeasurementFields = graphql(`
 export const PromiseFields = graphql(`
   fragment PromiseFields on Promise {
     id promisor kind description amount { amount currency } madeAt originalDueAt dueAt
-    state outcome overdue resolvedAt voided
+    state outcome overdue resolvedAt voided deliveredShare
   }
 `);
 

@@ -10,6 +10,7 @@ const close = (a: number | null, b: number | null): boolean =>
 
 interface DimensionLike {
   score: number | null;
+  status: string;
   uncertainty: number;
   positive: number;
   negative: number;
@@ -19,6 +20,7 @@ interface PartyLike {
   trustScore: number | null;
   band: string;
   confidence: number;
+  evidence: number;
   medianFirstResponseHours: number | null;
   reliability: DimensionLike;
   transparency: DimensionLike;
@@ -46,12 +48,14 @@ export function firstScorecardDifference(served: ScorecardLike, computed: Scorec
     if (s.band !== c.band) return diff(`${side}.band`, s.band, c.band);
     if (!close(s.trustScore, c.trustScore)) return diff(`${side}.trustScore`, s.trustScore, c.trustScore);
     if (!close(s.confidence, c.confidence)) return diff(`${side}.confidence`, s.confidence, c.confidence);
+    if (!close(s.evidence, c.evidence)) return diff(`${side}.evidence`, s.evidence, c.evidence);
     if (!close(s.medianFirstResponseHours, c.medianFirstResponseHours))
       return diff(`${side}.medianFirstResponseHours`, s.medianFirstResponseHours, c.medianFirstResponseHours);
     for (const dim of DIMENSIONS) {
       const sd = s[dim];
       const cd = c[dim];
       if (sd.evidence !== cd.evidence) return diff(`${side}.${dim}.evidence`, sd.evidence, cd.evidence);
+      if (sd.status !== cd.status) return diff(`${side}.${dim}.status`, sd.status, cd.status);
       for (const field of ['score', 'uncertainty', 'positive', 'negative'] as const)
         if (!close(sd[field], cd[field])) return diff(`${side}.${dim}.${field}`, sd[field], cd[field]);
     }

@@ -1,6 +1,7 @@
+import type { DimensionStatus } from '@trustledger/schema';
 import { addDecayed, type DecayedSum, decayed, emptySum, sumAt } from './decay.ts';
 import { type Candidate, candidate, offer, topDrivers } from './drivers.ts';
-import type { Dimension, Driver } from './types.ts';
+import type { Dimension, Driver, Stake } from './types.ts';
 
 /** Half-lives in ms: positive evidence, negative evidence (policy.halfLifeDays). */
 export interface HalfLives {
@@ -10,50 +11,112 @@ export interface HalfLives {
 
 /** Decayed Beta evidence of one dimension, with its top driver candidates per sign. */
 export interface BetaAcc {
+  /** Evidence weighted by stakes: the score's r and s. */
   pos: DecayedSum;
   neg: DecayedSum;
+  /** The same evidence before stakes (kind weight and share only): the uncertainty's r + s. */
+  cpos: DecayedSum;
+  cneg: DecayedSum;
   /** Items of evidence counted. */
   n: number;
+  /** Items weighted by their kind (policy.stakes.kinds), not decayed: what a band's minimum counts. */
+  items?: number;
   topPos: Candidate[];
   topNeg: Candidate[];
 }
 
 /** An empty Beta accumulator. */
-export const emptyBeta = (): BetaAcc => ({ pos: emptySum(), neg: emptySum(), n: 0, topPos: [], topNeg: [] });
+export const emptyBeta = (): BetaAcc => ({ pos: emptySum(), neg: emptySum(), cpos: emptySum(), cneg: emptySum(), n: 0, topPos: [], topNeg: [] });
 
 /**
- * Adds evidence (r, s) recorded at `at` by entry `seq` (in place). `count` says whether it is a new
- * item of evidence (a complaint's second item is not). An entry giving both r and s is two drivers.
+ * How much one item of evidence weighs: `stakes` multiplies the score's (r, s) (kind weight ×
+ * amount factor × share), `mass` the evidence counted for uncertainty and the band's minimum
+ * (kind weight × share), `stake` explains it in the drivers.
  */
-export function addBeta(acc: BetaAcc, r: number, s: number, at: number, seq: number, reason: string, h: HalfLives, count = true): boolean {
-  if (!(r > 0) && !(s > 0)) return false;
-  addDecayed(acc.pos, r, at, h.hp);
-  addDecayed(acc.neg, s, at, h.hn);
-  const mixed = r > 0 && s > 0;
-  if (r > 0) offer(acc.topPos, candidate(seq, r, at, h.hp, mixed ? `${reason} (credit)` : reason));
-  if (s > 0) offer(acc.topNeg, candidate(seq, -s, at, h.hn, mixed ? `${reason} (debit)` : reason));
-  if (count) acc.n++;
+export interface Weighing {
+  stakes: number;
+  mass: number;
+  /** What the item counts toward a band's minimum (its kind's weight). @default 1 */
+  item?: number;
+  stake?: Stake;
+}
+
+/** Evidence that weighs one: complaints, measurements. */
+export const UNIT: Weighing = Object.freeze({ stakes: 1, mass: 1 });
+
+/**
+ * Adds evidence (r, s) recorded at `at` by entry `seq` (in place), weighed by `w`. `count` says
+ * whether it is a new item of evidence (a complaint's second item is not). An entry giving both
+ * r and s is two drivers.
+ */
+export function addBeta(acc: BetaAcc, r: number, s: number, at: number, seq: number, reason: string, h: HalfLives, count = true, w: Weighing = UNIT): boolean {
+  const [rw, sw] = [r * w.stakes, s * w.stakes];
+  if (!(rw > 0) && !(sw > 0)) return false;
+  addDecayed(acc.pos, rw, at, h.hp);
+  addDecayed(acc.neg, sw, at, h.hn);
+  addDecayed(acc.cpos, r * w.mass, at, h.hp);
+  addDecayed(acc.cneg, s * w.mass, at, h.hn);
+  const mixed = rw > 0 && sw > 0;
+  if (rw > 0) offer(acc.topPos, candidate(seq, rw, at, h.hp, mixed ? `${reason} (credit)` : reason, w.stake));
+  if (sw > 0) offer(acc.topNeg, candidate(seq, -sw, at, h.hn, mixed ? `${reason} (debit)` : reason, w.stake));
+  if (count) {
+    acc.n++;
+    acc.items = (acc.items ?? 0) + (w.item ?? 1);
+  }
   return true;
 }
 
-/** The dimension with no evidence: no score, uncertainty 1 (DESIGN §3 "No evidence is not good evidence"). */
-export const noEvidence = (): Dimension => ({ score: null, uncertainty: 1, positive: 0, negative: 0, evidence: 0, drivers: [] });
+/** A dimension with no score (DESIGN §3 "No evidence is not good evidence"): uncertainty 1 unless given. */
+export const noScore = (status: DimensionStatus, evidence = 0, uncertainty = 1): Dimension => ({
+  score: null,
+  status,
+  uncertainty,
+  positive: 0,
+  negative: 0,
+  evidence,
+  drivers: [],
+});
 
 /** Drivers of candidate lists at asOf: each candidate's decayed, signed effect. */
 export const driversOf = (list: readonly Candidate[], asOf: number, h: number): Driver[] =>
-  list.map((c) => ({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h), reason: c.reason }));
+  list.map((c) => ({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h), reason: c.reason, stake: c.stake ?? null }));
 
-/** Beta reputation at asOf: score = (r+1)/(r+s+2)·100, uncertainty = 2/(r+s+2) (DESIGN §3, Jøsang & Ismail 2002). */
-export function betaDimension(acc: BetaAcc, asOf: number, h: HalfLives): Dimension {
-  if (acc.n === 0) return noEvidence();
+/**
+ * A dimension as the trust score reads it: the dimension, its decayed evidence before stakes
+ * (`mass`), and `prior`, the share of the Beta prior in its score (2/(r+s+2) with staked r, s),
+ * which the trust score's shrinkage toward the other dimensions replaces (party.ts).
+ */
+export interface Scored {
+  dim: Dimension;
+  mass: number;
+  prior: number;
+  /** Items weighted by kind, not decayed (BetaAcc.items). */
+  items: number;
+}
+
+/**
+ * Beta reputation at asOf (DESIGN §3, Jøsang & Ismail 2002): score = (r+1)/(r+s+2)·100 with r, s
+ * weighted by stakes; uncertainty = 2/(n+2), n the same evidence before stakes. Without items the
+ * status is `empty`; evidence decayed below policy.evidence.faded reads FADED, without a score.
+ */
+export function betaDimension(acc: BetaAcc, asOf: number, h: HalfLives, faded: number, empty: DimensionStatus): Scored {
+  const n = sumAt(acc.cpos, asOf, h.hp) + sumAt(acc.cneg, asOf, h.hn);
+  if (acc.n === 0) return { dim: noScore(empty), mass: 0, prior: 1, items: 0 };
   const r = sumAt(acc.pos, asOf, h.hp);
   const s = sumAt(acc.neg, asOf, h.hn);
+  const isFaded = n < faded;
   return {
-    score: ((r + 1) / (r + s + 2)) * 100,
-    uncertainty: 2 / (r + s + 2),
-    positive: r,
-    negative: s,
-    evidence: acc.n,
-    drivers: topDrivers([...driversOf(acc.topPos, asOf, h.hp), ...driversOf(acc.topNeg, asOf, h.hn)]),
+    dim: {
+      score: isFaded ? null : ((r + 1) / (r + s + 2)) * 100,
+      status: isFaded ? 'FADED' : 'SCORED',
+      uncertainty: 2 / (n + 2),
+      positive: r,
+      negative: s,
+      evidence: acc.n,
+      drivers: topDrivers([...driversOf(acc.topPos, asOf, h.hp), ...driversOf(acc.topNeg, asOf, h.hn)]),
+    },
+    mass: n,
+    prior: 2 / (r + s + 2),
+    items: acc.items ?? acc.n,
   };
 }

@@ -1,4 +1,4 @@
-import type { Driver } from './types.ts';
+import type { Driver, Stake } from './types.ts';
 
 /** How many drivers a dimension reports, and how many candidates per list the state keeps. */
 export const TOP_K = 5;
@@ -14,16 +14,16 @@ export interface Candidate {
   t: number;
   k: number;
   reason: string;
+  /** What a promise's evidence weighed (absent for other evidence). */
+  stake?: Stake;
 }
 
 /** A candidate for a list whose items decay with half-life `h` (ms). */
-export const candidate = (seq: number, w: number, t: number, h: number, reason: string): Candidate => ({
-  seq,
-  w,
-  t,
-  k: Math.log2(Math.abs(w)) + t / h,
-  reason,
-});
+export const candidate = (seq: number, w: number, t: number, h: number, reason: string, stake?: Stake): Candidate => {
+  const c: Candidate = { seq, w, t, k: Math.log2(Math.abs(w)) + t / h, reason };
+  if (stake) c.stake = stake;
+  return c;
+};
 
 /** Offers a candidate to a top-k list (in place): larger k first, ties by seq ascending. */
 export function offer(list: Candidate[], c: Candidate): void {

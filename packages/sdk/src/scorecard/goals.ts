@@ -1,6 +1,6 @@
 import type { LedgerEntry, MetricDefinition, Side } from '@trustledger/schema';
-import type { HalfLives } from './beta.ts';
-import { addPair, type DecayedPair, decayed, emptyPair } from './decay.ts';
+import { noScore, type HalfLives, type Scored } from './beta.ts';
+import { addDecayed, type DecayedSum, decayed, emptySum, sumAt } from './decay.ts';
 import { type Candidate, candidate, offer, snippet, topDrivers } from './drivers.ts';
 import type { ScoreState } from './state.ts';
 import type { Dimension, Driver } from './types.ts';
@@ -8,7 +8,10 @@ import type { Dimension, Driver } from './types.ts';
 /** A goal's status as far as the scorecard cares: agreed goals count; rejected and retired ones are dropped. */
 export type GoalStanding = 'PROPOSED' | 'AGREED';
 
-/** One metric's decayed attainment: pair a = Σ w·attainment, b = Σ w (positive half-life). */
+/**
+ * One metric's decayed attainment as Beta evidence: pos = Σ attainment (positive half-life),
+ * neg = Σ (1 − attainment) (negative half-life), so it fades like the other dimensions.
+ */
 export interface MetricAcc {
   goalSeq: number;
   name: string;
@@ -17,7 +20,8 @@ export interface MetricAcc {
   direction: MetricDefinition['direction'];
   target: number;
   baseline: number | null;
-  sum: DecayedPair;
+  pos: DecayedSum;
+  neg: DecayedSum;
   /** Measurements counted. */
   n: number;
   /** Top driver candidates, effect w·(2·attainment − 1). */
@@ -35,7 +39,8 @@ const newMetric = (goalSeq: number, m: MetricDefinition): MetricAcc => ({
   direction: m.direction,
   target: m.target,
   baseline: m.baseline ?? null,
-  sum: emptyPair(),
+  pos: emptySum(),
+  neg: emptySum(),
   n: 0,
   top: [],
 });
@@ -88,7 +93,8 @@ export function onMeasurement(state: ScoreState, e: LedgerEntry<'MEASUREMENT_REC
   const m = state.metrics[metricKey(e.payload.metricSeq, e.payload.metricIndex)];
   if (!m) return;
   const a = attainment(m, e.payload.value);
-  addPair(m.sum, a, 1, at, h.hp);
+  addDecayed(m.pos, a, at, h.hp);
+  addDecayed(m.neg, 1 - a, at, h.hn);
   m.n++;
   const unit = m.unit ? ` ${m.unit}` : '';
   offer(m.top, candidate(e.seq, 2 * a - 1, at, h.hp, `${m.name}: ${e.payload.value}${unit} against a target of ${m.target}${unit} (${Math.round(a * 100)}% attained)`));
@@ -101,34 +107,52 @@ const byKey = (a: string, b: string): number => {
 };
 
 /**
- * Goal attainment of one side at asOf: per-metric decayed mean, then the mean over metrics with
- * measurements (DESIGN §3). positive/negative = decayed Σ attainment and Σ (1 − attainment);
- * uncertainty 2/(positive + negative + 2), the Beta form of the other dimensions.
+ * Goal attainment of one side at asOf (DESIGN §3): per metric, the Beta score of its decayed
+ * attainment, (Σa + 1)/(Σa + Σ(1 − a) + 2), then the mean over metrics with measurements, so a
+ * measurement fades like a promise does. positive/negative = decayed Σ attainment and
+ * Σ (1 − attainment); uncertainty 2/(positive + negative + 2). NOT_APPLICABLE without an agreed
+ * metric the side is accountable for; UNKNOWN when none of them was measured; FADED when the
+ * decayed measurements fall below policy.evidence.faded.
  */
-export function goalDimension(state: ScoreState, side: Side, asOf: number, h: HalfLives): Dimension {
+export function goalDimension(state: ScoreState, side: Side, asOf: number, h: HalfLives, faded: number): Scored {
   let mean = 0;
+  let prior = 0;
   let metrics = 0;
+  let agreed = 0;
   let positive = 0;
   let negative = 0;
   let evidence = 0;
   const drivers: Driver[] = [];
   for (const key of Object.keys(state.metrics).sort(byKey)) {
     const m = state.metrics[key];
-    if (m.side !== side || m.n === 0 || state.goals[String(m.goalSeq)] !== 'AGREED') continue;
-    mean += m.sum.a / m.sum.b;
+    if (m.side !== side || state.goals[String(m.goalSeq)] !== 'AGREED') continue;
+    agreed++;
+    if (m.n === 0) continue;
+    const p = sumAt(m.pos, asOf, h.hp);
+    const n = sumAt(m.neg, asOf, h.hn);
+    mean += (p + 1) / (p + n + 2);
+    prior += 2 / (p + n + 2);
     metrics++;
-    positive += decayed(m.sum.a, m.sum.t, asOf, h.hp);
-    negative += decayed(Math.max(0, m.sum.b - m.sum.a), m.sum.t, asOf, h.hp);
+    positive += p;
+    negative += n;
     evidence += m.n;
-    for (const c of m.top) drivers.push({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h.hp), reason: c.reason });
+    for (const c of m.top) drivers.push({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h.hp), reason: c.reason, stake: null });
   }
-  if (metrics === 0) return { score: null, uncertainty: 1, positive: 0, negative: 0, evidence: 0, drivers: [] };
+  if (metrics === 0) return { dim: noScore(agreed > 0 ? 'UNKNOWN' : 'NOT_APPLICABLE'), mass: 0, prior: 1, items: 0 };
+  const mass = positive + negative;
+  const isFaded = mass < faded;
   return {
-    score: (mean / metrics) * 100,
-    uncertainty: 2 / (positive + negative + 2),
-    positive,
-    negative,
-    evidence,
-    drivers: topDrivers(drivers),
+    dim: {
+      score: isFaded ? null : (mean / metrics) * 100,
+      status: isFaded ? 'FADED' : 'SCORED',
+      uncertainty: 2 / (mass + 2),
+      positive,
+      negative,
+      evidence,
+      drivers: topDrivers(drivers),
+    },
+    mass,
+    prior: prior / metrics,
+    items: evidence,
   };
 }

@@ -36,7 +36,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
     if (p.disputed) continue;
     const ev = evaluatePromiseOf(p, asOf.iso, policy);
     if (ev.outcome !== null) {
-      const brokenAt = settlePromise(sides[p.promisor], p, ev, policy, h);
+      const brokenAt = settlePromise(sides[p.promisor], p, ev, policy, h, 1 - (p.delivered ?? 0));
       if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
     } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
   }
@@ -46,17 +46,23 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
     if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
     overdueComplaint(sides[c.against], c, asOf.ms, policy, h);
   }
-  const party = (side: Side) =>
-    partyScore(
+  const faded = policy.evidence.faded;
+  const party = (side: Side) => {
+    const acc = sides[side];
+    // Reliability is always applicable (no settled promise: UNKNOWN); transparency only once a
+    // promise slipped; responsiveness once a complaint was raised against the side.
+    const pendingComplaint = Object.values(state.complaints).some((c) => c.against === side);
+    return partyScore(
       {
-        reliability: betaDimension(sides[side].reliability, asOf.ms, h),
-        transparency: betaDimension(sides[side].transparency, asOf.ms, h),
-        responsiveness: betaDimension(sides[side].responsiveness, asOf.ms, h),
-        goalAttainment: goalDimension(state, side, asOf.ms, h),
+        reliability: betaDimension(acc.reliability, asOf.ms, h, faded, 'UNKNOWN'),
+        transparency: betaDimension(acc.transparency, asOf.ms, h, faded, 'NOT_APPLICABLE'),
+        responsiveness: betaDimension(acc.responsiveness, asOf.ms, h, faded, pendingComplaint ? 'UNKNOWN' : 'NOT_APPLICABLE'),
+        goalAttainment: goalDimension(state, side, asOf.ms, h, faded),
       },
-      medianHours(sides[side].firstResponse),
+      medianHours(acc.firstResponse),
       policy,
     );
+  };
   return {
     asOf: asOf.iso,
     head: head ? { ...head } : { seq: 0, hash: GENESIS_HASH },
@@ -79,7 +85,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
  */
 export function scorecardFromState(state: ScoreState, asOf: string): Scorecard | null {
   const at = parseAsOf(asOf);
-  if (state.version !== 2 || state.stale || (state.maxOccurredAt !== null && at.ms < state.maxOccurredAt)) return null;
+  if (state.version !== 3 || state.stale || (state.maxOccurredAt !== null && at.ms < state.maxOccurredAt)) return null;
   return build(state, at, state.head);
 }
 

@@ -11,12 +11,13 @@ import {
   DAY_MS,
   HOUR_MS,
   voidNeedsConsent,
+  SHARE_EPSILON,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, addRate, addSatisfaction, type ChurnAcc, emptyChurn } from './churn.ts';
-import { halfLifeMs, timeMs } from './decay.ts';
+import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
-import { evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise } from './reliability.ts';
+import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 
 /** One side's evidence as the trusted party. */
@@ -26,6 +27,11 @@ export interface SideAcc {
   responsiveness: BetaAcc;
   /** Histogram of first-response times (bucketed minutes → count) for the median. */
   firstResponse: Record<string, number>;
+  /**
+   * Typical amounts of its promises kept, for stakes: decayed Σ ln(amount) and count, per
+   * "KIND:CUR" and per "CUR" (ISO 4217). Grows with the currencies used, not with the ledger.
+   */
+  typical?: Record<string, DecayedPair>;
 }
 
 /**
@@ -35,7 +41,8 @@ export interface SideAcc {
  * churn signals. Times are milliseconds since the epoch.
  */
 export interface ScoreState {
-  version: 2;
+  /** 3: stakes, partial keeps and fading goal attainment; authorship, proposals; a state of another version is rebuilt. */
+  version: 3;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
   supplierFirmId: string | null;
   /**
@@ -77,11 +84,11 @@ export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
   'POLICY_ACCEPTED',
 ]);
 
-const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: emptyBeta(), responsiveness: emptyBeta(), firstResponse: {} });
+const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: emptyBeta(), responsiveness: emptyBeta(), firstResponse: {}, typical: {} });
 
 function emptyState(policy: Policy, policyGiven: boolean, supplierFirmId: string | null = null): ScoreState {
   return {
-    version: 2,
+    version: 3,
     supplierFirmId,
     proposals: {},
     policy,
@@ -276,6 +283,22 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       if (e.type === 'PROMISE_RESCHEDULED' && by !== null && by !== p.promisor) break;
       const ev = promiseEvent(e, k?.confirmed.has(e.seq) ?? false);
       if (!ev) break;
+      const side = state.sides[p.promisor];
+      const delivered = p.delivered ?? 0;
+      if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
+        if (delivered + ev.share < 1 - SHARE_EPSILON) {
+          // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
+          if (!p.disputed) {
+            p.stake ??= stakeOf(side, p, policy);
+            const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, policy);
+            settlePromise(side, p, part, policy, h, ev.share, true);
+          }
+          p.delivered = delivered + ev.share;
+          break;
+        }
+        // The last part: it delivers the rest.
+        delete ev.share;
+      }
       p.events.push(ev);
       if (ev.type === 'PROMISE_RESCHEDULED') break;
       delete state.promises[key];
@@ -283,7 +306,8 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       if (p.disputed) break;
       // Its last event settles it, so the evaluation does not depend on asOf.
       const evaluation = evaluatePromiseOf(p, e.occurredAt, policy);
-      const brokenAt = settlePromise(state.sides[p.promisor], p, evaluation, policy, h);
+      const brokenAt = settlePromise(side, p, evaluation, policy, h, 1 - delivered);
+      if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
       break;
     }
@@ -425,7 +449,7 @@ export function applyEntry(state: ScoreState, entry: LedgerEntry): { state: Scor
  * complaint the state has already settled.
  */
 export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
-  if (state.version !== 2 || state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
+  if (state.version !== 3 || state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
   if (entry.type === 'COMPLAINT_RESPONDED' || entry.type === 'COMPLAINT_RESOLVED')
     return !state.complaints[String((entry.payload as { interactionSeq: number }).interactionSeq)];
   return false;

@@ -95,14 +95,19 @@ export class LedgerBuilder {
     return entry.seq;
   }
 
-  /** PROMISE_MADE by `promisor`, due `dueInDays` from the clock. */
-  promise(promisor: Side, kind: Payloads['PROMISE_MADE']['kind'], description: string, dueInDays: number): number {
-    return this.add('PROMISE_MADE', { promisor, kind, description, dueAt: this.inDays(dueInDays) }, { by: promisor });
+  /** PROMISE_MADE by `promisor`, due `dueInDays` from the clock, with an optional amount (ISO 4217 currency). */
+  promise(promisor: Side, kind: Payloads['PROMISE_MADE']['kind'], description: string, dueInDays: number, amount?: { amount: number; currency: string }): number {
+    return this.add('PROMISE_MADE', { promisor, kind, description, dueAt: this.inDays(dueInDays), ...(amount ? { amount } : {}) }, { by: promisor });
   }
 
-  /** PROMISE_KEPT at the clock. */
+  /** PROMISE_KEPT at the clock: the rest of the promise (inFull false: the older "kept in part", which closes it). */
   keep(promiseSeq: number, by: Side, inFull = true): number {
     return this.add('PROMISE_KEPT', { promiseSeq, inFull }, { by });
+  }
+
+  /** PROMISE_KEPT of a share (0 < share ≤ 1) of the promise at the clock; the rest stays open. */
+  keepShare(promiseSeq: number, by: Side, share: number): number {
+    return this.add('PROMISE_KEPT', { promiseSeq, share }, { by });
   }
 
   /** PROMISE_RESCHEDULED at the clock to `newDueInDays` from the clock. */

@@ -1,21 +1,41 @@
-import type { ChurnStage, Policy, TrustBand } from '@trustledger/schema';
+import type { ChurnStage, DimensionStatus, Policy, TrustBand } from '@trustledger/schema';
+
+/**
+ * What a promise's evidence weighed (DESIGN §3 "Evidence weighs what is at stake"): its kind's
+ * weight times its amount against the promisor's typical amount in that currency, clamped.
+ */
+export interface Stake {
+  /** The promise's amount and ISO 4217 currency; null without an amount. */
+  amount: number | null;
+  currency: string | null;
+  /** The promisor's typical amount in that currency when the promise was judged; null for the first. */
+  typical: number | null;
+  /** amount / typical; null when either is missing. */
+  ratio: number | null;
+  /** The weight its evidence carried: kind weight × clamp(ratio, floor, cap). */
+  weight: number;
+}
 
 /** An entry that moved a figure: its seq, signed decayed effect (+ for r, − for s) and why. */
 export interface Driver {
   entrySeq: number;
   effect: number;
   reason: string;
+  /** For a promise's evidence, what it weighed; null otherwise. */
+  stake: Stake | null;
 }
 
 /** One dimension of trust (DESIGN §3). No evidence: score null, uncertainty 1, evidence 0. */
 export interface Dimension {
-  /** 0–100, null without evidence. */
+  /** 0–100, null unless SCORED. */
   score: number | null;
-  /** 0 (certain) to 1 (no evidence). */
+  /** SCORED, NOT_APPLICABLE (nothing to measure), UNKNOWN (no evidence yet), FADED (decayed away). */
+  status: DimensionStatus;
+  /** 0 (certain) to 1 (no evidence): 2/(n + 2), n the decayed evidence before stakes. */
   uncertainty: number;
-  /** Decayed positive evidence at asOf. */
+  /** Decayed positive evidence at asOf, weighted by stakes. */
   positive: number;
-  /** Decayed negative evidence at asOf. */
+  /** Decayed negative evidence at asOf, weighted by stakes. */
   negative: number;
   /** How many items of evidence count (promises, slips, complaints, measurements). */
   evidence: number;
@@ -25,11 +45,20 @@ export interface Dimension {
 
 /** How far one side can be trusted, from its own record in the relationship. */
 export interface PartyScore {
-  /** Weighted mean of the dimensions with evidence, 0–100; null when Unrated. */
+  /**
+   * Weighted mean of the SCORED dimensions, 0–100, each shrunk toward the side's other dimensions
+   * by its own evidence (DESIGN §3 "first evidence"); null when Unrated.
+   */
   trustScore: number | null;
+  /** By trust score; PROVISIONAL below policy.evidence.minimum; UNRATED without a SCORED dimension. */
   band: TrustBand;
-  /** 0–1: one minus the weighted mean uncertainty of all four dimensions. */
+  /** 0–1: one minus the weighted mean uncertainty of the applicable dimensions (all but NOT_APPLICABLE). */
   confidence: number;
+  /**
+   * Items of evidence of the SCORED reliability, responsiveness and goal attainment: promises
+   * settled (weighted by kind), complaints, measurements; below policy.evidence.minimum: PROVISIONAL.
+   */
+  evidence: number;
   reliability: Dimension;
   transparency: Dimension;
   responsiveness: Dimension;

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   RateLimitError,
   TrustledgerError,
+  UnavailableError,
   ValidationError,
 } from '@trustledger/sdk';
 import { expect, it } from 'vitest';
@@ -21,6 +22,7 @@ it('maps every contract error code to its class, and an unknown code to the base
     UNAUTHENTICATED: AuthenticationError,
     RATE_LIMITED: RateLimitError,
     LIMIT_EXCEEDED: LimitExceededError,
+    UNAVAILABLE: UnavailableError,
   } satisfies Record<keyof typeof ERROR_CODES, unknown>;
   for (const code of Object.values(ERROR_CODES)) {
     const error = errorFromCode(code, 'm', { path: ['input', 'x'] });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Side } from '@trustledger/schema';
 import { describe, expect, it } from 'vitest';
 import { computeScorecard, type Dimension } from '../../src/scorecard/index.ts';
+import { DEFAULT_POLICY } from '@trustledger/schema';
 import { buildWith, latest, opsArb } from './random-ledger.ts';
 
 const DAY = 86_400_000;
@@ -34,6 +35,16 @@ function withExtraPromise(
   return { before, after: b.entries, asOf };
 }
 
+/** Ledger + a promise with `amount` made `back` days before the ledger's latest entry and broken `late` days later. */
+function withBrokenAmount(ops: Parameters<typeof buildWith>[0], promisor: Side, back: number, late: number, amount: { amount: number; currency: string }) {
+  const b = buildWith(ops);
+  const end = latest(b.entries);
+  b.at(end - back * DAY);
+  const p = b.promise(promisor, 'PAYMENT', 'extra invoice', 10, amount);
+  b.advance(late).break(p, promisor);
+  return { entries: b.entries, asOf: iso(Math.max(end, latest(b.entries)) + 60 * DAY) };
+}
+
 const reliability = (entries: Parameters<typeof computeScorecard>[0], asOf: string, s: Side): Dimension =>
   computeScorecard(entries, { asOf })[key(s)].reliability;
 
@@ -56,9 +67,11 @@ describe('laws of the scorecard (fast-check)', () => {
       fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), fc.nat(), (ops, s, back, late) => {
         const { before, after, asOf } = withExtraPromise(ops, s, back, 'broken', late);
         const was = reliability(before, asOf, s).score;
-        const now = reliability(after, asOf, s).score as number;
-        if (was !== null) expect(now).toBeLessThanOrEqual(was + EPS);
-        else expect(now).toBeLessThan(50);
+        const now = reliability(after, asOf, s);
+        // Evidence decayed below the policy's threshold reads FADED, without a score.
+        if (now.score === null) expect(now.status).toBe('FADED');
+        else if (was !== null) expect(now.score).toBeLessThanOrEqual(was + EPS);
+        else expect(now.score).toBeLessThan(50);
       }),
       runs,
     );
@@ -90,7 +103,9 @@ describe('laws of the scorecard (fast-check)', () => {
             expect(y.positive).toBeLessThanOrEqual(x.positive + EPS);
             expect(y.negative).toBeLessThanOrEqual(x.negative + EPS);
             expect(y.evidence).toBe(x.evidence);
-            if (dim !== 'goalAttainment' && x.score !== null) expect(Math.abs((y.score as number) - 50)).toBeLessThanOrEqual(Math.abs(x.score - 50) + EPS);
+            // Toward the prior, or faded away altogether (FADED: no score).
+            if (y.score === null) expect(x.score === null || y.status === 'FADED').toBe(true);
+            else if (x.score !== null && dim !== 'goalAttainment') expect(Math.abs(y.score - 50)).toBeLessThanOrEqual(Math.abs(x.score - 50) + EPS);
           }
       }),
       runs,
@@ -108,6 +123,57 @@ describe('laws of the scorecard (fast-check)', () => {
             const [x, y] = [a[party][dim], b[party][dim]];
             if (x.positive > 1e-6 && x.negative > 1e-6) expect(y.negative / x.negative).toBeGreaterThan(y.positive / x.positive);
           }
+      }),
+      runs,
+    );
+  });
+  it('raising a broken promise\'s amount never raises the promisor\'s reliability', () => {
+    fc.assert(
+      fc.property(
+        opsArb(50),
+        side,
+        fc.double({ min: 0, max: 300, noNaN: true }),
+        fc.nat({ max: 30 }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 1, max: 1e4, noNaN: true }),
+        fc.constantFrom('EUR', 'USD', 'JPY'),
+        (ops, s, back, late, amount, factor, currency) => {
+          const low = withBrokenAmount(ops, s, back, late, { amount, currency });
+          const high = withBrokenAmount(ops, s, back, late, { amount: amount * factor, currency });
+          const [a, b] = [reliability(low.entries, low.asOf, s), reliability(high.entries, high.asOf, s)];
+          if (a.score !== null && b.score !== null) expect(b.score).toBeLessThanOrEqual(a.score + EPS);
+          expect(b.negative).toBeGreaterThanOrEqual(a.negative - EPS);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('adding a kept promise never lowers confidence', () => {
+    fc.assert(
+      fc.property(opsArb(50), side, fc.double({ min: 0, max: 300, noNaN: true }), (ops, s, back) => {
+        const { before, after, asOf } = withExtraPromise(ops, s, back, 'keptOnTime', 0);
+        const [a, b] = [computeScorecard(before, { asOf })[key(s)], computeScorecard(after, { asOf })[key(s)]];
+        expect(b.confidence).toBeGreaterThanOrEqual(a.confidence - EPS);
+      }),
+      runs,
+    );
+  });
+
+  it('a side with less evidence than the minimum is never banded above PROVISIONAL; with enough, a score is banded', () => {
+    fc.assert(
+      fc.property(opsArb(60), fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 400, noNaN: true }), (ops, minimum, later) => {
+        const { entries } = buildWith(ops);
+        const asOf = iso(latest(entries) + later * DAY);
+        for (const policy of [null, { evidence: { minimum } }]) {
+          const card = computeScorecard(entries, { asOf, policy });
+          const min = policy?.evidence.minimum ?? DEFAULT_POLICY.evidence.minimum;
+          for (const p of [card.supplier, card.client]) {
+            if (p.trustScore === null) expect(p.band).toBe('UNRATED');
+            else if (p.evidence < min) expect(p.band).toBe('PROVISIONAL');
+            else expect(['TRUSTED', 'SOLID', 'WATCH', 'AT_RISK', 'CRITICAL']).toContain(p.band);
+          }
+        }
       }),
       runs,
     );

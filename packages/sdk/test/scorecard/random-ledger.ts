@@ -3,14 +3,23 @@ import type { LedgerEntry, Side } from '@trustledger/schema';
 import { LedgerBuilder } from '../../src/scorecard/testing.ts';
 
 const side = fc.constantFrom<Side>('SUPPLIER', 'CLIENT');
-/** Days the clock moves before an op: mostly forward, sometimes back (backdated entries). */
-const dt = fc.oneof({ weight: 6, arbitrary: fc.double({ min: 0, max: 12, noNaN: true }) }, { weight: 1, arbitrary: fc.double({ min: -20, max: 0, noNaN: true }) });
+/** Days the clock moves before an op: mostly forward, sometimes back (backdated entries), now and then a long idle gap. */
+const dt = fc.oneof(
+  { weight: 12, arbitrary: fc.double({ min: 0, max: 12, noNaN: true }) },
+  { weight: 2, arbitrary: fc.double({ min: -20, max: 0, noNaN: true }) },
+  { weight: 1, arbitrary: fc.double({ min: 200, max: 2_000, noNaN: true }) },
+);
+/** Amounts: mostly alike, some far above or below, in a few currencies, or none. */
+const amount = fc.option(
+  fc.record({ amount: fc.constantFrom(0, 5, 20, 20, 20, 25, 30, 1_000, 200_000), currency: fc.constantFrom('EUR', 'EUR', 'EUR', 'USD') }),
+  { nil: undefined, freq: 3 },
+);
 const pick = fc.nat({ max: 1_000 });
 
 /** One step of a random relationship. */
 export type Op =
-  | { k: 'promise'; dt: number; side: Side; kind: 'DELIVERY' | 'PAYMENT' | 'INSTALLATION'; due: number }
-  | { k: 'settle'; dt: number; pick: number; how: 'kept' | 'part' | 'broken' | 'cancelled' | 'reschedule'; due: number }
+  | { k: 'promise'; dt: number; side: Side; kind: 'DELIVERY' | 'PAYMENT' | 'INSTALLATION' | 'RESPONSE' | 'OTHER'; due: number; amount?: { amount: number; currency: string } }
+  | { k: 'settle'; dt: number; pick: number; how: 'kept' | 'part' | 'share' | 'broken' | 'cancelled' | 'reschedule'; due: number; share?: number }
   | { k: 'interaction'; dt: number; side: Side; kind: 'POSITIVE_CONTACT' | 'NEGATIVE_CONTACT' | 'COMPLAINT' | 'ACTIVITY' | 'SATISFACTION' | 'ALTERNATIVE_SUPPLIER'; x: number }
   | { k: 'answer'; dt: number; pick: number; resolve: boolean }
   | { k: 'goal'; dt: number; side: Side; lower: boolean; baseline: boolean; target: number }
@@ -21,8 +30,24 @@ export type Op =
   | { k: 'other'; dt: number; what: 'end' | 'handover' | 'unknownRef' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('promise' as const), dt, side, kind: fc.constantFrom('DELIVERY' as const, 'PAYMENT' as const, 'INSTALLATION' as const), due: fc.double({ min: -2, max: 30, noNaN: true }) }) },
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('settle' as const), dt, pick, how: fc.constantFrom('kept' as const, 'part' as const, 'broken' as const, 'cancelled' as const, 'reschedule' as const), due: fc.double({ min: -2, max: 30, noNaN: true }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      { k: fc.constant('promise' as const), dt, side, kind: fc.constantFrom('DELIVERY' as const, 'DELIVERY' as const, 'PAYMENT' as const, 'INSTALLATION' as const, 'RESPONSE' as const, 'OTHER' as const), due: fc.double({ min: -2, max: 30, noNaN: true }), amount },
+      { requiredKeys: ['k', 'dt', 'side', 'kind', 'due'] },
+    ),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('settle' as const),
+      dt,
+      pick,
+      how: fc.constantFrom('kept' as const, 'part' as const, 'share' as const, 'share' as const, 'broken' as const, 'cancelled' as const, 'reschedule' as const),
+      due: fc.double({ min: -2, max: 30, noNaN: true }),
+      share: fc.constantFrom(0.1, 0.25, 0.5, 0.6, 1),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ k: fc.constant('interaction' as const), dt, side, kind: fc.constantFrom('POSITIVE_CONTACT' as const, 'NEGATIVE_CONTACT' as const, 'COMPLAINT' as const, 'ACTIVITY' as const, 'SATISFACTION' as const, 'ALTERNATIVE_SUPPLIER' as const), x: fc.nat({ max: 200 }) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('answer' as const), dt, pick, resolve: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('goal' as const), dt, side, lower: fc.boolean(), baseline: fc.boolean(), target: fc.integer({ min: -5, max: 100 }) }) },
@@ -54,13 +79,14 @@ export function buildWith(ops: readonly Op[]): LedgerBuilder {
     b.advance(o.dt);
     switch (o.k) {
       case 'promise':
-        promises.push({ seq: b.promise(o.side, o.kind, `${o.kind.toLowerCase()} ${promises.length + 1}`, o.due), side: o.side });
+        promises.push({ seq: b.promise(o.side, o.kind, `${o.kind.toLowerCase()} ${promises.length + 1}`, o.due, o.amount), side: o.side });
         break;
       case 'settle': {
         const p = at(promises, o.pick);
         if (!p) break;
         if (o.how === 'kept') b.keep(p.seq, p.side);
         else if (o.how === 'part') b.keep(p.seq, p.side, false);
+        else if (o.how === 'share') b.keepShare(p.seq, p.side, o.share ?? 0.5);
         else if (o.how === 'broken') b.break(p.seq, p.side);
         else if (o.how === 'cancelled') b.add('PROMISE_CANCELLED', { promiseSeq: p.seq, reason: 'agreed' }, { by: p.side });
         else b.reschedule(p.seq, p.side, o.due);

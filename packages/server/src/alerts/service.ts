@@ -1,6 +1,6 @@
 import type { ChurnStage } from '@trustledger/schema';
-import { createPubSub } from 'graphql-yoga';
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { createPubSub, Repeater } from 'graphql-yoga';
+import { and, eq, gt, lte, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { entityId } from '../ids.ts';
@@ -22,6 +22,54 @@ export interface AlertEvent {
 export type AlertPubSub = ReturnType<typeof createAlertPubSub>;
 /** One topic per firm: a firm hears only about its own relationships. */
 export const createAlertPubSub = () => createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>();
+
+/** How often an open alert stream re-checks its API key. */
+export const STREAM_CHECK_MS = 1000;
+
+/** Whether an API key exists and is not revoked. */
+const keyActive = (db: Db, keyId: string): boolean => {
+  const row = db.select({ revokedAt: t.apiKeys.revokedAt }).from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get();
+  return row !== undefined && row.revokedAt === null;
+};
+
+/** Whether a firm is still party to a relationship that has not ended. */
+const stillParty = (db: Db, firmId: string, relationshipId: string): boolean => {
+  const rel = db
+    .select({ s: t.relationships.supplierId, c: t.relationships.clientId, status: t.relationships.status })
+    .from(t.relationships)
+    .where(eq(t.relationships.id, relationshipId))
+    .get();
+  return rel !== undefined && rel.status !== 'ENDED' && (rel.s === firmId || rel.c === firmId);
+};
+
+/**
+ * A firm's alert stream that revocation bites (issue 11): it ends within STREAM_CHECK_MS of its
+ * API key being revoked (by the API or the CLI, in any process sharing the database), checks the
+ * key again before every alert, and drops alerts about relationships that have ended or that the
+ * firm is no longer party to.
+ */
+export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string }, source: AsyncIterable<AlertEvent>, checkMs = STREAM_CHECK_MS) {
+  return new Repeater<AlertEvent>(async (push, stop) => {
+    const it = source[Symbol.asyncIterator]();
+    const timer = setInterval(() => {
+      if (!keyActive(db, viewer.keyId)) stop();
+    }, checkMs);
+    timer.unref?.();
+    const stopped = stop.then(() => {
+      clearInterval(timer);
+      void it.return?.();
+      return null;
+    });
+    for (;;) {
+      const next = await Promise.race([it.next(), stopped]);
+      if (next === null || next.done) break;
+      if (!keyActive(db, viewer.keyId)) break;
+      if (stillParty(db, viewer.firmId, next.value.relationshipId)) await push(next.value);
+    }
+    stop();
+    await stopped;
+  });
+}
 
 const stageOf = (db: Db, rel: RelationshipRow, at: string): ChurnStage =>
   (scorecardOf(db, rel, at) as { churn: { stage: ChurnStage } }).churn.stage;
@@ -85,7 +133,15 @@ export function watchOverdue(db: Db, pubsub: AlertPubSub, now: () => string, int
       .select({ p: t.promises, supplierId: t.relationships.supplierId, clientId: t.relationships.clientId })
       .from(t.promises)
       .innerJoin(t.relationships, eq(t.relationships.id, t.promises.relationshipId))
-      .where(and(eq(t.promises.state, 'OPEN'), eq(t.promises.voided, false), gt(t.promises.dueAt, since), lte(t.promises.dueAt, until)))
+      .where(
+        and(
+          eq(t.promises.state, 'OPEN'),
+          eq(t.promises.voided, false),
+          ne(t.relationships.status, 'ENDED'),
+          gt(t.promises.dueAt, since),
+          lte(t.promises.dueAt, until),
+        ),
+      )
       .all();
     for (const { p, supplierId, clientId } of due) {
       const event: AlertEvent = {

@@ -1,7 +1,7 @@
 import { canonicalJson, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, openDb } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { inTransaction } from '../graphql/mutation.ts';
@@ -126,12 +126,68 @@ function existingSeq(db: Db, relId: string, type: string, occurredAt: string, pa
 
 class Rollback extends Error {}
 
+/** Rows written per transaction in the second pass: each holds the write lock for a moment only. */
+export const IMPORT_CHUNK = 100;
+
+/**
+ * A private in-memory database holding one relationship as `db` has it now: its row, its two
+ * firms and every row of every table keyed by relationship_id (read in one snapshot, without
+ * taking the write lock). The whole file is checked against it by appending, so the real
+ * database is locked only for the short writes that follow.
+ */
+function relationshipCopy(db: Db, relId: string): Db {
+  const scratch = openDb({ path: ':memory:' });
+  const src = db.$client;
+  const dst = scratch.$client;
+  dst.pragma('foreign_keys = OFF');
+  const tables = (dst.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+  src.transaction(() => {
+    const parties = src.prepare('select supplier_id as s, client_id as c from relationships where id = ?').get(relId) as { s: string; c: string } | undefined;
+    if (!parties) throw new ImportFileError('no such relationship');
+    for (const name of tables) {
+      const cols = (dst.prepare(`pragma table_info("${name}")`).all() as { name: string }[]).map((c) => c.name);
+      const [where, params] =
+        name === 'relationships'
+          ? ['id = ?', [relId]]
+          : name === 'firms'
+            ? ['id in (?, ?)', [parties.s, parties.c]]
+            : cols.includes('relationship_id')
+              ? ['relationship_id = ?', [relId]]
+              : [null, []];
+      if (where === null) continue;
+      const list = cols.map((c) => `"${c}"`).join(', ');
+      const rows = src.prepare(`select ${list} from "${name}" where ${where}`).raw(true).all(...params) as unknown[][];
+      const insert = dst.prepare(`insert into "${name}" (${list}) values (${cols.map(() => '?').join(', ')})`);
+      dst.transaction(() => {
+        for (const row of rows) insert.run(...row);
+      })();
+    }
+  })();
+  return scratch;
+}
+
+/** An entry the check pass appended to the copy, to be written to the real ledger at `seq`. */
+interface Planned {
+  line: number;
+  seq: number;
+  type: Parameters<typeof appendEntry>[3]['type'];
+  payload: unknown;
+  occurredAt: string;
+}
+
 /**
  * Imports a CSV file of events into a relationship's ledger as `actorFirmId` (a party to it).
- * Every row is validated by appending it, inside one transaction; a row that fails is reported
- * with its line and reason and rolled back alone. Unless `skipBad`, one bad row rolls back the
- * whole file. Rows whose entry the ledger already holds (same type, occurredAt and canonical
- * payload) are skipped, so importing a file again records nothing new.
+ * First the whole file is checked, every row by appending it to a private copy of the
+ * relationship (see relationshipCopy), without locking the database; a row that fails is
+ * reported with its line and reason and rolled back alone. Unless `skipBad`, one bad row means
+ * nothing is written. Then the good rows are written in transactions of IMPORT_CHUNK rows, so
+ * API writes to other relationships wait at most one short transaction (issue 11). Rows whose
+ * entry the ledger already holds (same type, occurredAt and canonical payload) are skipped, so
+ * importing a file again records nothing new. If the relationship's ledger changes between
+ * the check and the writes (another client appended to it), the import stops with an
+ * ImportFileError; the rows written so far stay, and importing the file again adds the rest.
  */
 export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, text: string, options: ImportOptions = {}): ImportResult {
   if (actorFirmId !== rel.supplierId && actorFirmId !== rel.clientId) throw new ImportFileError('the importing firm is not party to this relationship');
@@ -141,8 +197,9 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
   const result: ImportResult = { rows: rows.length, recorded: 0, duplicates: 0, bad: [], written: false, seqs: [] };
   const refs = new Map<string, { kind: 'promise' | 'complaint' | 'other'; seq: number | null; line: number }>();
 
+  const planned: Planned[] = [];
   const run = (tx: Db) => {
-    let current = rel;
+    let current = tx.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get() ?? rel;
     const metric = metricResolver(tx, rel);
     rows.forEach((parsed, i) => {
       const { line, row } = parsed;
@@ -189,6 +246,7 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
           const appended = tx.transaction((sp) => appendEntry(sp as unknown as Db, current, actorFirmId, { type: spec.entry, payload: checked.data, occurredAt }, now));
           current = appended.rel;
           seq = appended.entry.seq;
+          planned.push({ line, seq, type: spec.entry, payload: checked.data, occurredAt });
           result.recorded++;
           result.seqs.push(seq);
         }
@@ -203,12 +261,32 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
     if (options.dryRun || (result.bad.length > 0 && !options.skipBad)) throw new Rollback();
   };
 
+  const scratch = relationshipCopy(db, rel.id);
+  let checked = false;
   try {
-    inTransaction(db, run);
-    result.written = result.recorded > 0;
+    inTransaction(scratch, run);
+    checked = true;
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
+  } finally {
+    scratch.$client.close();
   }
-  if (!result.written) result.seqs = [];
+  if (!checked || planned.length === 0) {
+    result.seqs = [];
+    return result;
+  }
+  for (let i = 0; i < planned.length; i += IMPORT_CHUNK) {
+    inTransaction(db, (tx) => {
+      let current = tx.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get();
+      for (const p of planned.slice(i, i + IMPORT_CHUNK)) {
+        if (!current || current.headSeq !== p.seq - 1)
+          throw new ImportFileError(
+            `the relationship's ledger changed while the file was being imported (at line ${p.line}); ${i} rows were recorded. Import the file again: rows already recorded are skipped.`,
+          );
+        current = appendEntry(tx, current, actorFirmId, { type: p.type, payload: p.payload, occurredAt: p.occurredAt }, now).rel;
+      }
+    });
+    result.written = true;
+  }
   return result;
 }

@@ -13,6 +13,8 @@ export interface OpenDbOptions {
   path?: string;
   /** Called with every SQL statement run (tests count them). */
   onQuery?: (sql: string) => void;
+  /** How long a write waits for another connection's write lock before SQLITE_BUSY. @default 5000 */
+  busyTimeoutMs?: number;
 }
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -37,7 +39,7 @@ export function openDb(options: OpenDbOptions = {}): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   // drizzle prepares every statement it runs; compiling the same SQL again is most of a small
   // query's cost, so statements are cached by their text (they are run, never iterated, and
   // reset to the default row mode, so sharing one is safe). Every use is reported to onQuery, cached or not.

@@ -1,9 +1,40 @@
+import { GraphQLError } from 'graphql';
 import { maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+
+/** Seconds a client is asked to wait when the database was busy. */
+export const BUSY_RETRY_AFTER_S = 1;
+
+/** Whether an error (or what it wraps) is SQLite's "database is locked" after the busy timeout. */
+export function isBusy(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * The answer to a request that could not get the database: typed (UNAVAILABLE), retryable
+ * (HTTP 503 with Retry-After). The transaction rolled back, so nothing was recorded; the SDK
+ * retries with the same idempotency key.
+ */
+export function busyError(error?: GraphQLError): GraphQLError {
+  return new GraphQLError(
+    `The database is busy with another write; nothing was recorded. Retry in ${BUSY_RETRY_AFTER_S} s with the same idempotency key.`,
+    {
+      nodes: error?.nodes,
+      path: error?.path,
+      extensions: { code: 'UNAVAILABLE', http: { status: 503, headers: { 'retry-after': String(BUSY_RETRY_AFTER_S) } } },
+    },
+  );
+}
 
 /**
  * One log line per failed request, never one per item: graphql-yoga logs every unexpected error
  * it masks, so a list of 40,000 items failing the same way wrote 40,000 stack traces. Here the
- * masked errors of a request are counted and logged once, with the first one's stack.
+ * masked errors of a request are counted and logged once, with the first one's stack. A busy
+ * database is not masked: it answers UNAVAILABLE (see busyError).
  */
 export function createErrorLog(log: (line: string) => void = (line) => console.error(line)) {
   /** Masked error → the unexpected error behind it. */
@@ -22,6 +53,11 @@ export function createErrorLog(log: (line: string) => void = (line) => console.e
   };
 
   const mask = (error: unknown, message: string, isDev?: boolean) => {
+    if (isBusy(error)) {
+      // Expected under load, answered 503: no stack trace in the log.
+      if (typeof error === 'object' && error !== null) pending.add(error);
+      return busyError(error instanceof GraphQLError ? error : undefined);
+    }
     const masked = maskError(error, message, isDev);
     if (masked !== error && typeof error === 'object' && error !== null) {
       pending.add(error);

@@ -68,7 +68,9 @@ function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: 
       return e.type === 'PROMISE_RESCHEDULED'
         ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string, noticeAt }
         : e.type === 'PROMISE_KEPT'
-          ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull as boolean }
+          ? p.share === undefined
+            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
+            : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number }
           : e.type === 'PROMISE_BROKEN'
             ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt }
             : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };

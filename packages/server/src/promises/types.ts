@@ -45,6 +45,19 @@ builder.node(PromiseRef, {
       resolve: (p) => p.outcome as never,
     }),
     resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.resolvedAt }),
+    deliveredShare: t.float({
+      nullable: true,
+      description:
+        'Share of the promise delivered so far (0–1): keeps with a share add up, the promise stays OPEN until the rest comes. 1 once kept; null when kept "in part" in the older form, whose share was not recorded.',
+      resolve: async (p, _a, ctx) => {
+        const history = (await ctx.loaders.history.load(entityId(p.relationshipId, p.seq))) as { type: string; payload: string; voidedBySeq: number | null }[];
+        const keeps = history
+          .filter((e) => e.type === 'PROMISE_KEPT' && e.voidedBySeq === null)
+          .map((e) => JSON.parse(e.payload) as { inFull?: boolean; share?: number });
+        if (p.state === 'KEPT') return keeps.at(-1)?.inFull === false ? null : 1;
+        return Math.min(1, keeps.reduce((sum, k) => sum + (k.share ?? 0), 0));
+      },
+    }),
     overdue: t.boolean({ description: 'Open and past its due time now.', resolve: (p, _a, ctx) => p.state === 'OPEN' && toMillis(p.dueAt) < toMillis(ctx.now()) }),
     voided: t.exposeBoolean('voided'),
     history: t.field({
@@ -113,11 +126,19 @@ defineEntryMutation({
 defineEntryMutation({
   name: 'keepPromise',
   description:
-    'Records that a promise was kept (at occurredAt), in full or in part. Recorded by the promisor it is a claim: it weighs less until the beneficiary confirms it or the attestation window passes undisputed.',
+    'Records that a promise was kept (at occurredAt): the rest of it, or a share of it (the rest stays open). Recorded by the promisor it is a claim: it weighs less until the beneficiary confirms it or the attestation window passes undisputed.',
   type: 'PROMISE_KEPT',
   target: promiseTarget,
-  input: (t) => ({ promiseId: t.id({ required: true }), inFull: t.boolean({ required: false, defaultValue: true }) }),
-  payload: (i, key) => ({ promiseSeq: key.seq, inFull: i.inFull ?? true }),
+  input: (t) => ({
+    promiseId: t.id({ required: true }),
+    inFull: t.boolean({ required: false, description: 'Default true when no share is given. false: the older "kept in part", which closes the promise.' }),
+    share: t.float({
+      required: false,
+      description: 'The part of the whole promise this keep delivers, 0 < share ≤ 1; the rest stays open and is judged when it comes. Without it, the keep delivers the rest.',
+    }),
+  }),
+  payload: (i, key) =>
+    i.share == null ? { promiseSeq: key.seq, inFull: i.inFull ?? true } : { promiseSeq: key.seq, share: i.share, ...(i.inFull == null ? {} : { inFull: i.inFull }) },
   result: promiseResult,
 });
 

@@ -36,14 +36,21 @@ export interface ReviewOptions {
  * A firm's review of its counterparties at `asOf` (DESIGN §3, for procurement and account
  * managers): `as: 'CLIENT'` reviews its suppliers, `as: 'SUPPLIER'` its clients. Accepted
  * relationships only; filtered by band and churn stage, sorted by trust score or its change,
- * unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
+ * provisional after the banded ones and unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
  */
 export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, options: ReviewOptions = {}): ReviewItem[] {
   const own = as === 'SUPPLIER' ? t.relationships.supplierId : t.relationships.clientId;
   const rels = db
     .select()
     .from(t.relationships)
-    .where(and(eq(own, firmId), ne(t.relationships.status, 'PROPOSED')))
+    .where(
+      and(
+        eq(own, firmId),
+        ne(t.relationships.status, 'PROPOSED'),
+        // Accepted by asOf: a relationship that did not exist yet has no row in a past review.
+        sql`exists (select 1 from ${t.entries} a where a.relationship_id = ${t.relationships.id} and a.type = 'RELATIONSHIP_ACCEPTED' and a.occurred_at <= ${asOf})`,
+      ),
+    )
     .orderBy(t.relationships.id)
     .all();
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
@@ -75,7 +82,11 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
   const byChange = orderBy === 'CHANGE_ASC' || orderBy === 'CHANGE_DESC';
   const key = (i: ReviewItem) => (byChange ? i.change(days) : i.score.trustScore);
   const dir = orderBy.endsWith('_DESC') ? -1 : 1;
+  // Banded first, then PROVISIONAL, then UNRATED (DESIGN §3: a provisional score is not a verdict).
+  const tier = (i: ReviewItem) => (i.score.band === 'UNRATED' ? 2 : i.score.band === 'PROVISIONAL' ? 1 : 0);
   return items.sort((a, b) => {
+    const t = tier(a) - tier(b);
+    if (t !== 0) return t;
     const [ka, kb] = [key(a), key(b)];
     if (ka === null || kb === null || ka === kb) return ka === kb ? a.rel.id.localeCompare(b.rel.id) : ka === null ? 1 : -1;
     return (ka - kb) * dir;
@@ -87,11 +98,16 @@ function openPromiseCounts(db: Db, relIds: string[], promisor: Side, asOf: strin
   const counts = new Map<string, { open: number; overdue: number }>();
   if (relIds.length === 0) return counts;
   const p = t.promises;
+  // The due time in force at asOf: the latest reschedule (in ledger order) that had occurred by
+  // then, else the original due time; a reschedule recorded later does not move a past review.
+  const dueAtAsOf = sql`coalesce((select json_extract(r.payload, '$.newDueAt') from ${t.entries} r
+    where r.relationship_id = ${p.relationshipId} and r.subject_seq = ${p.seq} and r.type = 'PROMISE_RESCHEDULED'
+      and r.voided_by_seq is null and r.occurred_at <= ${asOf} order by r.seq desc limit 1), ${p.originalDueAt})`;
   const rows = db
     .select({
       rid: p.relationshipId,
       open: sql<number>`count(*)`,
-      overdue: sql<number>`sum(case when ${p.dueAt} < ${asOf} then 1 else 0 end)`,
+      overdue: sql<number>`sum(case when ${dueAtAsOf} < ${asOf} then 1 else 0 end)`,
     })
     .from(p)
     .where(

@@ -1,4 +1,4 @@
-import { CHURN_STAGES, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
+import { CHURN_STAGES, DIMENSION_STATUSES, type DimensionStatus, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
@@ -13,12 +13,14 @@ import { scorecardSeries } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3). */
-interface DriverData { entrySeq: number; effect: number; reason: string }
-interface DimensionData { score: number | null; uncertainty: number; positive: number; negative: number; evidence: number; drivers: DriverData[] }
+interface StakeData { amount: number | null; currency: string | null; typical: number | null; ratio: number | null; weight: number }
+interface DriverData { entrySeq: number; effect: number; reason: string; stake: StakeData | null }
+interface DimensionData { score: number | null; status: DimensionStatus; uncertainty: number; positive: number; negative: number; evidence: number; drivers: DriverData[] }
 interface PartyData {
   trustScore: number | null;
   band: TrustBand;
   confidence: number;
+  evidence: number;
   reliability: DimensionData;
   transparency: DimensionData;
   responsiveness: DimensionData;
@@ -39,7 +41,26 @@ interface ScorecardData {
 type In<T> = { relId: string; data: T };
 const wrap = <T>(relId: string, data: T): In<T> => ({ relId, data });
 
-export const TrustBandEnum = builder.enumType('TrustBand', { values: TRUST_BANDS });
+export const TrustBandEnum = builder.enumType('TrustBand', {
+  values: TRUST_BANDS,
+  description: 'TRUSTED … CRITICAL by trust score; PROVISIONAL: scored on less evidence than the policy needs for a band; UNRATED: no evidence, or evidence decayed to nothing.',
+});
+export const DimensionStatusEnum = builder.enumType('DimensionStatus', {
+  values: DIMENSION_STATUSES,
+  description:
+    'SCORED; NOT_APPLICABLE: nothing to measure (no slip, no complaint, no agreed metric), does not lower confidence; UNKNOWN: something to measure, no evidence yet; FADED: evidence decayed below the policy threshold.',
+});
+
+const StakeRef = builder.objectRef<StakeData>('Stake').implement({
+  description: "What a promise's evidence weighed: its kind's weight × its amount against the promisor's typical amount in that currency, clamped (policy.stakes).",
+  fields: (t) => ({
+    amount: t.float({ nullable: true, description: "The promise's amount; null without one.", resolve: (s) => s.amount }),
+    currency: t.string({ nullable: true, description: 'ISO 4217.', resolve: (s) => s.currency }),
+    typical: t.float({ nullable: true, description: "The promisor's typical amount in that currency when it was judged; null for the first.", resolve: (s) => s.typical }),
+    ratio: t.float({ nullable: true, description: 'amount / typical.', resolve: (s) => s.ratio }),
+    weight: t.float({ description: 'The weight its evidence carried.', resolve: (s) => s.weight }),
+  }),
+});
 export const ChurnStageEnum = builder.enumType('ChurnStage', { values: CHURN_STAGES });
 
 const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
@@ -48,13 +69,15 @@ const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
     entry: t.field({ type: EntryRef, resolve: (d, _a, ctx) => ctx.loaders.entry.load(`${d.relId}:${d.data.entrySeq}`) as never }),
     effect: t.float({ resolve: (d) => d.data.effect }),
     reason: t.string({ resolve: (d) => d.data.reason }),
+    stake: t.field({ type: StakeRef, nullable: true, description: "For a promise's evidence, what it weighed.", resolve: (d) => d.data.stake ?? null }),
   }),
 });
 
 const DimensionRef = builder.objectRef<In<DimensionData>>('Dimension').implement({
   description: 'One dimension of trust. No evidence: score null and uncertainty 1 — never a default dressed as a result.',
   fields: (t) => ({
-    score: t.float({ nullable: true, description: '0–100, null without evidence.', resolve: (d) => d.data.score }),
+    score: t.float({ nullable: true, description: '0–100, null unless status is SCORED.', resolve: (d) => d.data.score }),
+    status: t.field({ type: DimensionStatusEnum, resolve: (d) => d.data.status }),
     uncertainty: t.float({ description: '0 (certain) to 1 (no evidence).', resolve: (d) => d.data.uncertainty }),
     positive: t.float({ description: 'Decayed positive evidence.', resolve: (d) => d.data.positive }),
     negative: t.float({ description: 'Decayed negative evidence.', resolve: (d) => d.data.negative }),
@@ -68,7 +91,15 @@ const PartyScoreRef = builder.objectRef<In<PartyData>>('PartyScore').implement({
   fields: (t) => ({
     trustScore: t.float({ nullable: true, description: '0–100, null when Unrated.', resolve: (p) => p.data.trustScore }),
     band: t.field({ type: TrustBandEnum, resolve: (p) => p.data.band }),
-    confidence: t.float({ description: '0–1, from the uncertainty of the evidence.', resolve: (p) => p.data.confidence }),
+    confidence: t.float({
+      description: '0–1: one minus the weighted mean uncertainty of the applicable dimensions (NOT_APPLICABLE ones left out).',
+      resolve: (p) => p.data.confidence,
+    }),
+    evidence: t.float({
+      description:
+        'Items of evidence of the scored reliability, responsiveness and goal attainment (promises settled, weighted by kind; complaints; measurements); below policy.evidence.minimum the band is PROVISIONAL.',
+      resolve: (p) => p.data.evidence,
+    }),
     reliability: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.reliability) }),
     transparency: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.transparency) }),
     responsiveness: t.field({ type: DimensionRef, resolve: (p) => wrap(p.relId, p.data.responsiveness) }),
@@ -146,7 +177,7 @@ builder.objectFields(RelationshipRef, (t) => ({
 
 const ReviewOrderEnum = builder.enumType('ReviewOrder', {
   values: ['TRUST_SCORE_ASC', 'TRUST_SCORE_DESC', 'CHANGE_ASC', 'CHANGE_DESC'] as const,
-  description: 'Unrated counterparties sort last either way.',
+  description: 'Provisional counterparties sort after the banded ones, and Unrated last, either way.',
 });
 
 type ReviewItemData = ReviewItem & { changeDays: number };

@@ -7,7 +7,7 @@ import type { RequestOptions } from '../transport/http.ts';
 
 /** A dimension's figures, without the drivers (a review lists many counterparties). */
 const ReviewDimensionFields = graphql(`
-  fragment ReviewDimensionFields on Dimension { score uncertainty positive negative evidence }
+  fragment ReviewDimensionFields on Dimension { score status uncertainty positive negative evidence }
 `);
 
 /** What the SDK returns for each counterparty in a review. */
@@ -19,7 +19,7 @@ export const ReviewItemFields = graphql(
     scorecard { asOf head { seq hash } }
     trustScore band stage change openPromises overduePromises
     score {
-      trustScore band confidence medianFirstResponseHours
+      trustScore band confidence evidence medianFirstResponseHours
       reliability { ...ReviewDimensionFields }
       transparency { ...ReviewDimensionFields }
       responsiveness { ...ReviewDimensionFields }

@@ -7,15 +7,15 @@ import { nodeOf } from './shared.ts';
 
 const DimensionFields = graphql(`
   fragment DimensionFields on Dimension {
-    score uncertainty positive negative evidence
-    drivers { entry { seq } effect reason }
+    score status uncertainty positive negative evidence
+    drivers { entry { seq } effect reason stake { amount currency typical ratio weight } }
   }
 `);
 
 const PartyScoreFields = graphql(
   `
   fragment PartyScoreFields on PartyScore {
-    trustScore band confidence medianFirstResponseHours
+    trustScore band confidence evidence medianFirstResponseHours
     reliability { ...DimensionFields }
     transparency { ...DimensionFields }
     responsiveness { ...DimensionFields }

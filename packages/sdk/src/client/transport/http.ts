@@ -8,6 +8,7 @@ import {
   RateLimitError,
   ServerError,
   TrustledgerError,
+  UnavailableError,
 } from '../errors.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.ts';
 
@@ -83,9 +84,12 @@ export function createTransport(options: TransportOptions): Transport {
       const error = new RateLimitError(first?.message ?? 'Too many requests.', { status, retryAfterMs });
       return { ok: false, error, retryable: true, retryAfterMs };
     }
-    if (isRetryableStatus(status)) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')); // e.g. 503 during maintenance
-      return { ok: false, error: new ServerError(first?.message ?? `The server answered HTTP ${status}.`, { status }), retryable: true, retryAfterMs };
+    if (isRetryableStatus(status) || code === 'UNAVAILABLE') {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')); // e.g. 503 while the database is busy
+      const message = first?.message ?? `The server answered HTTP ${status}.`;
+      // Retried with the same body, so the same idempotency key: a write is recorded at most once.
+      const error = code === 'UNAVAILABLE' ? new UnavailableError(message, { status, retryAfterMs }) : new ServerError(message, { status });
+      return { ok: false, error, retryable: true, retryAfterMs };
     }
     if (!json) {
       const message = `${options.url} answered HTTP ${status} without a GraphQL response (is it the /graphql endpoint?).`;

@@ -1,0 +1,148 @@
+/**
+ * Busy is retryable (issue 11): a write that cannot get the database answers a typed, retryable
+ * error (HTTP 503, Retry-After, code UNAVAILABLE) and records nothing; the SDK retries it with the
+ * same idempotency key, so it is recorded exactly once; API writes made while the CLI imports a
+ * 6,000-row file into another relationship all succeed.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, UnavailableError } from '@trustledger/sdk';
+import { openDb } from '@trustledger/server';
+import { expect, test } from 'vitest';
+import { cli } from '../cli/cli.ts';
+import { head, ledger } from '../support/api.ts';
+import { activeRelationship, ok, startTestServer } from '../support/server.ts';
+
+/** Another connection that takes the database's write lock and holds it until released. */
+function holdWriteLock(path: string) {
+  const other = openDb({ path }).$client;
+  other.exec('BEGIN IMMEDIATE');
+  return () => {
+    other.exec('ROLLBACK');
+    other.close();
+  };
+}
+
+const RECORD = `mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { entry { seq } errors { code message } } }`;
+
+test('a write that cannot get the database answers 503 UNAVAILABLE with Retry-After, and records nothing', async () => {
+  await using ts = await startTestServer({ busyTimeoutMs: 100 });
+  const rel = await activeRelationship(ts);
+  const before = await head(ts, rel);
+  const input = { relationshipId: rel, kind: 'NEGATIVE_CONTACT', initiatedBy: 'CLIENT', idempotencyKey: 'late-delivery-call-1' };
+  const release = holdWriteLock(ts.server.db.$client.name);
+  let res: Response;
+  try {
+    res = await fetch(ts.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ts.supplier.keys.writer}` },
+      body: JSON.stringify({ query: RECORD, variables: { input } }),
+    });
+  } finally {
+    release();
+  }
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('1');
+  const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+  expect(body.errors).toHaveLength(1);
+  expect(body.errors[0].extensions.code).toBe('UNAVAILABLE');
+  expect(body.errors[0].message).toMatch(/busy.*nothing was recorded.*retry/i);
+  expect(await head(ts, rel)).toEqual(before);
+  // Retried with the same key once the database is free: recorded once, and once only.
+  const first = ok(await ts.supplier.gql(RECORD, { input }), 'recordInteraction');
+  const again = ok(await ts.supplier.gql(RECORD, { input }), 'recordInteraction');
+  expect(first.entry.seq).toBe(before.seq + 1);
+  expect(again.entry.seq).toBe(before.seq + 1);
+  expect((await head(ts, rel)).seq).toBe(before.seq + 1);
+});
+
+test('the SDK retries UNAVAILABLE with the same idempotency key: recorded exactly once; after its retries it throws UnavailableError', async () => {
+  await using ts = await startTestServer({ busyTimeoutMs: 50 });
+  const rel = await activeRelationship(ts);
+  const bodies: string[] = [];
+  const statuses: number[] = [];
+  const supplier = createClient({
+    url: ts.url,
+    apiKey: ts.supplier.keys.writer,
+    retry: { retries: 5, minDelayMs: 50, maxDelayMs: 2000 },
+    fetch: async (url, init) => {
+      bodies.push(String(init.body));
+      const r = await fetch(url, init);
+      statuses.push(r.status);
+      return r;
+    },
+  });
+  const release = holdWriteLock(ts.server.db.$client.name);
+  setTimeout(release, 600);
+  const { interaction } = await supplier.interactions.record({ relationshipId: rel, kind: 'COMPLAINT', initiatedBy: 'SUPPLIER', note: 'Chairs arrived scratched' });
+  expect(interaction.kind).toBe('COMPLAINT');
+  expect(statuses[0]).toBe(503);
+  expect(statuses.at(-1)).toBe(200);
+  // Every attempt sent the same body, so the same idempotency key.
+  expect(new Set(bodies).size).toBe(1);
+  expect(JSON.parse(bodies[0]).variables.input.idempotencyKey).toEqual(expect.any(String));
+  const complaints = (await ledger(ts, rel)).filter((e) => e.type === 'INTERACTION_RECORDED');
+  expect(complaints).toHaveLength(1);
+
+  // A lock that outlasts every retry: a typed, retryable error, and still nothing recorded.
+  const impatient = createClient({ url: ts.url, apiKey: ts.supplier.keys.writer, retry: { retries: 1, minDelayMs: 10, maxDelayMs: 1000 } });
+  const before = await head(ts, rel);
+  const hold = holdWriteLock(ts.server.db.$client.name);
+  try {
+    const error = await impatient.interactions.record({ relationshipId: rel, kind: 'NEGATIVE_CONTACT', initiatedBy: 'SUPPLIER' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', status: 503, retryAfterMs: 1000 });
+  } finally {
+    hold();
+  }
+  expect(await head(ts, rel)).toEqual(before);
+});
+
+test('API writes to another relationship during a 6,000-row CSV import all succeed, each recorded once; the import records every row', async () => {
+  await using ts = await startTestServer({ busyTimeoutMs: 200 });
+  const imported = await activeRelationship(ts, '2026-01-01T00:00:00Z');
+  const other = ts.firm('Lakeside Linen');
+  // A second relationship between the client and another supplier, written to over the API.
+  const proposed = ok(
+    await other.gql(
+      `mutation($input: ProposeRelationshipInput!) { proposeRelationship(input: $input) { relationship { id } errors { message } } }`,
+      { input: { counterpartyId: ts.client.id, viewerSide: 'SUPPLIER' } },
+    ),
+    'proposeRelationship',
+  );
+  const busyRel = proposed.relationship.id as string;
+  ok(await ts.client.gql(`mutation($input: AcceptRelationshipInput!) { acceptRelationship(input: $input) { errors { message } } }`, { input: { relationshipId: busyRel } }), 'acceptRelationship');
+
+  const rows = Array.from({ length: 6000 }, (_, i) => {
+    const at = new Date(Date.parse('2026-01-02T00:00:00Z') + i * 60_000).toISOString();
+    return `interaction,${at},activity,client,${(i % 50) + 1},Order ${i + 1}`;
+  });
+  const file = join(ts.server.db.$client.name, '..', 'orders.csv');
+  writeFileSync(file, `type,occurred_at,interaction_kind,initiated_by,volume,note\n${rows.join('\n')}\n`);
+  const importing = cli(ts.server.db.$client.name, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
+  let done = false;
+  void importing.then(() => (done = true));
+
+  const writer = createClient({ url: ts.url, apiKey: other.keys.writer, retry: { retries: 8, minDelayMs: 100, maxDelayMs: 2000 } });
+  const notes: string[] = [];
+  while (!done) {
+    const note = `Call ${notes.length + 1}`;
+    const { interaction } = await writer.interactions.record({ relationshipId: busyRel, kind: 'POSITIVE_CONTACT', initiatedBy: 'SUPPLIER', note });
+    expect(interaction.kind).toBe('POSITIVE_CONTACT');
+    notes.push(note);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const result = await importing;
+  expect(result.code, result.stderr).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({ rows: 6000, recorded: 6000, duplicates: 0, bad: [], written: true });
+  expect(notes.length).toBeGreaterThan(3);
+  // Every acknowledged API write is in its ledger, once.
+  const written = (await ledger(ts, busyRel, other)).filter((e) => e.type === 'INTERACTION_RECORDED').map((e) => (e.payload as { note: string }).note);
+  expect(written).toEqual(notes);
+  expect((await head(ts, imported)).seq).toBe(2 + 6000);
+
+  // Importing the file again records nothing new.
+  const again = await cli(ts.server.db.$client.name, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
+  expect(JSON.parse(again.stdout)).toMatchObject({ rows: 6000, recorded: 0, duplicates: 6000, written: false });
+  expect((await head(ts, imported)).seq).toBe(2 + 6000);
+}, 240_000);
