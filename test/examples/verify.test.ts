@@ -64,6 +64,27 @@ it('verifies a good ledger, prints every figure served and computed with ✓, an
   expect(JSON.parse(readFileSync(pin, 'utf8'))).toMatchObject({ seq: 15 });
 });
 
+it('reproduces a scorecard pinned earlier with --as-of and --at-seq, after back-dated entries moved the unpinned one', async () => {
+  const first = await runExample('verify', ['--as-of', '2026-03-15T00:00:00Z'], env);
+  expect(first.code).toBe(0);
+  const figure = (out: string, name: string) => new RegExp(`^${name.replace(/\./g, '\\.')}\\s+(\\S+)`, 'm').exec(out)?.[1];
+  const pinnedScore = figure(first.stdout, 'supplier.trustScore');
+  expect(pinnedScore).toBeDefined();
+  // The supplier back-dates a broken delivery to before 15 March.
+  await record(ts.supplier, relationshipId, [
+    { type: 'PROMISE_MADE', occurredAt: '2026-02-01T09:00:00Z', payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Lamps (PO-5)', dueAt: '2026-02-10T09:00:00Z' } },
+    { type: 'PROMISE_BROKEN', occurredAt: '2026-02-12T09:00:00Z', payload: { promiseSeq: 15, reason: 'Lost in transit' } },
+  ]);
+  const unpinned = await runExample('verify', ['--as-of', '2026-03-15T00:00:00Z'], env);
+  expect(unpinned.code).toBe(0);
+  expect(figure(unpinned.stdout, 'supplier.trustScore')).not.toBe(pinnedScore);
+  const pinned = await runExample('verify', ['--as-of', '2026-03-15T00:00:00Z', '--at-seq', '14'], env);
+  expect(pinned.code).toBe(0);
+  expect(pinned.stdout).toContain('from entry 14 (as known then; the ledger is now at entry 16)');
+  expect(figure(pinned.stdout, 'supplier.trustScore')).toBe(pinnedScore);
+  expect(pinned.stdout).toContain('✓ all 53 figures agree');
+});
+
 it('exits 1 naming the entry when a stored payload was edited, and leaves the pin alone', async () => {
   const pin = join(dir, 'head.json');
   expect((await runExample('verify', ['--pin', pin], env)).code).toBe(0);

@@ -143,6 +143,9 @@ test('opens a relationship: both sides, the trend and the churn stage are the AP
   expect(await page.getAttribute('ol.stages li[aria-current=step]', 'class')).toContain('current');
   expect(await page.locator('canvas[role=img]').count()).toBe(1);
   expect(await page.textContent('[data-testid=drivers]')).toMatch(/Install the lobby furniture/);
+  // Beside each driver, what its promise weighed (amount against the usual, and the weight).
+  expect(await page.textContent('[data-testid=drivers] thead')).toContain('Stake');
+  expect((await page.locator('[data-testid=driver-stake]').allTextContents()).some((t) => /weighs/.test(t))).toBe(true);
   await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
 });
 

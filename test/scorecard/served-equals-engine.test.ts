@@ -11,6 +11,11 @@ const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relation
   fragment D on Dimension { score status uncertainty positive negative evidence drivers { entry { seq } effect reason stake { amount currency typical ratio weight } } }
   fragment P on PartyScore { trustScore band confidence evidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
 
+const CARD_AT = CARD.replace('query($id: ID!, $asOf: DateTime)', 'query($id: ID!, $asOf: DateTime, $atSeq: Int)').replace(
+  'scorecard(asOf: $asOf)',
+  'scorecard(asOf: $asOf, atSeq: $atSeq)',
+);
+
 /** A deterministic generator (mulberry32), so a failure can be replayed from its seed. */
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -108,7 +113,8 @@ function randomHistory(seed: number, now: number) {
         const what = r();
         const when = p.madeAt + r() * (p.dueAt - p.madeAt) * 1.6;
         if (what < 0.25 && !p.rescheduled) {
-          const newDue = p.dueAt + (1 + r() * 10) * DAY;
+          // A new due time lies after the due time in force and after the reschedule (DESIGN §2a).
+          const newDue = Math.max(p.dueAt, when) + (1 + r() * 10) * DAY;
           add('PROMISE_RESCHEDULED', when, { promiseSeq: p.seq, newDueAt: iso(newDue), reason: 'supply delay' });
           p.dueAt = newDue;
           p.rescheduled = true;
@@ -172,8 +178,13 @@ test('the served scorecard equals the engine recomputing the fetched ledger, on 
     const past = new Date(now - 120 * DAY).toISOString();
     const servedPast = ok(await ts.client.gql(CARD, { id: rel, asOf: past })).node.scorecard;
     expectClose(servedPast, asServed(computeScorecard(ledger, { asOf: past })), `seed ${seed} past`);
+    // As known at an earlier head (atSeq): the engine on that prefix of the ledger, head included.
+    const atSeq = 1 + ((seed * 7919) % ledger.length);
+    const servedAt = ok(await ts.client.gql(CARD_AT, { id: rel, asOf: past, atSeq })).node.scorecard;
+    expect(servedAt.head.seq).toBe(atSeq);
+    expectClose(servedAt, asServed(computeScorecard(ledger.filter((e) => e.seq <= atSeq), { asOf: past })), `seed ${seed} atSeq ${atSeq}`);
   }
-});
+}, 240_000);
 
 test('both firms are served the identical scorecard', async () => {
   await using ts = await startTestServer();

@@ -1,9 +1,11 @@
 /**
  * Verify: fetches a relationship's ledger, checks its hash chain (and, with --pin FILE, that it
  * extends the head you kept from the last run), recomputes the scorecard with the SDK's engine
- * and prints it beside the one the server serves. Exit code 1 on any mismatch.
+ * and prints it beside the one the server serves. Exit code 1 on any mismatch. With --at-seq N
+ * (and the --as-of of a figure you kept), it reproduces a pinned scorecard: the figures as known
+ * at ledger head N, whatever was recorded since (DESIGN §2a).
  *
- *   pnpm --filter @trustledger/example-verify start -- --key $KEY --relationship $REL [--pin head.json]
+ *   pnpm --filter @trustledger/example-verify start -- --key $KEY --relationship $REL [--pin head.json] [--as-of T --at-seq N]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,8 @@ const USAGE = `Usage: verify [options]
   --key KEY           an API key of a firm party to the relationship (env TRUSTLEDGER_KEY)
   --relationship ID   the relationship's id (env TRUSTLEDGER_RELATIONSHIP)
   --pin FILE          a head kept from an earlier run: the ledger must extend it; updated when it does
-  --as-of TIME        the scorecard at this RFC 3339 time (default now)`;
+  --as-of TIME        the scorecard at this RFC 3339 time (default now)
+  --at-seq N          the scorecard as known at ledger head N, to reproduce a figure pinned earlier (default the current head)`;
 
 /** The pin file: the relationship and the last head seen, `{ "relationshipId", "seq", "hash" }`. */
 interface Pin extends LedgerHead {
@@ -33,6 +36,7 @@ async function main(): Promise<number> {
       relationship: { type: 'string', default: process.env.TRUSTLEDGER_RELATIONSHIP },
       pin: { type: 'string' },
       'as-of': { type: 'string' },
+      'at-seq': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -41,13 +45,15 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const id = values.relationship;
+  const atSeq = values['at-seq'] === undefined ? undefined : Number(values['at-seq']);
+  if (atSeq !== undefined && !Number.isInteger(atSeq)) throw new Error(`--at-seq must be an entry number, not "${values['at-seq']}"`);
   const client = createClient({ url: values.url, apiKey: values.key });
   const pin: Pin | null = values.pin && existsSync(values.pin) ? JSON.parse(readFileSync(values.pin, 'utf8')) : null;
   if (pin && pin.relationshipId !== id) throw new Error(`${values.pin} pins relationship ${pin.relationshipId}, not ${id}`);
 
   // The served scorecard first, then the ledger: the ledger then holds the head it was computed from.
   const relationship = await client.relationships.get(id);
-  const served = await client.relationships.scorecard(id, { asOf: values['as-of'] });
+  const served = await client.relationships.scorecard(id, { asOf: values['as-of'], atSeq });
   const entries = (await client.relationships.ledger(id).toArray()).map(toLedgerRecord);
   console.log(`${relationship.supplier.name} (supplier) – ${relationship.client.name} (client): ${entries.length} ledger entries`);
 
@@ -75,7 +81,7 @@ async function main(): Promise<number> {
   const rows = compareFigures(served, computed);
   const table = [['figure', 'served', 'computed', ''], ...rows.map((r) => [r.figure, cell(r.served), cell(r.computed), r.equal ? '✓' : '✗'])];
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  console.log(`\nScorecard at ${served.asOf}, from entry ${served.head.seq}:\n`);
+  console.log(`\nScorecard at ${served.asOf}, from entry ${served.head.seq}${served.head.seq < head.seq ? ` (as known then; the ledger is now at entry ${head.seq})` : ''}:\n`);
   for (const [i, r] of table.entries()) {
     console.log(r.map((v, c) => (c === 1 || c === 2 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd());
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
 import { handlePortal } from './portal.ts';
+import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
 
 export interface StartOptions {
@@ -37,7 +38,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
   const pubsub = createAlertPubSub();
   const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
-  const stopWatching = watchOverdue(db, pubsub, options.now ?? (() => new Date().toISOString()), options.overdueCheckMs);
+  const clock = options.now ?? (() => new Date().toISOString());
+  const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
+  // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
+  const refresh = setInterval(() => {
+    try {
+      refreshReviewFigures(db, clock());
+    } catch (error) {
+      console.error('review refresh failed: %s', (error as Error).message);
+    }
+  }, reviewRefreshMs());
+  refresh.unref();
   const server = createServer((req, res) => {
     if (handlePortal(req, res)) return;
     return app(req, res);
@@ -57,6 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close: () =>
       new Promise<void>((resolveClose) => {
         stopWatching();
+        clearInterval(refresh);
         server.closeAllConnections();
         server.close(() => {
           if (!options.db) db.$client.close();

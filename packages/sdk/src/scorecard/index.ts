@@ -4,7 +4,7 @@
  * per-relationship state (initialState, applyEntry, foldLedger, scorecardFromState).
  */
 export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardSeries } from './scorecard.ts';
-export { applyEntry, foldLedger, initialState, needsRebuild, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
+export { absorbEntry, applyEntry, foldLedger, initialState, needsRebuild, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
 export { attainment } from './goals.ts';
 export { bandOf } from './party.ts';
 export { RISE_RATIO } from './churn.ts';

@@ -444,6 +444,12 @@ export function applyEntry(state: ScoreState, entry: LedgerEntry): { state: Scor
 }
 
 /**
+ * Applies one appended entry to a state the caller owns, in place and in O(1), without the copy
+ * applyEntry makes. Only for an entry for which needsRebuild is false.
+ */
+export const absorbEntry = (state: ScoreState, entry: LedgerEntry): void => absorb(state, entry, null);
+
+/**
  * Whether an entry cannot be absorbed by a state without its ledger: it does not extend the
  * head, changes earlier evidence (void, dispute, withdrawal, policy acceptance), or follows up a
  * complaint the state has already settled.

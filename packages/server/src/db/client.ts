@@ -29,6 +29,13 @@ export const userPath = (path: string): string => (path === ':memory:' || isAbso
 export const defaultDbPath = (): string => userPath(process.env.TRUSTLEDGER_DB ?? './data/trustledger.db');
 
 /**
+ * The better-sqlite3 connection under a database or transaction handle, for the few hot
+ * statements of the append path written as plain SQL: drizzle builds a query's SQL anew on every
+ * call, which cost more than running it. `prepare` is cached by SQL text and reported to onQuery.
+ */
+export const sqliteOf = (db: Db): Database.Database => (db as unknown as { session: { client: Database.Database } }).session.client;
+
+/**
  * Opens (creating if needed) the SQLite database in WAL mode with full fsync, so an acknowledged
  * write survives a crash, and applies pending migrations.
  */

@@ -39,8 +39,25 @@ export const relationships = sqliteTable(
     /** The scorecard engine's incremental state (JSON), updated with every entry. */
     scoreState: text('score_state').notNull(),
     createdAt: text('created_at').notNull(),
+    /**
+     * The review's figures (scorecard/review.ts), computed at `scoredAt`, the review's refresh
+     * instant: each side's trust score and band and the churn stage. Null, or another instant,
+     * when they must be computed again (a write with an occurredAt at or before it, a new row).
+     */
+    scoredAt: text('scored_at'),
+    supplierScore: real('supplier_score'),
+    supplierBand: text('supplier_band'),
+    clientScore: real('client_score'),
+    clientBand: text('client_band'),
+    churnStage: text('churn_stage'),
   },
-  (t) => [index('relationships_supplier').on(t.supplierId), index('relationships_client').on(t.clientId)],
+  (t) => [
+    index('relationships_supplier').on(t.supplierId),
+    index('relationships_client').on(t.clientId),
+    // The review's pages: a firm's counterparties in score order.
+    index('relationships_supplier_review').on(t.supplierId, t.clientScore, t.id),
+    index('relationships_client_review').on(t.clientId, t.supplierScore, t.id),
+  ],
 );
 
 export const entries = sqliteTable(

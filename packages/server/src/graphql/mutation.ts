@@ -2,6 +2,8 @@ import { canonicalJson, type Issue, type KeyRole, sha256Hex, unicodeIssues } fro
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
 import { and, eq } from 'drizzle-orm';
 import { afterCommit } from '../alerts/service.ts';
+import { transactionDepth } from '../ledger/append.ts';
+import { discardPending, flushPending } from '../scoring/state.ts';
 import type { Db } from '../db/client.ts';
 import * as tables from '../db/schema.ts';
 import { AppError, conflict, forbidden, unauthenticated } from '../errors.ts';
@@ -33,8 +35,30 @@ export interface MutationSpec<Fields extends InputFieldMap, R> {
   remember?: (result: R) => R;
 }
 
-/** Runs `fn` in an immediate transaction; a thrown error rolls everything back. */
-export const inTransaction = <T>(db: Db, fn: (tx: Db) => T): T => db.transaction((tx) => fn(tx as unknown as Db), { behavior: 'immediate' });
+/**
+ * Runs `fn` in an immediate transaction; a thrown error rolls everything back. Ledger appends
+ * inside it keep each relationship's row (head, scorecard state) in memory and write it once,
+ * just before commit.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => T): T {
+  if (transactionDepth(0) > 0) throw new Error('inTransaction does not nest; use tx.transaction for a savepoint.');
+  return db.transaction(
+    (tx) => {
+      transactionDepth(1);
+      try {
+        const out = fn(tx as unknown as Db);
+        flushPending(tx as unknown as Db);
+        return out;
+      } catch (error) {
+        discardPending();
+        throw error;
+      } finally {
+        transactionDepth(-1);
+      }
+    },
+    { behavior: 'immediate' },
+  );
+}
 
 /**
  * Defines a mutation with one `input` argument (plus `idempotencyKey`) and a payload with typed

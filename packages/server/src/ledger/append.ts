@@ -10,13 +10,12 @@ import {
   parseDateTime,
   validatePayload,
 } from '@trustledger/schema';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { AppError, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { beforeWrite } from '../alerts/service.ts';
-import { initialScoreState, nextScoreState } from '../scoring/state.ts';
+import { advanceState, initialScoreState, pendingRow } from '../scoring/state.ts';
 import { project, subjectSeqOf } from './projections.ts';
 import { checkRules, type RelationshipRow, sideOf } from './rules.ts';
 
@@ -43,34 +42,44 @@ export function occurredAtOf(value: string | null | undefined, now: string, path
 }
 
 function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
+  // Canonical once: the stored payload is this text, and parsing it back gives the hashed value.
+  const canonicalPayload = canonicalJson(payload);
   const fields = {
     relationshipId: rel.id,
     seq: rel.headSeq + 1,
     type,
-    payload: JSON.parse(canonicalJson(payload)),
+    payload: JSON.parse(canonicalPayload),
     actorFirmId,
     occurredAt,
     recordedAt: now,
     prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
   };
   const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
-  db.insert(t.entries)
-    .values({ ...fields, payload: canonicalJson(fields.payload), hash: entry.hash, subjectSeq: subjectSeqOf(type, fields.payload) })
-    .run();
+  sqliteOf(db)
+    .prepare(
+      'insert into entries (relationship_id, seq, type, payload, actor_firm_id, occurred_at, recorded_at, prev_hash, hash, subject_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(rel.id, fields.seq, type, canonicalPayload, actorFirmId, occurredAt, now, fields.prevHash, entry.hash, subjectSeqOf(type, fields.payload));
   return entry;
 }
 
-/** Moves the relationship's head and its incremental scorecard state past a new entry. */
+/**
+ * Moves the relationship's head and its incremental scorecard state past a new entry, in memory;
+ * the row is written once per transaction (inTransaction → flushPending).
+ */
 function advance(db: Db, rel: RelationshipRow, entry: LedgerEntry): RelationshipRow {
   const maxOccurredAt = rel.maxOccurredAt && rel.maxOccurredAt > entry.occurredAt ? rel.maxOccurredAt : entry.occurredAt;
-  const scoreState = nextScoreState(db, rel, entry);
-  db.update(t.relationships)
-    .set({ headSeq: entry.seq, headHash: entry.hash, maxOccurredAt, scoreState })
-    .where(eq(t.relationships.id, rel.id))
-    .run();
-  // Projections may have changed the status: read the row back for the next entry of a batch.
-  return db.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get() as RelationshipRow;
+  const next = advanceState(db, rel, entry, maxOccurredAt);
+  // The projections change the status for these two (and only these).
+  if (entry.type === 'RELATIONSHIP_ACCEPTED') next.status = 'ACTIVE';
+  else if (entry.type === 'RELATIONSHIP_ENDED') next.status = 'ENDED';
+  return next;
 }
+
+/** Transactions open through inTransaction: appends are written at its end, so they must run inside one. */
+let openTransactions = 0;
+/** For inTransaction only. */
+export const transactionDepth = (delta: number): number => (openTransactions += delta);
 
 /**
  * Appends one entry to a relationship's ledger: validates the payload, checks the rules against
@@ -85,6 +94,9 @@ export function appendEntry(
   req: AppendRequest,
   now: string,
 ): { entry: LedgerEntry; rel: RelationshipRow } {
+  if (openTransactions === 0) throw new Error('appendEntry must run inside inTransaction (it writes the relationship row before commit).');
+  // Earlier appends of this transaction moved the row in memory: the caller's copy may lag.
+  rel = pendingRow(rel.id) ?? rel;
   const path = req.path ?? [];
   if (!isEntryType(req.type)) throw validation(`"${String(req.type)}" is not an entry type.`, [...path, 'type']);
   const occurredAt = occurredAtOf(req.occurredAt, now, path);
@@ -122,7 +134,14 @@ export function createRelationship(
     maxOccurredAt: occurredAt,
     scoreState: initialScoreState(),
     createdAt: now,
+    scoredAt: null,
+    supplierScore: null,
+    supplierBand: null,
+    clientScore: null,
+    clientBand: null,
+    churnStage: null,
   };
+  if (openTransactions === 0) throw new Error('createRelationship must run inside inTransaction.');
   db.insert(t.relationships).values(row).run();
   const entry = insertEntry(db, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
   return { entry, rel: advance(db, row, entry) };

@@ -10,7 +10,7 @@ import {
   type Side,
 } from '@trustledger/schema';
 import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { sideOf, voidTakesEffect } from './rules.ts';
 
@@ -19,7 +19,9 @@ export function subjectSeqOf(_type: EntryType, payload: Record<string, unknown>)
   return referencedSeq(payload);
 }
 
-const rowToEntry = (row: typeof t.entries.$inferSelect): LedgerEntry => ({
+type EntryRow = Pick<typeof t.entries.$inferSelect, 'relationshipId' | 'seq' | 'type' | 'payload' | 'actorFirmId' | 'occurredAt' | 'recordedAt' | 'prevHash' | 'hash'>;
+
+const rowToEntry = (row: EntryRow): LedgerEntry => ({
   relationshipId: row.relationshipId,
   seq: row.seq,
   type: row.type as EntryType,
@@ -32,30 +34,33 @@ const rowToEntry = (row: typeof t.entries.$inferSelect): LedgerEntry => ({
 });
 export { rowToEntry };
 
+const ENTRY_COLUMNS =
+  'relationship_id as relationshipId, seq, type, payload, actor_firm_id as actorFirmId, occurred_at as occurredAt, recorded_at as recordedAt, prev_hash as prevHash, hash, confirmed_by_seq as confirmedBySeq';
+
 /**
  * Rebuilds a promise's row from its standing history (made, then reschedules and resolution):
  * PROPOSED while made by its beneficiary and not accepted; cancellations count once accepted;
  * notice is judged by the server's clock unless the other side confirmed the entry (DESIGN §2a).
+ * `made` is the PROMISE_MADE entry when the caller has it (it was just appended).
  */
-function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: number, now: string): void {
+function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: number, now: string, made?: LedgerEntry<'PROMISE_MADE'>): void {
   const relId = rel.id;
+  // Plain SQL (prepared once by its text): this runs for every promise entry of a batch.
+  const sqlite = sqliteOf(db);
   // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
-  const madeRows = db
-    .select()
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.seq, seq), isNull(t.entries.voidedBySeq)))
-    .all();
-  const followUps = db
-    .select()
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), like(t.entries.type, 'PROMISE_%'), isNull(t.entries.voidedBySeq)))
-    .orderBy(t.entries.seq)
-    .all();
-  const confirmed = new Set([...madeRows, ...followUps].filter((r) => r.confirmedBySeq !== null).map((r) => r.seq));
-  const history = [...madeRows, ...followUps]
-    .filter((r) => r.type !== 'PROMISE_CANCELLED' || r.confirmedBySeq !== null)
-    .map(rowToEntry);
-  const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
+  type Row = EntryRow & { confirmedBySeq: number | null };
+  const madeRows = made
+    ? []
+    : (sqlite.prepare(`select ${ENTRY_COLUMNS} from entries where relationship_id = ? and seq = ? and voided_by_seq is null`).all(relId, seq) as Row[]);
+  const followUps = made
+    ? []
+    : (sqlite
+        .prepare(`select ${ENTRY_COLUMNS} from entries where relationship_id = ? and subject_seq = ? and type like 'PROMISE_%' and voided_by_seq is null order by seq`)
+        .all(relId, seq) as Row[]);
+  const rows = [...madeRows, ...followUps];
+  const confirmed = new Set(rows.filter((r) => r.confirmedBySeq !== null).map((r) => r.seq));
+  const history = made ? [made as LedgerEntry] : rows.filter((r) => r.type !== 'PROMISE_CANCELLED' || r.confirmedBySeq !== null).map(rowToEntry);
+  made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
   if (!made) {
     db.update(t.promises).set({ voided: true }).where(and(eq(t.promises.relationshipId, relId), eq(t.promises.seq, seq))).run();
     return;
@@ -78,23 +83,29 @@ function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: 
   const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);
   // The grace only matters for open promises, whose outcome is not stored: the default suffices.
   const ev = evaluatePromise({ occurredAt: made.occurredAt, dueAt: made.payload.dueAt }, events, now, DEFAULT_POLICY.graceDays);
-  const values = {
-    relationshipId: relId,
-    seq,
-    promisor: made.payload.promisor,
-    kind: made.payload.kind,
-    description: made.payload.description,
-    amount: made.payload.amount?.amount ?? null,
-    currency: made.payload.amount?.currency ?? null,
-    madeAt: made.occurredAt,
-    originalDueAt: ev.originalDueAt,
-    dueAt: ev.dueAt,
-    state: proposed ? ('PROPOSED' as const) : ev.state,
-    outcome: ev.state === 'OPEN' || proposed ? null : ev.outcome,
-    resolvedAt: ev.state === 'OPEN' || proposed ? null : ev.resolvedAt,
-    voided: false,
-  };
-  db.insert(t.promises).values(values).onConflictDoUpdate({ target: [t.promises.relationshipId, t.promises.seq], set: values }).run();
+  sqlite
+    .prepare(
+      `insert into promises (relationship_id, seq, promisor, kind, description, amount, currency, made_at, original_due_at, due_at, state, outcome, resolved_at, voided)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+       on conflict (relationship_id, seq) do update set promisor = excluded.promisor, kind = excluded.kind, description = excluded.description,
+         amount = excluded.amount, currency = excluded.currency, made_at = excluded.made_at, original_due_at = excluded.original_due_at,
+         due_at = excluded.due_at, state = excluded.state, outcome = excluded.outcome, resolved_at = excluded.resolved_at, voided = 0`,
+    )
+    .run(
+      relId,
+      seq,
+      made.payload.promisor,
+      made.payload.kind,
+      made.payload.description,
+      made.payload.amount?.amount ?? null,
+      made.payload.amount?.currency ?? null,
+      made.occurredAt,
+      ev.originalDueAt,
+      ev.dueAt,
+      proposed ? 'PROPOSED' : ev.state,
+      ev.state === 'OPEN' || proposed ? null : ev.outcome,
+      ev.state === 'OPEN' || proposed ? null : ev.resolvedAt,
+    );
 }
 
 /** Rebuilds a complaint's response and resolution times from its standing entries. */
@@ -215,7 +226,7 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return;
     }
     case 'PROMISE_MADE':
-      return reprojectPromise(db, rel, seq, now);
+      return reprojectPromise(db, rel, seq, now, entry as LedgerEntry<'PROMISE_MADE'>);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
@@ -223,18 +234,9 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return reprojectPromise(db, rel, (entry.payload as { promiseSeq: number }).promiseSeq, now);
     case 'INTERACTION_RECORDED': {
       const p = entry.payload as Payloads['INTERACTION_RECORDED'];
-      db.insert(t.interactions)
-        .values({
-          relationshipId: relId,
-          seq,
-          kind: p.kind,
-          initiatedBy: p.initiatedBy,
-          occurredAt: entry.occurredAt,
-          note: p.note ?? null,
-          volume: p.volume ?? null,
-          score: p.score ?? null,
-        })
-        .run();
+      sqliteOf(db)
+        .prepare('insert into interactions (relationship_id, seq, kind, initiated_by, occurred_at, note, volume, score) values (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(relId, seq, p.kind, p.initiatedBy, entry.occurredAt, p.note ?? null, p.volume ?? null, p.score ?? null);
       return;
     }
     case 'COMPLAINT_RESPONDED':

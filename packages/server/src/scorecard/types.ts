@@ -3,12 +3,12 @@ import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
-import { type ReviewItem, reviewItems } from './review.ts';
+import { type ReviewItem, reviewInstant, reviewItems, reviewPage, servedFromColumns } from './review.ts';
 import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
-import { readLedger, scorecardOf } from '../scoring/state.ts';
+import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
 import { scorecardSeries } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 
@@ -152,24 +152,38 @@ function asOfArg(value: string | null | undefined, ctx: Context, path: string): 
   return t.time;
 }
 
-/** The scorecard of one relationship at asOf (served from the incremental state when it can). */
-export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string): In<ScorecardData> =>
-  wrap(rel.id, scorecardOf(ctx.db, rel, asOf) as ScorecardData);
+/** The ledger head a figure is known at: `atSeq`, from 1 to the current head; default the current head. */
+function atSeqArg(value: number | null | undefined, rel: RelationshipRow): number {
+  if (value == null) return rel.headSeq;
+  if (value < 1 || value > rel.headSeq)
+    throw validation(
+      `atSeq ${value} is not a head of this ledger: give an entry seq from 1 to ${rel.headSeq} (the current head), or leave it out for the current head.`,
+      ['atSeq'],
+    );
+  return value;
+}
+
+const AT_SEQ_DESCRIPTION =
+  'The ledger head it is known at (DESIGN §2a): computed from the entries with seq ≤ atSeq only, so a figure pinned earlier is reproduced exactly, whatever was recorded since (back-dated entries included). From 1 to the current head; default: the current head.';
+
+/** The scorecard of one relationship at asOf, as known at ledger head atSeq (served from the incremental state at the current head). */
+export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): In<ScorecardData> =>
+  wrap(rel.id, scorecardAt(ctx.db, rel, asOf, atSeq) as ScorecardData);
 
 builder.objectFields(RelationshipRef, (t) => ({
   scorecard: t.field({
     type: ScorecardRef,
-    args: { asOf: t.arg({ type: 'DateTime', description: 'Default: now.' }) },
-    resolve: (r, args, ctx) => cardOf(ctx, r, asOfArg(args.asOf, ctx, 'asOf')),
+    args: { asOf: t.arg({ type: 'DateTime', description: 'Default: now.' }), atSeq: t.arg.int({ description: AT_SEQ_DESCRIPTION }) },
+    resolve: (r, args, ctx) => cardOf(ctx, r, asOfArg(args.asOf, ctx, 'asOf'), atSeqArg(args.atSeq, r)),
   }),
   scorecardSeries: t.field({
     type: [ScorecardRef],
     description: `The scorecard at each point (at most ${MAX_POINTS}), for trend lines.`,
-    args: { points: t.arg({ type: ['DateTime'], required: true }) },
+    args: { points: t.arg({ type: ['DateTime'], required: true }), atSeq: t.arg.int({ description: AT_SEQ_DESCRIPTION }) },
     resolve: (r, args, ctx) => {
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
-      const entries = readLedger(ctx.db, r.id);
+      const entries = readLedgerPrefix(ctx.db, r.id, atSeqArg(args.atSeq, r));
       return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
     },
   }),
@@ -211,17 +225,35 @@ builder.objectFields(ViewerRef, (t) => ({
       bands: t.arg({ type: [TrustBandEnum] }),
       stages: t.arg({ type: [ChurnStageEnum] }),
       orderBy: t.arg({ type: ReviewOrderEnum, defaultValue: 'TRUST_SCORE_ASC' }),
-      asOf: t.arg({ type: 'DateTime' }),
+      asOf: t.arg({
+        type: 'DateTime',
+        description:
+          "Default: the review's refresh instant, now rounded down to the server's refresh interval (TRUSTLEDGER_REVIEW_REFRESH_SECONDS, 60 s by default); items' scorecard.asOf tells it.",
+      }),
       changeDays: t.arg.int({ defaultValue: 90, description: 'The period for `change`, in days.' }),
+      asKnownAt: t.arg({
+        type: 'DateTime',
+        description:
+          'Reproduce the review as it could be seen at this time (DESIGN §2a): each scorecard from its ledger up to the last entry recorded (recordedAt) by then, so a review pinned with asOf and asKnownAt gives the same figures later, whatever was recorded since, back-dated or not. Each scorecard names its head. Default: now (every entry).',
+      }),
     },
     resolve: (v, args, ctx) => {
       const { first } = pageSize(args.first);
       const offset = Number(decodeCursor(args.after) ?? -1) + 1;
-      const asOf = asOfArg(args.asOf, ctx, 'asOf');
+      // Without asOf: the review's refresh instant (now rounded down to TRUSTLEDGER_REVIEW_REFRESH_SECONDS),
+      // so a ranking by trust score is read from the stored figures in SQL, a page at a time.
+      const now = ctx.now();
+      const asOf = args.asOf == null ? reviewInstant(now) : asOfArg(args.asOf, ctx, 'asOf');
       const changeDays = args.changeDays ?? 90;
       if (changeDays < 1 || changeDays > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
-      const items = reviewItems(ctx.db, v.firmId, args.as, asOf, { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays });
-      const page = items.slice(offset, offset + first + 1).map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
+      const asKnownAt = args.asKnownAt == null ? null : asOfArg(args.asKnownAt, ctx, 'asKnownAt');
+      const options = { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays };
+      // A review as known at a past time is computed from each ledger's prefix, never from the stored columns.
+      const slice =
+        asKnownAt === null && servedFromColumns(asOf, now, options)
+          ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
+          : reviewItems(ctx.db, v.firmId, args.as, asOf, { ...options, asKnownAt }).slice(offset, offset + first + 1);
+      const page = slice.map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
       const conn = toConnection(page, first, (x) => x.index, offset > 0);
       return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
     },

@@ -1,14 +1,15 @@
 import type { LedgerEntry } from '@trustledger/schema';
 import {
-  applyEntry,
+  absorbEntry,
   computeScorecard,
   foldLedger,
   initialState,
+  needsRebuild,
   type Scorecard,
   type ScoreState,
   scorecardFromState,
 } from '@trustledger/sdk/scorecard';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
@@ -22,21 +23,127 @@ export function readLedger(db: Db, relationshipId: string): LedgerEntry[] {
   return db.select().from(t.entries).where(eq(t.entries.relationshipId, relationshipId)).orderBy(asc(t.entries.seq)).all().map(rowToEntry);
 }
 
+/** The ledger of a relationship up to and including entry `atSeq`, in seq order: what was known at that head. */
+export function readLedgerPrefix(db: Db, relationshipId: string, atSeq: number): LedgerEntry[] {
+  return db
+    .select()
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, relationshipId), lte(t.entries.seq, atSeq)))
+    .orderBy(asc(t.entries.seq))
+    .all()
+    .map(rowToEntry);
+}
+
 /**
- * The state after one more entry: O(1) through the engine's applyEntry, or a fold of the whole
- * ledger for the rare entries that change earlier evidence (voids, disputes, policy changes).
+ * The shared scorecard at `asOf` as known at ledger head `atSeq` (DESIGN §2a: a figure a party saw
+ * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
+ * back-dated or not, do not change it. At the current head it is scorecardOf.
  */
-export function nextScoreState(db: Db, rel: RelationshipRow, entry: LedgerEntry): string {
-  const { state, rebuild } = applyEntry(JSON.parse(rel.scoreState) as ScoreState, entry);
-  // The new entry is already inserted, so the ledger read includes it.
-  return JSON.stringify(rebuild ? foldLedger(readLedger(db, rel.id)) : state);
+export function scorecardAt(db: Db, rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>, asOf: string, atSeq: number): Scorecard {
+  if (atSeq >= rel.headSeq) return scorecardOf(db, rel, asOf);
+  return computeScorecard(readLedgerPrefix(db, rel.id, atSeq), { asOf });
+}
+
+/**
+ * Parsed states, keyed by relationship: a memo of JSON.parse, valid only while the row holds the
+ * same head and the same stored text (another process wrote, a transaction rolled back, someone
+ * edited the row: it misses and is parsed again; comparing the text costs far less than parsing). Bounded (least recently used out), so memory does not grow with
+ * the number of relationships. Readers must not change a state they get from here.
+ */
+const MAX_HELD = 256;
+interface Held {
+  seq: number;
+  hash: string;
+  text: string;
+  state: ScoreState;
+}
+const holds = (h: Held | undefined, rel: Pick<RelationshipRow, 'headSeq' | 'headHash' | 'scoreState'>): h is Held =>
+  h !== undefined && h.seq === rel.headSeq && h.hash === rel.headHash && h.text === rel.scoreState;
+const held = new Map<string, Held>();
+
+function hold(id: string, h: Held): void {
+  held.delete(id);
+  held.set(id, h);
+  if (held.size > MAX_HELD) held.delete(held.keys().next().value as string);
+}
+
+/** The parsed state of a relationship row (from memory when its head matches, else parsed once). */
+export function stateOf(rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>): ScoreState {
+  const h = held.get(rel.id);
+  if (holds(h, rel)) return h.state;
+  const state = JSON.parse(rel.scoreState) as ScoreState;
+  // A row written by an older build may lag its head: it is not kept, and readers recompute.
+  if ((state.head?.seq ?? 0) === rel.headSeq) hold(rel.id, { seq: rel.headSeq, hash: rel.headHash, text: rel.scoreState, state });
+  return state;
+}
+
+/**
+ * Relationships appended to in the open transaction: their row as it stands (head, state) and
+ * not yet written. `inTransaction` writes each once before commit (flushPending), so a batch of
+ * 1,000 entries parses and serialises the state once, not 1,000 times.
+ */
+const pending = new Map<string, { rel: RelationshipRow; state: ScoreState; earliest: string }>();
+
+/** The row of a relationship appended to in this transaction, as it stands, or undefined. */
+export const pendingRow = (id: string): RelationshipRow | undefined => pending.get(id)?.rel;
+
+/**
+ * Moves a relationship's state past one new entry, in memory: O(1) through the engine's
+ * absorbEntry, or a fold of the whole ledger for the rare entries that change earlier evidence
+ * (voids, disputes, policy changes). The new row (head moved) is written by flushPending.
+ */
+export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, maxOccurredAt: string): RelationshipRow {
+  const open = pending.get(rel.id);
+  let state: ScoreState;
+  if (open) state = open.state;
+  else {
+    const h = held.get(rel.id);
+    // Owned from here: the held copy moves to the new head, the old head's copy is gone.
+    state = holds(h, rel) ? h.state : (JSON.parse(rel.scoreState) as ScoreState);
+    held.delete(rel.id);
+  }
+  if (needsRebuild(state, entry)) state = foldLedger(readLedger(db, rel.id));
+  else {
+    try {
+      absorbEntry(state, entry);
+    } catch (error) {
+      // A state half-updated is no state: rebuild it from the ledger (which holds the entry).
+      console.error('incremental scoring of %s seq %d failed, rebuilding: %s', rel.id, entry.seq, (error as Error).message);
+      state = foldLedger(readLedger(db, rel.id));
+    }
+  }
+  const next: RelationshipRow = { ...rel, headSeq: entry.seq, headHash: entry.hash, maxOccurredAt };
+  const earliest = open && open.earliest < entry.occurredAt ? open.earliest : entry.occurredAt;
+  pending.set(rel.id, { rel: next, state, earliest });
+  return next;
+}
+
+/** Writes every relationship appended to in this transaction: one UPDATE each. Call before commit. */
+export function flushPending(db: Db): void {
+  for (const [id, { rel, state, earliest }] of pending) {
+    const scoreState = JSON.stringify(state);
+    // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
+    const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
+    db.update(t.relationships)
+      .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) })
+      .where(eq(t.relationships.id, id))
+      .run();
+    hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
+  }
+  pending.clear();
+}
+
+/** Forgets what this transaction appended (it rolled back). */
+export function discardPending(): void {
+  pending.clear();
 }
 
 /**
  * The shared scorecard of a relationship at `asOf`: served from the incremental state when it can
  * answer (asOf at or after every entry), else recomputed from the full ledger by the same engine.
  */
-export function scorecardOf(db: Db, rel: Pick<RelationshipRow, 'id' | 'scoreState'>, asOf: string): Scorecard {
-  const fromState = scorecardFromState(JSON.parse(rel.scoreState) as ScoreState, asOf);
+export function scorecardOf(db: Db, rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>, asOf: string): Scorecard {
+  const state = stateOf(rel);
+  const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
   return fromState ?? computeScorecard(readLedger(db, rel.id), { asOf });
 }

@@ -34,10 +34,10 @@ const ReviewPage = graphql(
   `
   query ReviewPage(
     $as: Side!, $first: Int!, $after: String, $bands: [TrustBand!], $stages: [ChurnStage!],
-    $orderBy: ReviewOrder, $asOf: DateTime, $changeDays: Int
+    $orderBy: ReviewOrder, $asOf: DateTime, $changeDays: Int, $asKnownAt: DateTime
   ) {
     viewer {
-      review(as: $as, first: $first, after: $after, bands: $bands, stages: $stages, orderBy: $orderBy, asOf: $asOf, changeDays: $changeDays) {
+      review(as: $as, first: $first, after: $after, bands: $bands, stages: $stages, orderBy: $orderBy, asOf: $asOf, changeDays: $changeDays, asKnownAt: $asKnownAt) {
         edges { node { ...ReviewItemFields } }
         pageInfo { hasNextPage endCursor }
       }
@@ -63,6 +63,13 @@ export interface ReviewOptions {
   asOf?: string;
   /** The period of `change`, in days (1–3650). @default 90 */
   changeDays?: number;
+  /**
+   * Reproduce a review pinned earlier (DESIGN §2a): give the `asOf` and `asKnownAt` (RFC 3339) it
+   * was taken with, and each scorecard is computed from its ledger up to the last entry recorded
+   * by `asKnownAt`, so the figures are the same whatever was recorded since, back-dated or not.
+   * Each item's `scorecard.head` names the ledger head it was computed from. @default now (every entry)
+   */
+  asKnownAt?: string;
   /** Items per request, 1–100. @default 50 */
   pageSize?: number;
 }
@@ -75,9 +82,9 @@ export interface ReviewOptions {
  */
 export function reviewApi(core: Core) {
   return (options: ReviewOptions, request?: RequestOptions): Paginated<ReviewItem> => {
-    const { pageSize, as, bands, stages, orderBy, changeDays } = options;
+    const { pageSize, as, bands, stages, orderBy, changeDays, asKnownAt } = options;
     const first = checkPageSize(pageSize, 50);
-    const variables = { as, first, bands: bands ? [...bands] : undefined, stages: stages ? [...stages] : undefined, orderBy, changeDays };
+    const variables = { as, first, bands: bands ? [...bands] : undefined, stages: stages ? [...stages] : undefined, orderBy, changeDays, asKnownAt };
     // The position carries the asOf of the first page, so later pages are cut from the same ranking.
     return paginate<ReviewItem, { after: string; asOf: string | undefined }>(async (position) => {
       const asOf = position ? position.asOf : options.asOf;
