@@ -21,7 +21,7 @@ export interface Driver {
   entrySeq: number;
   effect: number;
   reason: string;
-  /** For a promise's evidence, what it weighed; null otherwise. */
+  /** For a promise's evidence, what it weighed; null otherwise, and for a promise without an amount that weighed 1. */
   stake: Stake | null;
 }
 

@@ -23,11 +23,11 @@ function invoices(last: { amount: number; currency: string }) {
 
 describe('evidence weighs what is at stake', () => {
   const small = invoices({ amount: 20, currency: 'EUR' }).card.client;
-  const mid = invoices({ amount: 200, currency: 'EUR' }).card.client;
+  const mid = invoices({ amount: 60, currency: 'EUR' }).card.client;
   const { card, big: bigSeq } = invoices({ amount: 200_000, currency: 'EUR' });
   const big = card.client;
 
-  it('a late EUR 200,000 invoice costs clearly more than a late EUR 20 one, and a late EUR 200 one in between', () => {
+  it('a late EUR 200,000 invoice costs clearly more than a late EUR 20 one, and a late EUR 60 one (three times the usual) in between', () => {
     expect(big.reliability.score as number).toBeLessThan(mid.reliability.score as number);
     expect(mid.reliability.score as number).toBeLessThan(small.reliability.score as number);
     expect(big.trustScore as number).toBeLessThan(mid.trustScore as number);

@@ -69,7 +69,7 @@ const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
     entry: t.field({ type: EntryRef, resolve: (d, _a, ctx) => ctx.loaders.entry.load(`${d.relId}:${d.data.entrySeq}`) as never }),
     effect: t.float({ resolve: (d) => d.data.effect }),
     reason: t.string({ resolve: (d) => d.data.reason }),
-    stake: t.field({ type: StakeRef, nullable: true, description: "For a promise's evidence, what it weighed.", resolve: (d) => d.data.stake ?? null }),
+    stake: t.field({ type: StakeRef, nullable: true, description: "For a promise's evidence, what it weighed; null otherwise, and for a promise without an amount that weighed 1.", resolve: (d) => d.data.stake ?? null }),
   }),
 });
 
