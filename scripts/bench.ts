@@ -1,16 +1,14 @@
 // pnpm bench: the benchmarks behind the figures in the README. Medians; ratios within one run.
+// BENCH_ENTRIES (default 100000) sizes the large ledger, BENCH_RELATIONSHIPS (default 1000) the review.
 import { runEngineBench } from '../packages/sdk/bench/engine.ts';
-import { runServeBench } from '../packages/server/bench/serve-scorecard.ts';
+import { perfTable, runPerfBench } from '../packages/server/bench/perf.ts';
 
-const fmt = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const large = Number(process.env.BENCH_ENTRIES ?? 100_000);
+const many = Number(process.env.BENCH_RELATIONSHIPS ?? 1000);
 
 console.log('## Scorecard engine (full recomputation)\n');
-const engine = await runEngineBench();
+const engine = await runEngineBench(large);
 console.log(engine.table ?? JSON.stringify(engine, null, 2));
 
-console.log('\n## Serving a scorecard over the API (in-process fetch, median of 50)\n');
-const serve = await runServeBench();
-console.log('| ledger | median ms |\n| --- | --- |');
-console.log(`| ${fmt(serve.smallEntries, 0)} entries | ${fmt(serve.smallMs)} |`);
-console.log(`| ${fmt(serve.largeEntries, 0)} entries | ${fmt(serve.largeMs)} |`);
-console.log(`\nratio large/small: ${fmt(serve.ratio)}; ledger writes while filling: ${fmt(serve.writesPerSecond, 0)} entries/s`);
+console.log('\n## Ingestion, writes and reads through the API, against floors measured in the same run (CPU time)\n');
+console.log(perfTable(await runPerfBench({ large, manyRelationships: many })));

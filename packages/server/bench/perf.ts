@@ -48,11 +48,14 @@ async function perOp(fn: (i: number) => Promise<unknown> | unknown, n: number, r
 /** A GraphQL client over HTTP with one key; throws on errors (in `errors` or a payload's `errors`). */
 function client(url: string, key: string) {
   return async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
+    const send = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+    // A kept-alive connection the server closed during a long setup: send again on a new one.
+    const res = await send().catch(send);
     const body = (await res.json()) as { data?: Record<string, { errors?: unknown[] }>; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     for (const v of Object.values(body.data ?? {})) if (v && Array.isArray(v.errors) && v.errors.length) throw new Error(JSON.stringify(v.errors));

@@ -51,6 +51,11 @@ export function firstResponse(side: SideAcc, c: OpenComplaint, seq: number, t: n
     addBeta(side.responsiveness, 0, 1, c.at + limit, seq, `${subject(c)} answered after ${formatDuration(took)}, over the ${policy.firstResponseHours}-hour limit`, h, count);
   c.counted = true;
   c.answeredAt = t;
+  addResponseTime(side, took);
+}
+
+/** Adds a first-response time (ms) to a side's histogram for the median. */
+export function addResponseTime(side: SideAcc, took: number): void {
   const key = String(bucketMinutes(took));
   side.firstResponse[key] = (side.firstResponse[key] ?? 0) + 1;
 }

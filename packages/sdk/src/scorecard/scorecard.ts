@@ -6,7 +6,7 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
 import type { Scorecard } from './types.ts';
 
 /** Options of computeScorecard and scorecardSeries. */
@@ -85,7 +85,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
  */
 export function scorecardFromState(state: ScoreState, asOf: string): Scorecard | null {
   const at = parseAsOf(asOf);
-  if (state.version !== 3 || state.stale || (state.maxOccurredAt !== null && at.ms < state.maxOccurredAt)) return null;
+  if (state.version !== STATE_VERSION || state.stale || (state.maxOccurredAt !== null && at.ms < state.maxOccurredAt)) return null;
   return build(state, at, state.head);
 }
 

@@ -18,7 +18,7 @@ import { addBroken, addRate, addSatisfaction, type ChurnAcc, emptyChurn } from '
 import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
-import { firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
+import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -41,8 +41,11 @@ export interface SideAcc {
  * churn signals. Times are milliseconds since the epoch.
  */
 export interface ScoreState {
-  /** 3: stakes, partial keeps and fading goal attainment; authorship, proposals; a state of another version is rebuilt. */
-  version: 3;
+  /**
+   * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
+   * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a). A state of another version is rebuilt.
+   */
+  version: typeof STATE_VERSION;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
   supplierFirmId: string | null;
   /**
@@ -67,6 +70,13 @@ export interface ScoreState {
    * Counted here per side they were raised against, as still open.
    */
   settledOpen?: { SUPPLIER: number; CLIENT: number };
+  /**
+   * The most recently settled of those (at most SETTLED_KEPT, by complaint seq), kept small so a
+   * late follow-up updates the state in O(1) instead of a refold: [against (0 supplier, 1
+   * client), raised at (ms), answered (0 or 1)]. A follow-up for one no longer here asks for a
+   * rebuild; a fold keeps every complaint it knows will be followed up.
+   */
+  settled?: Record<string, [number, number, number]>;
   /** No open complaint can be settled before this time (ms); spares the scan on most entries. */
   complaintsDueAt?: number | null;
   goals: Record<string, GoalStanding>;
@@ -74,6 +84,9 @@ export interface ScoreState {
   sides: { SUPPLIER: SideAcc; CLIENT: SideAcc };
   churn: ChurnAcc;
 }
+
+/** The version of ScoreState this engine writes and reads. */
+export const STATE_VERSION = 4;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
@@ -88,7 +101,7 @@ const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: empt
 
 function emptyState(policy: Policy, policyGiven: boolean, supplierFirmId: string | null = null): ScoreState {
   return {
-    version: 3,
+    version: STATE_VERSION,
     supplierFirmId,
     proposals: {},
     policy,
@@ -118,6 +131,8 @@ export interface Knowledge {
   disputedPromises: Set<number>;
   /** The seq of each complaint's last follow-up (response, resolution): it stays open until then. */
   followUps: Map<number, number>;
+  /** Per complaint: the earliest business time (ms) of any follow-up, and of a resolution. */
+  followUpTimes: Map<number, { first: number; resolved: number }>;
   /** Proposals the other side accepted: promises written by their beneficiary, cancellations. */
   accepted: Set<number>;
   /** Entries the other side confirmed: they vouch for the entry's occurredAt (notice, speed). */
@@ -168,13 +183,15 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
   const referenced = new Set<number>();
   let policy: PolicyOverride | null = null;
   const followUps = new Map<number, number>();
+  const followUpEntries: LedgerEntry[] = [];
   for (const e of sorted) {
     const type = e.type;
     const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
     const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
-    if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED')
+    if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
       followUps.set((e.payload as { interactionSeq: number }).interactionSeq, e.seq);
-    else if (type === 'POLICY_ACCEPTED') {
+      followUpEntries.push(e);
+    } else if (type === 'POLICY_ACCEPTED') {
       const proposal = find(p.policySeq as number);
       const proposed = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
       if (proposed) policy = proposed;
@@ -219,7 +236,18 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
     if (target.type === 'PROMISE_MADE') disputedPromises.add(seq);
     else if (target.type.startsWith('PROMISE_')) disputedPromises.add((target.payload as { promiseSeq: number }).promiseSeq);
   }
-  return { knowledge: { skip, disputedPromises, followUps, accepted, confirmed }, accepted: policy };
+  // The times of the follow-ups that count (not voided, not under dispute).
+  const followUpTimes = new Map<number, { first: number; resolved: number }>();
+  for (const e of followUpEntries) {
+    if (skip.has(e.seq)) continue;
+    const c = (e.payload as { interactionSeq: number }).interactionSeq;
+    const at = timeMs(e.occurredAt);
+    const times = followUpTimes.get(c) ?? { first: Number.POSITIVE_INFINITY, resolved: Number.POSITIVE_INFINITY };
+    times.first = Math.min(times.first, at);
+    if (e.type === 'COMPLAINT_RESOLVED') times.resolved = Math.min(times.resolved, at);
+    followUpTimes.set(c, times);
+  }
+  return { knowledge: { skip, disputedPromises, followUps, followUpTimes, accepted, confirmed }, accepted: policy };
 }
 
 const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
@@ -349,7 +377,10 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
     case 'COMPLAINT_RESOLVED': {
       const key = String((e.payload as { interactionSeq: number }).interactionSeq);
       const c = state.complaints[key];
-      if (!c) break;
+      if (!c) {
+        lateFollowUp(state, key, e, at);
+        break;
+      }
       const side = state.sides[c.against];
       if (e.type === 'COMPLAINT_RESPONDED') {
         if (c.answeredAt === null) firstResponse(side, c, e.seq, at, policy, h);
@@ -378,8 +409,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
 /**
  * Settles complaints whose deadlines lie before every asOf the state can still answer (its
  * latest occurredAt): a late answer would count exactly as a missing one (negative at the
- * deadline), so their evidence is final. A fold keeps a complaint open while the ledger holds a
- * later follow-up for it; an appended follow-up for a settled complaint asks for a rebuild.
+ * deadline), so their evidence is final. The recent ones stay in `settled` for a late follow-up.
  */
 function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
   const now = state.maxOccurredAt;
@@ -390,7 +420,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   for (const key in state.complaints) {
     const c = state.complaints[key];
     const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
-    if (now <= settleAt || (k && (k.followUps.get(c.seq) ?? 0) > seq)) {
+    if (now <= settleAt || (k !== null && answeredInTime(k, c, seq, policy))) {
       next = next === null ? settleAt : Math.min(next, settleAt);
       continue;
     }
@@ -404,6 +434,51 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
     state.settledOpen[c.against]++;
     delete state.complaints[key];
+    const settled = (state.settled ??= {});
+    settled[key] = [c.against === 'SUPPLIER' ? 0 : 1, c.at, c.answeredAt === null ? 0 : 1];
+    let size = 0;
+    for (const _ in settled) size++;
+    // Over the bound: forget the oldest (integer keys iterate in ascending order) that no later
+    // entry of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes).
+    for (const old in settled) {
+      if (size <= SETTLED_KEPT) break;
+      if (k && (k.followUps.get(Number(old)) ?? 0) > seq) continue;
+      delete settled[old];
+      size--;
+    }
+  }
+}
+
+/**
+ * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
+ * follow-up recorded late but dated in time): a fold keeps such a complaint open so it counts as
+ * the ledger says. A follow-up dated past the limits counts exactly as the settled evidence.
+ */
+function answeredInTime(k: Knowledge, c: OpenComplaint, seq: number, policy: Policy): boolean {
+  const f = k.followUpTimes.get(c.seq);
+  if (f === undefined || (k.followUps.get(c.seq) ?? 0) <= seq) return false;
+  return (c.answeredAt === null && f.first <= c.at + policy.firstResponseHours * HOUR_MS) || f.resolved <= c.at + policy.resolutionDays * DAY_MS;
+}
+
+/** How many settled, unresolved complaints the state keeps for late follow-ups (see ScoreState.settled). */
+export const SETTLED_KEPT = 64;
+
+/**
+ * A follow-up (response or resolution) of a complaint already settled as unanswered or unresolved:
+ * its negative evidence at the deadlines stands exactly as a late answer's would (DESIGN §3
+ * "Responsiveness"); the answer adds its response time to the median, and a resolution closes it.
+ */
+function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number): void {
+  const record = state.settled?.[key];
+  if (!record) return;
+  const against: Side = record[0] === 0 ? 'SUPPLIER' : 'CLIENT';
+  if (record[2] === 0) {
+    addResponseTime(state.sides[against], at - record[1]);
+    record[2] = 1;
+  }
+  if (e.type === 'COMPLAINT_RESOLVED') {
+    if (state.settledOpen) state.settledOpen[against]--;
+    delete state.settled?.[key];
   }
 }
 
@@ -455,9 +530,18 @@ export const absorbEntry = (state: ScoreState, entry: LedgerEntry): void => abso
  * complaint the state has already settled.
  */
 export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
-  if (state.version !== 3 || state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
-  if (entry.type === 'COMPLAINT_RESPONDED' || entry.type === 'COMPLAINT_RESOLVED')
-    return !state.complaints[String((entry.payload as { interactionSeq: number }).interactionSeq)];
+  if (state.version !== STATE_VERSION || state.stale || (state.head !== null && entry.seq <= state.head.seq) || REBUILD_TYPES.has(entry.type)) return true;
+  if (entry.type === 'COMPLAINT_RESPONDED' || entry.type === 'COMPLAINT_RESOLVED') {
+    const key = String((entry.payload as { interactionSeq: number }).interactionSeq);
+    if (state.complaints[key]) return false;
+    const record = state.settled?.[key];
+    if (!record) return true;
+    // A follow-up dated within a limit changes the settled evidence: the ledger decides.
+    const at = timeMs(entry.occurredAt);
+    const [, raised, answered] = record;
+    const resolves = entry.type === 'COMPLAINT_RESOLVED';
+    return (answered === 0 && at <= raised + state.policy.firstResponseHours * HOUR_MS) || (resolves && at <= raised + state.policy.resolutionDays * DAY_MS);
+  }
   return false;
 }
 

@@ -53,3 +53,26 @@ it('a late or backdated follow-up to a settled complaint rebuilds the state and 
   expect(full.supplier.responsiveness.negative).toBe(0);
   expect(full.supplier.responsiveness.score).toBeGreaterThan(50);
 });
+
+it('a follow-up dated past the limits, to a settled complaint, updates the state without a rebuild and counts as the ledger says', () => {
+  const b = new LedgerBuilder({ start: '2025-01-01T09:00:00.000Z' });
+  const complaints = [b.interaction('COMPLAINT', 'CLIENT', { note: 'wrong invoice' }), b.interaction('COMPLAINT', 'CLIENT', { note: 'late truck' })];
+  b.advance(30);
+  b.interaction('POSITIVE_CONTACT', 'CLIENT'); // both settled as unanswered and unresolved
+  b.advance(1);
+  b.add('COMPLAINT_RESPONDED', { interactionSeq: complaints[0] }, { by: 'SUPPLIER' }); // a month late
+  b.advance(1);
+  b.add('COMPLAINT_RESOLVED', { interactionSeq: complaints[0] }, { by: 'SUPPLIER' });
+  b.add('COMPLAINT_RESOLVED', { interactionSeq: complaints[1] }, { by: 'SUPPLIER' }); // resolved without an answer
+  const asOf = b.inDays(1);
+  const full = computeScorecard(b.entries, { asOf });
+  const { card, state, rebuilds } = served(b.entries, asOf);
+  expect(rebuilds).toBe(0);
+  expect(card).toEqual(full);
+  // Late is as bad as never for the score; the answers still count in the median response time, and nothing is open.
+  expect(full.supplier.responsiveness.negative).toBeGreaterThan(0);
+  expect(full.supplier.responsiveness.positive).toBe(0);
+  expect(full.supplier.medianFirstResponseHours).toBeGreaterThan(24 * 30);
+  expect(state.settledOpen).toEqual({ SUPPLIER: 0, CLIENT: 0 });
+  expect(Object.keys(state.settled ?? {})).toEqual([]);
+});

@@ -31,6 +31,9 @@ export interface AppendRequest {
 /**
  * Normalises occurredAt: now when absent; rejects what is not RFC 3339 and business times outside
  * the plausible window (before 2000, or in the future beyond clock skew; @trustledger/schema inputs).
+ * A time ahead of the server's clock within the skew is the other firm's clock running fast, not
+ * an event in the future: it is recorded as the server's now, so no entry's business time lies
+ * after its recordedAt, and the incremental scorecard state can answer for now at once (issue 13).
  */
 export function occurredAtOf(value: string | null | undefined, now: string, path: (string | number)[]): string {
   if (value === undefined || value === null) return now;
@@ -38,7 +41,7 @@ export function occurredAtOf(value: string | null | undefined, now: string, path
   if (!parsed.ok) throw validation(`${parsed.message}.`, [...path, 'occurredAt']);
   const outside = checkOccurredAt(parsed.time, now);
   if (outside) throw validation(outside, [...path, 'occurredAt']);
-  return parsed.time;
+  return parsed.time > now ? now : parsed.time;
 }
 
 function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
