@@ -58,10 +58,10 @@ const DAY = 86_400_000;
 const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
 const STAGES = `query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { churn { stage announcedStage } } } } }`;
 
-/** A supplier promise made `made` days ago, due `due` days ago, broken `broken` days ago (recorded now). */
+/** A promise the supplier made `made` days ago, due `due` days ago, that the client says was broken `broken` days ago (recorded now). */
 async function brokenPromise(ts: TestServer, rel: string, made: number, due: number, broken: number) {
   const promise = ok(
-    await ts.client.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
+    await ts.supplier.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
       i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'install the lobby', dueAt: daysAgo(due), occurredAt: daysAgo(made) },
     }),
     'makePromise',

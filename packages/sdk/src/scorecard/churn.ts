@@ -195,7 +195,7 @@ function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void
 /**
  * Folds one entry's churn evidence into the accumulator (in place): client-initiated contacts and
  * complaints, follow-ups of complaints, orders, pulses, alternative-supplier signals, the end of the
- * relationship and supplier handovers. `at` is the entry's occurredAt (ms), `latest` the latest
+ * relationship. (Supplier handovers are set by the state, which knows who recorded them.) `at` is the entry's occurredAt (ms), `latest` the latest
  * occurredAt the state holds. Broken promises come through addBroken.
  */
 export function churnEntry(
@@ -210,11 +210,6 @@ export function churnEntry(
     case 'RELATIONSHIP_ENDED':
       c.endedAt = c.endedAt === null || at < c.endedAt ? at : c.endedAt;
       break;
-    case 'REPRESENTATIVE_HANDOVER': {
-      const side = (e.payload as { side: string }).side;
-      if (side === 'SUPPLIER' && (c.lastSupplierHandover === null || at > c.lastSupplierHandover)) c.lastSupplierHandover = at;
-      break;
-    }
     case 'COMPLAINT_RESPONDED':
     case 'COMPLAINT_RESOLVED': {
       const seq = (e.payload as { interactionSeq: number }).interactionSeq;
