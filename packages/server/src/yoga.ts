@@ -1,12 +1,14 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext } from './graphql/context.ts';
+import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
-import { QUERY_LIMITS } from './graphql/limits.ts';
+import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
 import { createRateLimiter } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
 import { viewerFromHeader } from './keys/service.ts';
@@ -22,6 +24,8 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Browser origins allowed by CORS. @default corsOrigins() (TRUSTLEDGER_CORS_ORIGINS; none when unset) */
   corsOrigins?: readonly string[];
+  /** Query limits, for tests that measure operations against them. @default QUERY_LIMITS */
+  limits?: Partial<QueryLimits>;
   /** Where the one line per failed request goes. @default console.error */
   logError?: (line: string) => void;
 }
@@ -38,13 +42,18 @@ export function createApp({
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
   corsOrigins: origins = corsOrigins(),
   logError,
+  limits: limitsOverride,
 }: AppOptions) {
+  const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
   const limit = createRateLimiter(rateLimitPerMinute);
   const errorLog = createErrorLog(logError);
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL with its editor inlined in the page: it works with no internet (yoga's default loads it from a CDN).
+    renderGraphiQL,
+    graphiql: { title: 'trustledger GraphiQL', defaultQuery: '# Add "Authorization": "Bearer <your key>" under Headers, then ask for your data.\n{ __typename }\n' },
     maskedErrors: { isDev: false, maskError: errorLog.maskError },
     logging: errorLog.logger,
     cors: corsOption(origins),
@@ -52,14 +61,16 @@ export function createApp({
       useJsonOnly(),
       errorLog.plugin,
       EnvelopArmorPlugin({
-        maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
-        maxAliases: { n: QUERY_LIMITS.maxAliases },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
-        maxDirectives: { n: 20 },
+        maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+        maxAliases: { n: limits.maxAliases },
+        // Cost is checked by useCostLimit, which also counts lists whose length is a variable.
+        costLimit: { enabled: false },
+        maxTokens: { n: limits.maxTokens },
+        maxDirectives: { n: limits.maxDirectives },
         blockFieldSuggestion: { enabled: false },
       }),
       useLimitErrors(),
+      useCostLimit(limits.maxCost),
     ],
     context: ({ request }) => {
       const header = request.headers.get('authorization');

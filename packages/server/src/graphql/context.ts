@@ -2,6 +2,7 @@ import type { KeyRole } from '@trustledger/schema';
 import type { AlertPubSub } from '../alerts/service.ts';
 import type { Db } from '../db/client.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
+import { newWorkBudget, type WorkBudget } from './work-budget.ts';
 
 /** Who is asking: the firm behind the API key and the key's role. */
 export interface Viewer {
@@ -18,9 +19,11 @@ export interface Context {
   now: () => string;
   /** Where alerts are published; absent in contexts that serve no subscriptions. */
   pubsub?: AlertPubSub;
+  /** Scoring work this request may still ask for (see work-budget.ts). */
+  work: WorkBudget;
 }
 
 /** A fresh context per request: loaders never outlive one request. */
 export function createContext(db: Db, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub): Context {
-  return { db, viewer, now, pubsub, loaders: createLoaders(db, viewer) };
+  return { db, viewer, now, pubsub, loaders: createLoaders(db, viewer), work: newWorkBudget() };
 }

@@ -11,6 +11,7 @@ import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
 import { scorecardSeries } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
+import { chargeWork } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3). */
 interface StakeData { amount: number | null; currency: string | null; typical: number | null; ratio: number | null; weight: number }
@@ -168,7 +169,12 @@ const AT_SEQ_DESCRIPTION =
 
 /** The scorecard of one relationship at asOf, as known at ledger head atSeq (served from the incremental state at the current head). */
 export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): In<ScorecardData> =>
-  wrap(rel.id, scorecardAt(ctx.db, rel, asOf, atSeq) as ScorecardData);
+  wrap(
+    rel.id,
+    scorecardAt(ctx.db, rel, asOf, atSeq, (entries) =>
+      chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
+    ) as ScorecardData,
+  );
 
 builder.objectFields(RelationshipRef, (t) => ({
   scorecard: t.field({
@@ -183,7 +189,16 @@ builder.objectFields(RelationshipRef, (t) => ({
     resolve: (r, args, ctx) => {
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
-      const entries = readLedgerPrefix(ctx.db, r.id, atSeqArg(args.atSeq, r));
+      const atSeq = atSeqArg(args.atSeq, r);
+      // Points before the latest entry need the ledger folded up to them: charged as a fold each.
+      const past = points.filter((p) => Date.parse(p) < Date.parse(r.maxOccurredAt)).length;
+      chargeWork(
+        ctx.work,
+        Math.max(1, past) * atSeq,
+        `scorecardSeries: ${past} past points × ${atSeq.toLocaleString('en-US')} entries`,
+        ['points'],
+      );
+      const entries = readLedgerPrefix(ctx.db, r.id, atSeq);
       return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
     },
   }),

@@ -10,6 +10,7 @@ import {
   scorecardFromState,
 } from '@trustledger/sdk/scorecard';
 import { and, asc, eq, lte } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
@@ -39,9 +40,16 @@ export function readLedgerPrefix(db: Db, relationshipId: string, atSeq: number):
  * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
  * back-dated or not, do not change it. At the current head it is scorecardOf.
  */
-export function scorecardAt(db: Db, rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>, asOf: string, atSeq: number): Scorecard {
-  if (atSeq >= rel.headSeq) return scorecardOf(db, rel, asOf);
-  return computeScorecard(readLedgerPrefix(db, rel.id, atSeq), { asOf });
+export function scorecardAt(
+  db: Db,
+  rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>,
+  asOf: string,
+  atSeq: number,
+  beforeFullRecompute?: (entries: number) => void,
+): Scorecard {
+  if (atSeq >= rel.headSeq) return scorecardOf(db, rel, asOf, beforeFullRecompute);
+  // The ledger is append-only: its first atSeq entries never change, so (relationship, atSeq, asOf) is a key.
+  return pastCard(`${rel.id}|${atSeq}|prefix|${asOf}`, atSeq, beforeFullRecompute, () => computeScorecard(readLedgerPrefix(db, rel.id, atSeq), { asOf }));
 }
 
 /**
@@ -139,11 +147,36 @@ export function discardPending(): void {
 }
 
 /**
- * The shared scorecard of a relationship at `asOf`: served from the incremental state when it can
- * answer (asOf at or after every entry), else recomputed from the full ledger by the same engine.
+ * Scorecards recomputed for a past asOf, by (relationship, ledger head, asOf): the head's hash
+ * fixes every entry and so the policy agreed in the ledger, so a hit is the same scorecard the
+ * engine would compute again. Small: it serves repeated trend and review look-ups.
  */
-export function scorecardOf(db: Db, rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>, asOf: string): Scorecard {
+const pastCards = new LRUCache<string, Scorecard>({ max: 500 });
+
+/** A recomputed scorecard from the cache, or computed (after `charge` is told the entries it folds) and cached. */
+function pastCard(key: string, entries: number, charge: ((entries: number) => void) | undefined, compute: () => Scorecard): Scorecard {
+  const cached = pastCards.get(key);
+  if (cached) return cached;
+  charge?.(entries);
+  const card = compute();
+  pastCards.set(key, card);
+  return card;
+}
+
+/**
+ * The shared scorecard of a relationship at `asOf`: served from the incremental state when it can
+ * answer (asOf at or after every entry), else recomputed from the full ledger by the same engine
+ * (cached by relationship, head and asOf). `beforeFullRecompute` is told the ledger's length
+ * before a recomputation, so the caller can charge or refuse the work.
+ */
+export function scorecardOf(
+  db: Db,
+  rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>,
+  asOf: string,
+  beforeFullRecompute?: (entries: number) => void,
+): Scorecard {
   const state = stateOf(rel);
   const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
-  return fromState ?? computeScorecard(readLedger(db, rel.id), { asOf });
+  if (fromState) return fromState;
+  return pastCard(`${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}`, rel.headSeq, beforeFullRecompute, () => computeScorecard(readLedger(db, rel.id), { asOf }));
 }

@@ -1,0 +1,72 @@
+/**
+ * Work-proportional cost (issue 11): a field's cost reflects the scoring it computes — a
+ * scorecard at a past asOf folds the ledger, a series folds it once per past point — and a
+ * request over the budget gets LIMIT_EXCEEDED with the figure and the limit, before the work runs.
+ * Scorecards at a past asOf are cached, so asking again costs nothing.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { must } from '../support/api.ts';
+import { activeRelationship, ok, startTestServer, type TestServer } from '../support/server.ts';
+
+const ENTRIES = 3000;
+let ts: TestServer;
+let rel: string;
+beforeAll(async () => {
+  ts = await startTestServer();
+  rel = await activeRelationship(ts, '2025-01-01T00:00:00Z');
+  const start = Date.parse('2025-01-02T00:00:00Z');
+  for (let batch = 0; batch * 100 < ENTRIES - 2; batch++)
+    await must(ts.supplier, 'recordEntries', {
+      relationshipId: rel,
+      entries: Array.from({ length: Math.min(100, ENTRIES - 2 - batch * 100) }, (_, i) => ({
+        type: 'INTERACTION_RECORDED',
+        occurredAt: new Date(start + (batch * 100 + i) * 3_600_000).toISOString(),
+        payload: { kind: i % 7 === 0 ? 'NEGATIVE_CONTACT' : 'POSITIVE_CONTACT', initiatedBy: 'CLIENT' },
+      })),
+    });
+}, 300_000);
+afterAll(() => ts?.close());
+
+/** 100 points spread over the ledger's time span: all before its latest entry. */
+const points = Array.from({ length: 100 }, (_, i) => new Date(Date.parse('2025-01-02T00:00:00Z') + i * 29 * 3_600_000).toISOString());
+
+const series = (n: number) =>
+  `query($id: ID!, $points: [DateTime!]!) { ${Array.from({ length: n }, (_, i) => `s${i}: node(id: $id) { ... on Relationship { scorecardSeries(points: $points) { asOf supplier { trustScore } } } }`).join(' ')} }`;
+
+test('aliases of 100-point series over a 3,000-entry ledger are refused with the figure and the limit', async () => {
+  const res = await ts.client.gql(series(15), { id: rel, points }, 'reader');
+  const refusals = res.errors ?? [];
+  expect(refusals.length).toBeGreaterThan(0);
+  for (const e of refusals) {
+    expect(e.extensions?.code).toBe('LIMIT_EXCEEDED');
+    expect(e.message).toMatch(/asks for [\d,]+ ledger entries of scoring work \(this field: scorecardSeries: 100 past points × 3,000 entries\); the limit is 1,000,000 a request/);
+  }
+  // What was computed within the budget is served; nothing beyond it.
+  const served = Object.values(res.data ?? {}).filter((v) => v !== null);
+  expect(served.length).toBe(3);
+  expect(served.length + refusals.length).toBe(15);
+});
+
+test('one such series is within the budget and its points come back in the order asked', async () => {
+  const data = ok(await ts.client.gql(series(1), { id: rel, points: [...points].reverse() }, 'reader'));
+  expect(data.s0.scorecardSeries.map((c: { asOf: string }) => c.asOf)).toEqual([...points].reverse().map((p) => new Date(p).toISOString()));
+});
+
+test('the cost of a series grows with the ledger: the same points over a short ledger cost next to nothing', async () => {
+  const short = await activeRelationship(ts, '2025-01-01T00:00:00Z');
+  const data = ok(await ts.client.gql(series(15), { id: short, points }, 'reader'));
+  expect(Object.keys(data)).toHaveLength(15);
+});
+
+test('scorecards at a past asOf are charged by ledger length, and once: the same asOf again is served from the cache', async () => {
+  const card = (i: number, asOf: string) => `c${i}: node(id: $id) { ... on Relationship { scorecard(asOf: "${asOf}") { asOf head { seq } supplier { trustScore } } } }`;
+  const same = Array.from({ length: 15 }, (_, i) => card(i, points[40])).join(' ');
+  const a = ok(await ts.client.gql(`query($id: ID!) { ${same} }`, { id: rel }, 'reader'));
+  const b = ok(await ts.supplier.gql(`query($id: ID!) { ${same} }`, { id: rel }, 'reader'));
+  expect(a.c0.scorecard).toEqual(b.c14.scorecard);
+  expect(a.c0.scorecard.head.seq).toBe(ENTRIES);
+  // Distinct past dates each fold the ledger: charged each, and within the budget here.
+  const distinct = Array.from({ length: 15 }, (_, i) => card(i, points[i * 5])).join(' ');
+  const c = ok(await ts.client.gql(`query($id: ID!) { ${distinct} }`, { id: rel }, 'reader'));
+  expect(new Set(Object.values(c).map((x: any) => x.scorecard.asOf)).size).toBe(15);
+});
