@@ -4,8 +4,11 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(new URL('./packages/server/package.json', import.meta.url));
 
 export default defineConfig({
+  // Tests run against the TypeScript sources: the `source` export condition of the workspace
+  // packages, for the browser-like and the server (SSR) environments alike (not their dist/).
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'], externalConditions: ['source'] } },
   resolve: {
-    conditions: ['source'],
+    conditions: ['source', 'module', 'browser', 'development|production'],
     // One graphql instance: Pothos and yoga load graphql's CommonJS entry under Node, so source
     // files must too, or graphql rejects types "from another module or realm".
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],

@@ -24,7 +24,7 @@ export function tempDb(): { dir: string; db: string } & Disposable {
 function spawnCli(db: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   const base = { ...process.env };
   for (const name of ['TRUSTLEDGER_DB', 'TRUSTLEDGER_DEMO', 'PORT', 'HOST']) delete base[name];
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, '--db', db, ...args], {
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, '--db', db, ...args], {
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -93,7 +93,9 @@ it('prints highest first with --order desc and writes a CSV whose rows match the
     -1,
   );
 
-  const records = parse(readFileSync(csv, 'utf8'), { columns: true }) as Record<string, string>[];
+  // Starts with a BOM, so Excel reads it as UTF-8.
+  expect(readFileSync(csv).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  const records = parse(readFileSync(csv, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
   const cell = (v: number | null, digits: number) => (v === null ? '' : String(Number(v.toFixed(digits))));
   expect(records).toEqual(
     items.map((i) => ({

@@ -18,7 +18,7 @@ export function runExample(name: string, args: string[], env: Record<string, str
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', `examples/${name}/src/main.ts`, ...args],
+      ['--conditions=source', '--import', 'tsx', `examples/${name}/src/main.ts`, ...args],
       { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );

@@ -41,6 +41,13 @@ const COLUMNS = [
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
 
+/**
+ * A cell a spreadsheet shows as text and never runs: text that begins with =, +, -, @, a tab or
+ * a carriage return gets a leading ' (OWASP, "CSV Injection"). A counterparty names itself, so
+ * its name is not to be trusted; numbers are ours and pass unchanged.
+ */
+const spreadsheetSafe = <T>(value: T): T | string => (typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 /** One review item as a CSV record: scores 0–100 to one decimal, empty where there is no evidence. */
 function toRecord(item: ReviewItem): Record<(typeof COLUMNS)[number], string | number | null> {
   const s = item.score;
@@ -129,7 +136,9 @@ async function main(): Promise<number> {
   console.log(table(header, [true, false, false, true, false, true, true, true], rows));
 
   if (values.csv) {
-    writeFileSync(values.csv, stringify(items.map(toRecord), { header: true, columns: [...COLUMNS] }));
+    // A BOM so Excel reads the file as UTF-8 (accents intact), and names written as text, never formulas.
+    const records = items.map((item) => Object.fromEntries(Object.entries(toRecord(item)).map(([k, v]) => [k, spreadsheetSafe(v)])));
+    writeFileSync(values.csv, `\uFEFF${stringify(records, { header: true, columns: [...COLUMNS] })}`);
     console.log(`\nWrote ${items.length} row${plural} to ${values.csv}`);
   }
   return 0;

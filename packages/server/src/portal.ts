@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, extname, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, resolve, sep } from 'node:path';
+import { serverRoot } from './paths.ts';
 
 /** Where the built partner portal lives. @default examples/portal/dist of this repository */
 export const portalDir = (): string =>
-  resolve(process.env.TRUSTLEDGER_PORTAL_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples/portal/dist'));
+  resolve(process.env.TRUSTLEDGER_PORTAL_DIR ?? resolve(serverRoot, '../../examples/portal/dist'));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Db } from './db/client.ts';
@@ -50,6 +51,9 @@ export function createApp({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL with its editor inlined in the page: it works with no internet (yoga's default loads it from a CDN).
+    renderGraphiQL,
+    graphiql: { title: 'trustledger GraphiQL', defaultQuery: '# Add "Authorization": "Bearer <your key>" under Headers, then ask for your data.\n{ __typename }\n' },
     maskedErrors: { isDev: false, maskError: errorLog.maskError },
     logging: errorLog.logger,
     cors: corsOption(origins),

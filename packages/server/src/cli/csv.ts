@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { openDb } from '../db/client.ts';
 import { reviewCsv, reviewRows } from '../csv/export.ts';
 import { ImportFileError, importCsv } from '../csv/import.ts';
+import { CSV_ENCODINGS, type CsvEncoding, CsvEncodingError, csvEncodingOf, decodeCsv } from '../csv/text.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { progress } from './progress.ts';
 import { type Cli, lookupFirm, lookupRelationship, userPath } from './shared.ts';
@@ -14,6 +15,12 @@ const sideArg = (value: string): 'SUPPLIER' | 'CLIENT' => {
   return v;
 };
 
+const encodingArg = (value: string): CsvEncoding => {
+  const e = csvEncodingOf(value);
+  if (!e) throw new InvalidArgumentError(`must be ${CSV_ENCODINGS.join(' or ')}`);
+  return e;
+};
+
 /** `import FILE.csv` and `export review`. */
 export function registerCsv(program: Command, cli: Cli): void {
   program
@@ -22,13 +29,15 @@ export function registerCsv(program: Command, cli: Cli): void {
     .requiredOption('--relationship <id>', "the relationship's id (opaque GraphQL id or raw id)")
     .requiredOption('--as-firm <firm>', 'the recording firm: its id or exact name; it must be party to the relationship')
     .option('--skip-bad', 'write the good rows even when some rows are bad (bad rows are reported)')
-    .option('--dry-run', 'check every row, write nothing')
-    .addHelpText('after', '\nColumns: see packages/server/src/csv/README.md. Importing the same file again records nothing new.')
-    .action((file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean }) => {
+    .option('--dry-run', 'check every row, write nothing; exits 1 when any row is bad (unless --skip-bad)')
+    .option('--encoding <encoding>', `the file's encoding: ${CSV_ENCODINGS.join(' or ')} (Excel's "CSV (Comma delimited)")`, encodingArg, 'utf-8')
+    .addHelpText('after', '\nColumns: see packages/server/src/csv/README.md. Fields are separated by , or ; (read from the header).\nImporting the same file again records nothing new.')
+    .action((file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean; encoding: CsvEncoding }) => {
       let text: string;
       try {
-        text = readFileSync(userPath(file), 'utf8');
+        text = decodeCsv(readFileSync(userPath(file)), o.encoding);
       } catch (error) {
+        if (error instanceof CsvEncodingError) return cli.fail(`${file}: ${error.message}`);
         return cli.fail(`cannot read ${file}: ${(error as Error).message}`);
       }
       const db = openDb({ path: cli.opts().db });
@@ -79,7 +88,8 @@ export function registerCsv(program: Command, cli: Cli): void {
         for (const b of bad) console.error(`line ${b.line}: ${b.message}`);
         console.log(verdict ? `${summary}; ${verdict}` : summary);
       }
-      if (bad.length && !o.skipBad && !o.dryRun) process.exit(1);
+      // Bad rows fail the command, a dry run's too (it is a check of the file), unless --skip-bad accepts them.
+      if (bad.length && !o.skipBad) process.exit(1);
     });
 
   const exp = program.command('export').description('export data as CSV');
@@ -89,7 +99,9 @@ export function registerCsv(program: Command, cli: Cli): void {
     .requiredOption('--firm <firm>', 'the reviewing firm: its id or exact name')
     .requiredOption('--as <side>', 'supplier (review your clients) or client (review your suppliers)', sideArg)
     .option('--as-of <time>', 'the scorecards at this RFC 3339 time (default: now)')
-    .action((o: { firm: string; as: 'SUPPLIER' | 'CLIENT'; asOf?: string }) => {
+    .option('--no-bom', 'omit the UTF-8 byte-order mark that tells Excel the file is UTF-8')
+    .addHelpText('after', "\nText that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written with a leading '.")
+    .action((o: { firm: string; as: 'SUPPLIER' | 'CLIENT'; asOf?: string; bom: boolean }) => {
       const asOf = o.asOf === undefined ? new Date().toISOString() : normaliseTime(o.asOf);
       if (asOf === null) return cli.fail(`--as-of: "${o.asOf}" is not an RFC 3339 date-time with an offset`);
       const db = openDb({ path: cli.opts().db });
@@ -103,7 +115,7 @@ export function registerCsv(program: Command, cli: Cli): void {
         if (!firm) return cli.fail(`no firm "${o.firm}" (give its id or exact name; see 'firm list')`);
         const rows = reviewRows(db, firm.id, o.as, asOf);
         if (cli.opts().json) console.log(JSON.stringify(rows, null, 2));
-        else process.stdout.write(reviewCsv(rows));
+        else process.stdout.write(reviewCsv(rows, { bom: o.bom }));
       } finally {
         db.$client.close();
       }

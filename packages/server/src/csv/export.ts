@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { reviewItems } from '../scorecard/review.ts';
+import { spreadsheetSafe, UTF8_BOM } from './text.ts';
 
 /** Columns of `export review`, one row per counterparty. */
 export const REVIEW_COLUMNS = [
@@ -53,5 +54,15 @@ export function reviewRows(db: Db, firmId: string, as: Side, asOf: string): Revi
   }));
 }
 
-/** The review as CSV text with a header row; empty cells where a figure has no evidence. */
-export const reviewCsv = (rows: ReviewRow[]): string => stringify(rows, { header: true, columns: [...REVIEW_COLUMNS] });
+/**
+ * The review as CSV text with a header row; empty cells where a figure has no evidence. Text
+ * cells that a spreadsheet would run as a formula are written as text (spreadsheetSafe), and the
+ * text starts with a UTF-8 byte-order mark, without which Excel misreads accents, unless
+ * `bom: false`.
+ */
+export const reviewCsv = (rows: ReviewRow[], options: { bom?: boolean } = {}): string =>
+  (options.bom === false ? '' : UTF8_BOM) +
+  stringify(
+    rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, spreadsheetSafe(v)]))),
+    { header: true, columns: [...REVIEW_COLUMNS] },
+  );

@@ -1,5 +1,6 @@
 import { canonicalJson, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
+import { detectDelimiter } from './text.ts';
 import { and, eq } from 'drizzle-orm';
 import { type Db, openDb } from '../db/client.ts';
 import * as t from '../db/schema.ts';
@@ -51,11 +52,14 @@ interface ParsedRow {
   error?: string;
 }
 
-/** Parses the file with csv-parse: a header row naming COLUMNS (any order, any case), then one row per event. */
+/**
+ * Parses the file with csv-parse: a header row naming COLUMNS (any order, any case), then one row
+ * per event, fields separated by `,` or `;` (detectDelimiter reads the header).
+ */
 export function parseImport(text: string): ParsedRow[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
+    records = parse(text, { bom: true, delimiter: detectDelimiter(text), info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
   } catch (error) {
     const e = error as Error & { lines?: number };
     throw new ImportFileError(`line ${e.lines ?? '?'}: not valid CSV: ${e.message.replace(/ at line \d+.*$/, '').replace(/ on line \d+$/, '')}`);
