@@ -62,7 +62,7 @@ test('both parties hear of a churn-stage change without asking, and an outsider 
   const outsiderFeed = await subscribe(ts, ts.outsider);
   try {
     const made = ok(
-      await ts.client.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
+      await ts.supplier.gql(`mutation($i: MakePromiseInput!) { makePromise(input: $i) { promise { id } errors { message } } }`, {
         i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'install the lobby', dueAt: new Date(Date.now() - 86_400_000).toISOString(), occurredAt: new Date(Date.now() - 20 * 86_400_000).toISOString() },
       }),
       'makePromise',

@@ -84,7 +84,7 @@ test('a good batch of 300 entries refers to its own promises by seq and settles 
   // 100 promises made first (seq 3..102), then each settled (seq 103..202), then 100 interactions.
   const entries: { type: string; occurredAt: string; payload: Record<string, unknown> }[] = [];
   for (let i = 0; i < 100; i++)
-    entries.push({ type: 'PROMISE_MADE', occurredAt: at(i), payload: { promisor: i % 2 ? 'CLIENT' : 'SUPPLIER', kind: 'PAYMENT', description: `Invoice ${i}`, dueAt: at(200) } });
+    entries.push({ type: 'PROMISE_MADE', occurredAt: at(i), payload: { promisor: 'SUPPLIER', kind: i % 2 ? 'INSTALLATION' : 'DELIVERY', description: `Order ${i}`, dueAt: at(200) } });
   for (let i = 0; i < 100; i++) {
     const promiseSeq = 3 + i;
     entries.push(

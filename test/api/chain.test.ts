@@ -38,14 +38,17 @@ test('200 mixed entries form an unbroken chain that anyone can recompute from th
     metrics: [{ name: 'On time', unit: '%', direction: 'HIGHER_IS_BETTER', target: 95, baseline: 80.25, accountable: 'SUPPLIER' }],
   });
   for (let i = 0; batch.length < 140; i++) {
+    // Every third promise is the client's, written by the supplier: a proposal, settled by nobody yet.
+    const proposal = i % 3 === 0;
     const p = add('PROMISE_MADE', {
-      promisor: i % 3 === 0 ? 'CLIENT' : 'SUPPLIER',
+      promisor: proposal ? 'CLIENT' : 'SUPPLIER',
       kind: ['DELIVERY', 'PAYMENT', 'INSTALLATION', 'RESPONSE', 'OTHER'][i % 5],
       description: `Order #${i} — 🪑 × ${i + 1}`,
       dueAt: at(batch.length + 24),
       ...(i % 2 ? { amount: { amount: 1234.5 + i / 100, currency: 'EUR' } } : {}),
     });
-    if (i % 4 === 0) add('PROMISE_KEPT', { promiseSeq: p, inFull: i % 8 !== 0 });
+    if (proposal) void 0;
+    else if (i % 4 === 0) add('PROMISE_KEPT', { promiseSeq: p, inFull: i % 8 !== 0 });
     else if (i % 4 === 1) add('PROMISE_RESCHEDULED', { promiseSeq: p, newDueAt: at(batch.length + 100), reason: 'Customs hold' });
     else if (i % 4 === 2) add('PROMISE_BROKEN', { promiseSeq: p, reason: 'Out of stock' });
     add('INTERACTION_RECORDED', { kind: 'ACTIVITY', initiatedBy: 'CLIENT', volume: 0.1 * (i + 1) + 1e-7 });
@@ -61,6 +64,9 @@ test('200 mixed entries form an unbroken chain that anyone can recompute from th
   await must(ts.client, 'acceptGoal', { goalId: (await node(ts.client, rel, '... on Relationship { goals { edges { node { id } } } }')).goals.edges[0].node.id });
   const entries = await ledger(ts, rel, ts.client);
   const measurements = entries.filter((e) => e.type === 'MEASUREMENT_RECORDED');
+  const proposed = (await node(ts.client, rel, '... on Relationship { promises(first: 100, state: PROPOSED) { edges { node { id } } } }')).promises.edges;
+  expect(proposed.length).toBeGreaterThan(0);
+  await must(ts.client, 'acceptPromise', { promiseId: proposed[0].node.id });
   await must(ts.client, 'disputeEntry', { entryId: measurements[0].id, reason: 'Our count differs' });
   await must(ts.client, 'confirmEntry', { entryId: measurements[1].id });
   await must(ts.client, 'disputeEntry', { entryId: measurements[2].id, reason: 'Wrong month' });

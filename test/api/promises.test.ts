@@ -19,9 +19,17 @@ async function make(ts: TestServer, rel: string, madeAt: string, dueAt: string, 
   ).promise;
 }
 
+/** A server clock the test moves: entries recorded "at the time" they happened (not back-dated). */
+function testClock(start: string) {
+  const clock = { t: new Date(start).toISOString(), at: (iso: string) => void (clock.t = new Date(iso).toISOString()), now: () => clock.t };
+  return clock;
+}
+
 test('a rescheduled promise keeps its original due time; kept by the new date it is KEPT_AFTER_NOTICE', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock('2025-12-01T00:00:00Z');
+  await using ts = await startTestServer({ now: clock.now });
   const rel = await activeRelationship(ts, '2025-12-01T00:00:00Z');
+  clock.at('2026-01-01T00:00:00Z');
   const made = await must(
     ts.supplier,
     'makePromise',
@@ -51,6 +59,7 @@ test('a rescheduled promise keeps its original due time; kept by the new date it
   expect(made.entry).toMatchObject({ type: 'PROMISE_MADE', seq: 3, payload: { dueAt: '2026-01-10T07:00:00.000Z', amount: { amount: 12000, currency: 'EUR' } } });
   const id = made.promise.id;
 
+  clock.at('2026-01-08T10:00:00Z');
   const moved = await must(
     ts.supplier,
     'reschedulePromise',
@@ -62,11 +71,13 @@ test('a rescheduled promise keeps its original due time; kept by the new date it
 
   // A "reschedule" to an earlier time is not one.
   const before = await head(ts, rel);
+  clock.at('2026-01-09T00:00:00Z');
   const earlier = await fails(ts.supplier, 'reschedulePromise', { promiseId: id, newDueAt: '2026-01-15T00:00:00Z', reason: 'oops', occurredAt: '2026-01-09T00:00:00Z' });
   expect(earlier).toMatchObject({ __typename: 'ValidationError', path: ['input', 'newDueAt'] });
   expect(earlier.message).toMatch(/later than the current due time/);
   expect(await head(ts, rel)).toEqual(before);
 
+  clock.at('2026-01-18T12:00:00Z');
   const kept = await must(ts.client, 'keepPromise', { promiseId: id, occurredAt: '2026-01-18T12:00:00Z' }, `${PROMISE} ${ENTRY}`);
   expect(kept.promise).toMatchObject({
     state: 'KEPT',
@@ -91,10 +102,13 @@ test('a rescheduled promise keeps its original due time; kept by the new date it
 });
 
 test('every outcome, and the promises(state, overdue, outcome, promisor) filters', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock('2025-12-01T00:00:00Z');
+  await using ts = await startTestServer({ now: clock.now });
   const rel = await activeRelationship(ts, '2025-12-01T00:00:00Z');
+  clock.at('2026-01-01T00:00:00Z');
 
   const onTime = await make(ts, rel, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', { promisor: 'CLIENT', kind: 'PAYMENT', description: 'Pay 60% up front', amount: { amount: 7200, currency: 'EUR' } });
+  expect(onTime.state).toBe('OPEN');
   const late = await make(ts, rel, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
   const announced = await make(ts, rel, '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z');
   const silent = await make(ts, rel, '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z');
@@ -103,22 +117,29 @@ test('every outcome, and the promises(state, overdue, outcome, promisor) filters
   const overdue = await make(ts, rel, '2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z', { kind: 'RESPONSE' });
   const open = await make(ts, rel, '2026-01-01T00:00:00Z', daysFromNow(30), { kind: 'OTHER' });
 
-  const keep = await must(ts.supplier, 'keepPromise', { promiseId: onTime.id, occurredAt: '2026-01-30T00:00:00Z' }, PROMISE);
+  // Entries are recorded as they happen (the server's clock follows occurredAt), so notice is real notice.
+  const at = (iso: string) => (clock.at(iso), iso);
+  const keep = await must(ts.supplier, 'keepPromise', { promiseId: onTime.id, occurredAt: at('2026-01-30T00:00:00Z') }, PROMISE);
   expect(keep.promise).toMatchObject({ promisor: 'CLIENT', state: 'KEPT', outcome: 'KEPT_ON_TIME' });
-  const keptLate = await must(ts.client, 'keepPromise', { promiseId: late.id, inFull: false, occurredAt: '2026-02-05T00:00:00Z' }, `${PROMISE} ${ENTRY}`);
+  const keptLate = await must(ts.client, 'keepPromise', { promiseId: late.id, inFull: false, occurredAt: at('2026-02-05T00:00:00Z') }, `${PROMISE} ${ENTRY}`);
   expect(keptLate.promise).toMatchObject({ state: 'KEPT', outcome: 'KEPT_LATE' });
   expect(keptLate.entry.payload).toMatchObject({ inFull: false });
-  const withNotice = await must(ts.supplier, 'breakPromise', { promiseId: announced.id, reason: 'The factory burnt down', occurredAt: '2026-02-20T00:00:00Z' }, `${PROMISE} ${ENTRY}`);
+  const withNotice = await must(ts.supplier, 'breakPromise', { promiseId: announced.id, reason: 'The factory burnt down', occurredAt: at('2026-02-20T00:00:00Z') }, `${PROMISE} ${ENTRY}`);
   expect(withNotice.promise).toMatchObject({ state: 'BROKEN', outcome: 'BROKEN_WITH_NOTICE' });
   expect(withNotice.entry).toMatchObject({ type: 'PROMISE_BROKEN', payload: { reason: 'The factory burnt down' } });
-  const broken = await must(ts.client, 'breakPromise', { promiseId: silent.id, reason: 'Never arrived', occurredAt: '2026-03-05T00:00:00Z' }, PROMISE);
+  const broken = await must(ts.client, 'breakPromise', { promiseId: silent.id, reason: 'Never arrived', occurredAt: at('2026-03-05T00:00:00Z') }, PROMISE);
   expect(broken.promise).toMatchObject({ state: 'BROKEN', outcome: 'BROKEN' });
-  await must(ts.supplier, 'reschedulePromise', { promiseId: renewedMissed.id, newDueAt: '2026-03-10T00:00:00Z', reason: 'Customs', occurredAt: '2026-02-25T00:00:00Z' });
-  const afterRenewal = await must(ts.supplier, 'breakPromise', { promiseId: renewedMissed.id, reason: 'Still stuck', occurredAt: '2026-03-12T00:00:00Z' }, PROMISE);
+  await must(ts.supplier, 'reschedulePromise', { promiseId: renewedMissed.id, newDueAt: '2026-03-10T00:00:00Z', reason: 'Customs', occurredAt: at('2026-02-25T00:00:00Z') });
+  const afterRenewal = await must(ts.supplier, 'breakPromise', { promiseId: renewedMissed.id, reason: 'Still stuck', occurredAt: at('2026-03-12T00:00:00Z') }, PROMISE);
   expect(afterRenewal.promise).toMatchObject({ state: 'BROKEN', outcome: 'BROKEN_AFTER_RESCHEDULE', originalDueAt: '2026-03-01T00:00:00.000Z', dueAt: '2026-03-10T00:00:00.000Z' });
-  const cancel = await must(ts.client, 'cancelPromise', { promiseId: cancelled.id, reason: 'Order changed by agreement', occurredAt: '2026-02-01T00:00:00Z' }, `${PROMISE} ${ENTRY}`);
-  expect(cancel.promise).toMatchObject({ state: 'CANCELLED', outcome: 'CANCELLED', resolvedAt: '2026-02-01T00:00:00.000Z' });
-  expect(cancel.entry).toMatchObject({ type: 'PROMISE_CANCELLED', payload: { reason: 'Order changed by agreement' } });
+  // A cancellation is a proposal until the other side accepts it.
+  const cancel = await must(ts.client, 'cancelPromise', { promiseId: cancelled.id, reason: 'Order changed by agreement', occurredAt: at('2026-02-01T00:00:00Z') }, `${PROMISE} ${ENTRY}`);
+  expect(cancel.promise).toMatchObject({ state: 'OPEN', outcome: null });
+  expect(cancel.entry).toMatchObject({ type: 'PROMISE_CANCELLED', status: 'PROPOSED', payload: { reason: 'Order changed by agreement' } });
+  const agreed = await must(ts.supplier, 'acceptCancellation', { promiseId: cancelled.id, occurredAt: at('2026-02-02T00:00:00Z') }, `${PROMISE} ${ENTRY}`);
+  expect(agreed.promise).toMatchObject({ state: 'CANCELLED', outcome: 'CANCELLED', resolvedAt: '2026-02-01T00:00:00.000Z' });
+  expect(agreed.entry).toMatchObject({ type: 'ENTRY_CONFIRMED', payload: { entrySeq: cancel.entry.seq } });
+  clock.at(new Date().toISOString());
 
   expect(await node(ts.client, overdue.id, '... on Promise { state overdue outcome }')).toMatchObject({ state: 'OPEN', overdue: true });
   expect(await node(ts.client, open.id, '... on Promise { state overdue outcome }')).toMatchObject({ state: 'OPEN', overdue: false, outcome: null });

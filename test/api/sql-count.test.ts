@@ -42,7 +42,7 @@ async function build(ts: TestServer, n: number) {
           { name: 'Defects', unit: 'items', direction: 'LOWER_IS_BETTER', target: 0, baseline: 10, accountable: 'SUPPLIER' },
         ] } },
         { type: 'PROMISE_MADE', occurredAt: at(3), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: '2027-01-01T00:00:00Z', amount: { amount: 100, currency: 'EUR' } } },
-        { type: 'PROMISE_MADE', occurredAt: at(4), payload: { promisor: 'CLIENT', kind: 'PAYMENT', description: 'Pay', dueAt: at(30) } },
+        { type: 'PROMISE_MADE', occurredAt: at(4), payload: { promisor: 'SUPPLIER', kind: 'OTHER', description: 'Send the invoice', dueAt: at(30) } },
         { type: 'PROMISE_MADE', occurredAt: at(5), payload: { promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Install', dueAt: '2027-02-01T00:00:00Z' } },
         { type: 'PROMISE_KEPT', occurredAt: at(6), payload: { promiseSeq: 5 } },
         { type: 'INTERACTION_RECORDED', occurredAt: at(7), payload: { kind: 'COMPLAINT', initiatedBy: 'CLIENT' } },

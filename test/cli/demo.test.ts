@@ -107,7 +107,8 @@ describe('seed --demo', () => {
     const types = data.node.ledger.edges.map((e: any) => e.node.type);
     expect(types).toEqual(expect.arrayContaining(['GOAL_PROPOSED', 'METRIC_ADDED', 'GOAL_ACCEPTED', 'MEASUREMENT_RECORDED', 'ENTRY_CONFIRMED']));
     expect(types.filter((t: string) => t === 'REPRESENTATIVE_HANDOVER')).toHaveLength(3);
-    expect(data.node.ledger.edges.filter((e: any) => e.node.status === 'CONFIRMED')).toHaveLength(1);
+    // Confirmed: the advance payment and batch 1 (attested), and the agreed resolution of batch 2's dispute.
+    expect(data.node.ledger.edges.filter((e: any) => e.node.status === 'CONFIRMED')).toHaveLength(3);
   });
 
   test('telecom: the client drifts away: the churn stage is not Stable at the end', async () => {
@@ -159,6 +160,32 @@ describe('seed --demo', () => {
     expect(payments.filter((p: any) => p.outcome === 'KEPT_LATE').length).toBeGreaterThanOrEqual(5);
     expect(payments.filter((p: any) => p.outcome === 'KEPT_AFTER_NOTICE')).toHaveLength(1);
     expect(payments.filter((p: any) => p.overdue)).toHaveLength(1);
+  });
+
+  test('late payer: a reschedule written up after the due date is marked back-dated and buys no notice', async () => {
+    const data = await q('Oak & Sons Furniture', `query($id: ID!) { node(id: $id) { ... on Relationship {
+      payments: promises(promisor: CLIENT, first: 50) { edges { node { outcome history { type backdated } } } }
+    } } }`, { id: relOf('late-payer') });
+    const rescheduled = data.node.payments.edges
+      .map((e: any) => e.node)
+      .filter((p: any) => p.history.some((h: any) => h.type === 'PROMISE_RESCHEDULED'));
+    const late = rescheduled.filter((p: any) => p.history.some((h: any) => h.type === 'PROMISE_RESCHEDULED' && h.backdated));
+    expect(late).toHaveLength(1);
+    expect(late[0].outcome).toBe('KEPT_LATE');
+    // The reschedule told in time is not back-dated, and earned its notice.
+    expect(rescheduled.filter((p: any) => p.outcome === 'KEPT_AFTER_NOTICE')).toHaveLength(1);
+  });
+
+  test('furniture: a disputed delivery, resolved by agreement, shows its dispute and stands', async () => {
+    const data = await q('Harbor Hotels', `query($id: ID!) { node(id: $id) { ... on Relationship {
+      ledger(first: 100) { edges { node { seq type status payload } } }
+    } } }`, { id: relOf('furniture') });
+    const entries = data.node.ledger.edges.map((e: any) => e.node);
+    const dispute = entries.find((e: any) => e.type === 'ENTRY_DISPUTED');
+    const resolution = entries.find((e: any) => e.type === 'DISPUTE_RESOLVED');
+    expect(resolution).toMatchObject({ status: 'CONFIRMED', payload: { outcome: 'STANDS', entrySeq: dispute.payload.entrySeq } });
+    // The kept delivery is no longer under dispute.
+    expect(entries.find((e: any) => e.seq === dispute.payload.entrySeq)).toMatchObject({ type: 'PROMISE_KEPT', status: 'STANDING' });
   });
 
   test('refuses a database that already has firms (see --force below)', async () => {

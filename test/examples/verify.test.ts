@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { record } from '../support/ledger.ts';
+import { record, replay } from '../support/ledger.ts';
 import { activeRelationship, startTestServer, type TestServer } from '../support/server.ts';
 import { Story } from '../support/story.ts';
 import { runExample } from './run.ts';
@@ -30,7 +30,8 @@ beforeEach(async () => {
   story.later(3).interaction('POSITIVE_CONTACT', 'CLIENT');
   story.interaction('SATISFACTION', 'CLIENT', { score: 4 });
   story.promise('SUPPLIER', 'DELIVERY', 'Tables (PO-4)', 400);
-  await record(ts.supplier, relationshipId, story.entries);
+  // Each side records what it may author (DESIGN §2a).
+  await replay(ts, relationshipId, story.entries);
   env = { TRUSTLEDGER_URL: ts.url, TRUSTLEDGER_KEY: ts.client.keys.reader, TRUSTLEDGER_RELATIONSHIP: relationshipId };
 });
 

@@ -46,7 +46,8 @@ test('a batch of mixed entries, a void and a late complaint answer among them, s
   await record(ts.supplier, rel, [
     { type: 'PROMISE_MADE', occurredAt: ago(90), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: ago(80) } },
     { type: 'PROMISE_KEPT', occurredAt: ago(81), payload: { promiseSeq: 5 } },
-    { type: 'PROMISE_MADE', occurredAt: ago(70), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Tables', dueAt: ago(60) } },
+    // Not yet due when voided, and nothing refers to it: its recorder may void it alone (DESIGN §2a).
+    { type: 'PROMISE_MADE', occurredAt: ago(70), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Tables', dueAt: ago(-10) } },
     { type: 'ENTRY_VOIDED', occurredAt: ago(69), payload: { entrySeq: 7, reason: 'entered twice' } },
     { type: 'PROMISE_MADE', occurredAt: ago(50), payload: { promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Lobby', dueAt: ago(40) } },
     { type: 'PROMISE_BROKEN', occurredAt: ago(35), payload: { promiseSeq: 9, reason: 'fitter ill' } },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { record } from '../support/ledger.ts';
-import { activeRelationship, ok, startTestServer, type TestFirm, type TestServer } from '../support/server.ts';
+import { replay } from '../support/ledger.ts';
+import { activeRelationship, ok, startTestServer, type TestClock, testClock, type TestFirm, type TestServer } from '../support/server.ts';
 import { Story } from '../support/story.ts';
 
 const DAY = 86_400_000;
@@ -28,7 +28,7 @@ describe('custom furniture: the client pays 70% up front, the supplier promises 
   const start = Date.now() - 200 * DAY;
   const asOf = iso(start + 199 * DAY);
 
-  async function furniture(ts: TestServer, variant: (typeof variants)[number]) {
+  async function furniture(ts: TestServer, clock: TestClock, variant: (typeof variants)[number]) {
     const { supplier, client, rel } = await pair(ts, variant, start);
     const s = new Story(start + DAY);
     const advance = s.promise('CLIENT', 'PAYMENT', '70% advance on the hotel lobby order', 7, { amount: 42_000, currency: 'EUR' });
@@ -45,16 +45,16 @@ describe('custom furniture: the client pays 70% up front, the supplier promises 
       s.at(install.dueAt - 5 * DAY).add('PROMISE_RESCHEDULED', { promiseSeq: install.seq, newDueAt: iso(install.dueAt + 10 * DAY), reason: 'veneer delayed at the mill' });
       s.at(install.dueAt + 20 * DAY).add('PROMISE_KEPT', { promiseSeq: install.seq });
     }
-    // The supplier records its own promise and its outcome; the client's payment is recorded by the client.
-    await record(client, rel, s.entries.slice(0, 2));
-    await record(supplier, rel, s.entries.slice(2));
+    // Each side records its own promises and their outcomes, as they happen.
+    await replay({ supplier, client }, rel, s.entries, clock);
     return scorecard(client, rel, asOf);
   }
 
   test('supplier reliability orders the four variants strictly; notice shows in transparency; the client is unaffected', async () => {
-    await using ts = await startTestServer();
+    const clock = testClock();
+    await using ts = await startTestServer({ now: clock.now });
     const cards = [];
-    for (const v of variants) cards.push(await furniture(ts, v));
+    for (const v of variants) cards.push(await furniture(ts, clock, v));
     const reliability = cards.map((c) => c.supplier.reliability.score as number);
     for (let i = 1; i < reliability.length; i++) expect(reliability[i], `${variants[i]} below ${variants[i - 1]}`).toBeLessThan(reliability[i - 1]);
     // With notice, the slip counts for transparency; without, against it.
@@ -71,7 +71,8 @@ describe('custom furniture: the client pays 70% up front, the supplier promises 
 });
 
 test('mutual: a supplier that keeps everything and a client that pays late, side by side', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock();
+  await using ts = await startTestServer({ now: clock.now });
   const start = Date.now() - 300 * DAY;
   const rel = await activeRelationship(ts, iso(start));
   const s = new Story(start + DAY);
@@ -82,7 +83,7 @@ test('mutual: a supplier that keeps everything and a client that pays late, side
     s.at(delivery.dueAt - DAY).add('PROMISE_KEPT', { promiseSeq: delivery.seq });
     s.at(invoice.dueAt + 12 * DAY).add('PROMISE_KEPT', { promiseSeq: invoice.seq });
   }
-  await record(ts.supplier, rel, s.entries);
+  await replay(ts, rel, s.entries, clock);
   const card = await scorecard(ts.client, rel);
   expect(card.supplier.reliability.evidence).toBe(9);
   expect(card.client.reliability.evidence).toBe(9);
@@ -94,7 +95,8 @@ test('mutual: a supplier that keeps everything and a client that pays late, side
 });
 
 test('drift: Stable → Thawing → Anti → Switching → Lost over a year, and Thawing says repair is still possible', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock();
+  await using ts = await startTestServer({ now: clock.now });
   const start = Date.now() - 75 * 7 * DAY;
   const rel = await activeRelationship(ts, iso(start));
   const s = new Story(start);
@@ -117,8 +119,8 @@ test('drift: Stable → Thawing → Anti → Switching → Lost over a year, and
     if (week === 42) s.at(monday + DAY).interaction('ALTERNATIVE_SUPPLIER', 'CLIENT', { note: 'trialling a second supplier' });
     if (week % 4 === 0 && week < 52) s.at(monday + 4 * DAY).interaction('SATISFACTION', 'CLIENT', { score: week < 34 ? 4 : 2 });
   }
-  // The client's ERP pushes the whole history, in batches.
-  for (let i = 0; i < s.entries.length; i += 500) await record(ts.client, rel, s.entries.slice(i, i + 500));
+  // Each side records what it may author, as it happens.
+  await replay(ts, rel, s.entries, clock);
 
   const weeks = Array.from({ length: 36 }, (_, i) => 2 * i + 2);
   const points = weeks.map((w) => iso(start + (w * 7 + 5) * DAY));
@@ -142,7 +144,8 @@ test('drift: Stable → Thawing → Anti → Switching → Lost over a year, and
 });
 
 test('complaints: answered within 24 h helps responsiveness, unanswered for a week hurts it', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock();
+  await using ts = await startTestServer({ now: clock.now });
   const start = Date.now() - 60 * DAY;
   const quick = await pair(ts, 'quick', start);
   const slow = await pair(ts, 'slow', start);
@@ -150,11 +153,11 @@ test('complaints: answered within 24 h helps responsiveness, unanswered for a we
   const c1 = fast.interaction('COMPLAINT', 'CLIENT', { note: 'the invoice is wrong' });
   fast.later(0.25).add('COMPLAINT_RESPONDED', { interactionSeq: c1, note: 'corrected invoice sent' });
   fast.later(1).add('COMPLAINT_RESOLVED', { interactionSeq: c1 });
-  await record(quick.supplier, quick.rel, fast.entries);
+  await replay(quick, quick.rel, fast.entries, clock);
   const late = new Story(start + DAY);
   const c2 = late.interaction('COMPLAINT', 'CLIENT', { note: 'the invoice is wrong' });
   late.later(8).add('COMPLAINT_RESPONDED', { interactionSeq: c2, note: 'sorry for the wait' });
-  await record(slow.supplier, slow.rel, late.entries);
+  await replay(slow, slow.rel, late.entries, clock);
   const good = (await scorecard(quick.client, quick.rel)).supplier.responsiveness;
   const bad = (await scorecard(slow.client, slow.rel)).supplier.responsiveness;
   expect(good.evidence).toBeGreaterThan(0);

@@ -18,9 +18,16 @@ it('confirms, disputes, withdraws a dispute and voids entries', async () => {
   expect(withdrawn.target.status).toBe('STANDING');
   expect(withdrawn.entry.type).toBe('DISPUTE_WITHDRAWN');
 
-  const voided = await supplier.entries.void({ entryId: b.entry.id, reason: 'typo' });
+  // b has been disputed: something depends on it, so its recorder's void is a proposal the client accepts.
+  const proposed = await supplier.entries.void({ entryId: b.entry.id, reason: 'typo' });
+  expect(proposed.target.status).toBe('STANDING');
+  expect(proposed.entry).toMatchObject({ type: 'ENTRY_VOIDED', status: 'PROPOSED', payload: { entrySeq: b.entry.seq, reason: 'typo' } });
+  const accepted = await client.entries.confirm({ entryId: proposed.entry.id });
+  expect(accepted.target.status).toBe('CONFIRMED');
+  const c = await supplier.promises.make({ relationshipId, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'C', dueAt: '2027-01-01T00:00:00Z' });
+  const voided = await supplier.entries.void({ entryId: c.entry.id, reason: 'typo' });
   expect(voided.target.status).toBe('VOIDED');
-  expect(voided.entry).toMatchObject({ type: 'ENTRY_VOIDED', payload: { entrySeq: b.entry.seq, reason: 'typo' } });
+  expect(voided.entry).toMatchObject({ type: 'ENTRY_VOIDED', status: 'STANDING', payload: { entrySeq: c.entry.seq, reason: 'typo' } });
 });
 
 it('records a batch of entries all or nothing, and reads the ledger by seq in pages', async () => {

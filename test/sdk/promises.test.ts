@@ -1,10 +1,14 @@
 import { expect, it } from 'vitest';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, testClock } from '../support/server.ts';
 import { activePair, countingFetch, sdk } from './helpers.ts';
 
 it('makes, reschedules, keeps, breaks and cancels promises', async () => {
-  await using ts = await startTestServer();
+  const clock = testClock();
+  await using ts = await startTestServer({ now: clock.now });
   const { supplier, client, relationshipId } = await activePair(ts);
+  // Recorded as it happens: the server's clock follows the business time.
+  const at = (time: string) => clock.at(time);
+  at('2026-02-01T09:00:00Z');
   const made = await supplier.promises.make({
     relationshipId,
     promisor: 'SUPPLIER',
@@ -17,6 +21,7 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
   expect(made.promise).toMatchObject({ state: 'OPEN', dueAt: '2026-03-01T07:00:00.000Z', amount: { amount: 12000, currency: 'EUR' } });
   expect(made.entry).toMatchObject({ type: 'PROMISE_MADE', actorId: ts.supplier.rawId });
 
+  at('2026-02-20T09:00:00Z');
   const rescheduled = await supplier.promises.reschedule({
     promiseId: made.promise.id,
     newDueAt: '2026-03-08T09:00:00Z',
@@ -25,9 +30,11 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
   });
   expect(rescheduled.promise).toMatchObject({ originalDueAt: '2026-03-01T07:00:00.000Z', dueAt: '2026-03-08T09:00:00.000Z' });
 
+  at('2026-03-07T09:00:00Z');
   const kept = await supplier.promises.keep({ promiseId: made.promise.id, occurredAt: '2026-03-07T09:00:00Z' });
   expect(kept.promise).toMatchObject({ state: 'KEPT', outcome: 'KEPT_AFTER_NOTICE' });
 
+  at('2026-02-01T00:00:00Z');
   const payment = await client.promises.make({
     relationshipId,
     promisor: 'CLIENT',
@@ -36,20 +43,30 @@ it('makes, reschedules, keeps, breaks and cancels promises', async () => {
     dueAt: '2026-02-10T00:00:00Z',
     occurredAt: '2026-02-01T00:00:00Z',
   });
+  at('2026-02-05T00:00:00Z');
   const broken = await client.promises.break({ promiseId: payment.promise.id, reason: 'cash flow', occurredAt: '2026-02-05T00:00:00Z' });
   expect(broken.promise).toMatchObject({ state: 'BROKEN', outcome: 'BROKEN_WITH_NOTICE' });
   expect(broken.entry.type).toBe('PROMISE_BROKEN');
 
-  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z', occurredAt: '2026-03-01T00:00:00Z' });
-  const cancelled = await supplier.promises.cancel({ promiseId: other.promise.id, reason: 'agreed to skip' });
+  at('2026-02-06T00:00:00Z');
+  const other = await client.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'OTHER', description: 'Site visit', dueAt: '2026-04-01T00:00:00Z', occurredAt: '2026-02-06T00:00:00Z' });
+  const proposed = await supplier.promises.cancel({ promiseId: other.promise.id, reason: 'agreed to skip' });
+  expect(proposed.promise).toMatchObject({ state: 'OPEN' });
+  expect(proposed.entry.status).toBe('PROPOSED');
+  const cancelled = await client.promises.acceptCancellation({ promiseId: other.promise.id });
   expect(cancelled.promise).toMatchObject({ state: 'CANCELLED', outcome: 'CANCELLED' });
+
+  // A promise the supplier writes for the client is a proposal until the client accepts it.
+  const written = await supplier.promises.make({ relationshipId, promisor: 'CLIENT', kind: 'PAYMENT', description: 'Balance', dueAt: '2026-05-01T00:00:00Z', occurredAt: '2026-02-06T00:00:00Z' });
+  expect(written.promise.state).toBe('PROPOSED');
+  expect((await client.promises.accept({ promiseId: written.promise.id })).promise.state).toBe('OPEN');
 });
 
 it('iterates 45 promises in pages of 20, fetching each page only when needed', async () => {
   await using ts = await startTestServer();
-  const { supplier, relationshipId } = await activePair(ts);
+  const { supplier, client, relationshipId } = await activePair(ts);
   for (let i = 0; i < 45; i++)
-    await supplier.promises.make({ relationshipId, promisor: i % 3 === 0 ? 'CLIENT' : 'SUPPLIER', kind: 'DELIVERY', description: `Delivery ${i}`, dueAt: '2027-01-01T00:00:00Z' });
+    await (i % 3 === 0 ? client : supplier).promises.make({ relationshipId, promisor: i % 3 === 0 ? 'CLIENT' : 'SUPPLIER', kind: 'DELIVERY', description: `Delivery ${i}`, dueAt: '2027-01-01T00:00:00Z' });
 
   const { fetch, calls } = countingFetch();
   const reader = sdk(ts, ts.client, 'reader', { fetch });

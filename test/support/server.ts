@@ -72,6 +72,25 @@ export async function startTestServer(
   return { server, url: server.graphqlUrl, supplier, client, outsider, firm, sql, post, close, [Symbol.asyncDispose]: close };
 }
 
+/** A server clock a test moves (startTestServer({ now: clock.now })), so entries can be recorded when they happen. */
+export interface TestClock {
+  now: () => string;
+  /** Sets the clock; returns the time it was set to (RFC 3339). */
+  at: (time: string | number) => string;
+  /** Sets the clock back to the real time. */
+  real: () => void;
+}
+
+/** A test clock starting at `start` (default: the real time). */
+export function testClock(start?: string | number): TestClock {
+  let t: string | null = start === undefined ? null : new Date(start).toISOString();
+  return {
+    now: () => t ?? new Date().toISOString(),
+    at: (time) => (t = new Date(time).toISOString()),
+    real: () => void (t = null),
+  };
+}
+
 /** Fails with the response when a GraphQL call returned errors or payload errors; returns data. */
 export function ok<T = any>(res: GqlResult<T>, field?: string): T {
   if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);

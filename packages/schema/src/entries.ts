@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  DISPUTE_OUTCOMES,
   INTERACTION_KINDS,
   METRIC_DIRECTIONS,
   PROMISE_KINDS,
@@ -39,6 +40,7 @@ export const ENTRY_TYPES = [
   'ENTRY_DISPUTED',
   'DISPUTE_WITHDRAWN',
   'ENTRY_VOIDED',
+  'DISPUTE_RESOLVED',
 ] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
@@ -191,6 +193,12 @@ export const payloadSchemas = {
   ENTRY_DISPUTED: ref('entrySeq').extend({ reason: text(LIMITS.reason) }).strict(),
   DISPUTE_WITHDRAWN: ref('entrySeq').extend({ reason: optionalText(LIMITS.reason) }).strict(),
   ENTRY_VOIDED: ref('entrySeq').extend({ reason: text(LIMITS.reason) }).strict(),
+  DISPUTE_RESOLVED: ref('entrySeq')
+    .extend({
+      outcome: z.enum(DISPUTE_OUTCOMES, { error: 'must be STANDS (the entry counts) or STRUCK (it counts for nothing)' }),
+      note: text(LIMITS.note),
+    })
+    .strict(),
 } as const satisfies Record<EntryType, z.ZodType>;
 
 /** The validated payload of each entry type. */
@@ -213,6 +221,9 @@ export const ATTESTABLE_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
   'COMPLAINT_RESOLVED',
   'REPRESENTATIVE_HANDOVER',
 ]);
+
+/** Entries that a confirmation may name: the business facts, and proposals (a void that needs consent, a resolution). */
+export const CONFIRMABLE_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([...ATTESTABLE_TYPES, 'ENTRY_VOIDED', 'DISPUTE_RESOLVED']);
 
 export type ValidationResult<T> = { success: true; data: T } | { success: false; issues: Issue[] };
 

@@ -20,7 +20,8 @@ export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
 export const PROMISE_KINDS = ['DELIVERY', 'PAYMENT', 'INSTALLATION', 'RESPONSE', 'OTHER'] as const;
 export type PromiseKind = (typeof PROMISE_KINDS)[number];
 
-export const PROMISE_STATES = ['OPEN', 'KEPT', 'BROKEN', 'CANCELLED'] as const;
+/** PROPOSED: written by its beneficiary and not yet accepted by the promisor; it counts for nothing. */
+export const PROMISE_STATES = ['PROPOSED', 'OPEN', 'KEPT', 'BROKEN', 'CANCELLED'] as const;
 export type PromiseState = (typeof PROMISE_STATES)[number];
 
 export const PROMISE_OUTCOMES = [
@@ -44,8 +45,21 @@ export const INTERACTION_KINDS = [
 ] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 
-export const ENTRY_STATUSES = ['STANDING', 'DISPUTED', 'VOIDED', 'CONFIRMED'] as const;
+/** PROPOSED: a proposal (cancellation, void with consent, resolution, promise by its beneficiary) not yet accepted. */
+export const ENTRY_STATUSES = ['STANDING', 'PROPOSED', 'DISPUTED', 'VOIDED', 'CONFIRMED'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/** How evidence stands (DESIGN §2a): NOT_NEEDED (not self-serving, or not evidence), CLAIMED, ATTESTED, CONTESTED (a dispute lapsed). */
+export const ATTESTATIONS = ['NOT_NEEDED', 'CLAIMED', 'ATTESTED', 'CONTESTED'] as const;
+export type Attestation = (typeof ATTESTATIONS)[number];
+
+/** A dispute's life (DESIGN §2a "A dispute is a state, not an eraser"). */
+export const DISPUTE_STATES = ['OPEN', 'WITHDRAWN', 'RESOLVED', 'LAPSED'] as const;
+export type DisputeState = (typeof DISPUTE_STATES)[number];
+
+/** What an agreed resolution does to the disputed entry. */
+export const DISPUTE_OUTCOMES = ['STANDS', 'STRUCK'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
 
 /**
  * Trust bands (DESIGN §3). PROVISIONAL: scored, but with less evidence than the policy's minimum

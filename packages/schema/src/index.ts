@@ -6,5 +6,6 @@ export * from './hashing.ts';
 export * from './policy.ts';
 export * from './entries.ts';
 export * from './promises.ts';
+export * from './authorship.ts';
 export * from './mutation-inputs.ts';
 export * from './possible-types.ts';

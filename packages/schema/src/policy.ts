@@ -21,6 +21,16 @@ export interface Policy {
     'KEPT_ON_TIME' | 'KEPT_AFTER_NOTICE' | 'KEPT_LATE' | 'BROKEN_WITH_NOTICE' | 'BROKEN' | 'BROKEN_AFTER_RESCHEDULE',
     { r: number; s: number }
   >;
+  /**
+   * Self-serving evidence (DESIGN §2a): weighs `claimWeight` of its worth until the other side
+   * confirms it or `windowDays` pass after it was recorded without a dispute. @default { windowDays: 7, claimWeight: 0.5 }
+   */
+  attestation: { windowDays: number; claimWeight: number };
+  /**
+   * Disputed evidence weighs `weight` of its worth while the dispute is open; a dispute open more
+   * than `windowDays` after it was recorded lapses and the evidence counts again, contested. @default { windowDays: 30, weight: 0.5 }
+   */
+  disputes: { windowDays: number; weight: number };
   /** Lower bounds of the trust bands (0–100). */
   bands: { trusted: number; solid: number; watch: number; atRisk: number };
   /**
@@ -71,6 +81,8 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     BROKEN: { r: 0, s: 1.5 },
     BROKEN_AFTER_RESCHEDULE: { r: 0, s: 2 },
   },
+  attestation: { windowDays: 7, claimWeight: 0.5 },
+  disputes: { windowDays: 30, weight: 0.5 },
   bands: { trusted: 85, solid: 70, watch: 55, atRisk: 40 },
   stakes: { cap: 10, floor: 0.5, kinds: { DELIVERY: 1, PAYMENT: 1, INSTALLATION: 1, RESPONSE: 0.1, OTHER: 0.5 } },
   evidence: { minimum: 5, faded: 0.05 },
@@ -118,6 +130,8 @@ export const policyOverrideSchema = z
       })
       .strict()
       .partial(),
+    attestation: z.object({ windowDays: nonNeg.max(365), claimWeight: nonNeg.max(1) }).strict().partial(),
+    disputes: z.object({ windowDays: pos.max(3650), weight: nonNeg.max(1) }).strict().partial(),
     bands: z.object({ trusted: ratio, solid: ratio, watch: ratio, atRisk: ratio }).strict().partial(),
     stakes: z
       .object({
@@ -169,6 +183,8 @@ export function resolvePolicy(override?: PolicyOverride | null): Policy {
     firstResponseHours: o.firstResponseHours ?? DEFAULT_POLICY.firstResponseHours,
     resolutionDays: o.resolutionDays ?? DEFAULT_POLICY.resolutionDays,
     outcomes: { ...DEFAULT_POLICY.outcomes, ...o.outcomes },
+    attestation: { ...DEFAULT_POLICY.attestation, ...o.attestation },
+    disputes: { ...DEFAULT_POLICY.disputes, ...o.disputes },
     bands: { ...DEFAULT_POLICY.bands, ...o.bands },
     stakes: {
       cap: o.stakes?.cap ?? DEFAULT_POLICY.stakes.cap,

@@ -1,9 +1,13 @@
 import type { PromiseOutcome, PromiseState } from './enums.ts';
 import { DAY_MS, toMillis } from './time.ts';
 
-/** A change to a promise after it was made, as it stands in the ledger (voided ones left out). */
+/**
+ * A change to a promise after it was made, as it stands in the ledger (voided ones and unaccepted
+ * cancellations left out). `noticeAt` is when the other side could know of a reschedule or an
+ * announced break (DESIGN §2a: the server's clock, see noticeTime); default occurredAt.
+ */
 export type PromiseEvent =
-  | { type: 'PROMISE_RESCHEDULED'; seq: number; occurredAt: string; newDueAt: string }
+  | { type: 'PROMISE_RESCHEDULED'; seq: number; occurredAt: string; newDueAt: string; noticeAt?: string }
   | {
       type: 'PROMISE_KEPT';
       seq: number;
@@ -13,7 +17,7 @@ export type PromiseEvent =
       /** The part of the whole promise this keep delivers; undefined: the rest. */
       share?: number;
     }
-  | { type: 'PROMISE_BROKEN'; seq: number; occurredAt: string }
+  | { type: 'PROMISE_BROKEN'; seq: number; occurredAt: string; noticeAt?: string }
   | { type: 'PROMISE_CANCELLED'; seq: number; occurredAt: string };
 
 export interface PromiseEvaluation {
@@ -46,9 +50,9 @@ export interface PromiseEvaluation {
 export const SHARE_EPSILON = 1e-9;
 
 /**
- * Judges a promise from its history (DESIGN §2, §3 table). "On time" is judged against the
- * original due time; a reschedule counts as notice only when given before the due time then in
- * force; missing a renewed date is the severe breach BROKEN_AFTER_RESCHEDULE, even when the
+ * Judges a promise from its history (DESIGN §2, §2a, §3 table). "On time" is judged against the
+ * original due time; a reschedule counts as notice only when known to the other side (noticeAt)
+ * before the due time then in force; missing a renewed date is the severe breach BROKEN_AFTER_RESCHEDULE, even when the
  * promise is kept later. A promise still open past due + grace counts as broken without notice.
  * A keep with a `share` that leaves part of the promise undelivered does not settle it: the
  * evaluation then judges the rest (`restShare`), and `deliveredShare` says how much came.
@@ -68,7 +72,7 @@ export function evaluatePromise(
   const base = { originalDueAt, inFull: true, rescheduled: false, noticeGiven: false };
   for (const e of events) {
     if (e.type === 'PROMISE_RESCHEDULED') {
-      if (toMillis(e.occurredAt) > toMillis(dueAt)) allNoticeInAdvance = false;
+      if (toMillis(e.noticeAt ?? e.occurredAt) > toMillis(dueAt)) allNoticeInAdvance = false;
       dueAt = e.newDueAt;
       rescheduled = true;
       continue;
@@ -104,9 +108,10 @@ export function evaluatePromise(
               : 'KEPT_LATE';
       return { ...resolved, state: 'KEPT', outcome, inFull: e.inFull, deliveredShare: 1, announced: outcome === 'KEPT_AFTER_NOTICE' };
     }
-    // PROMISE_BROKEN: announced when recorded before the due time in force.
-    const outcome: PromiseOutcome = rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : late ? 'BROKEN' : 'BROKEN_WITH_NOTICE';
-    return { ...resolved, state: 'BROKEN', outcome, announced: !late };
+    // PROMISE_BROKEN: announced when recorded (by the server's clock) before the due time in force.
+    const unannounced = late || toMillis(e.noticeAt ?? e.occurredAt) > toMillis(dueAt);
+    const outcome: PromiseOutcome = rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : unannounced ? 'BROKEN' : 'BROKEN_WITH_NOTICE';
+    return { ...resolved, state: 'BROKEN', outcome, announced: !unannounced };
   }
   const now = toMillis(asOf);
   const overdue = now > toMillis(dueAt);

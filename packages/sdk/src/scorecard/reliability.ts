@@ -1,5 +1,6 @@
 import {
   evaluatePromise,
+  noticeTime,
   type LedgerEntry,
   type Policy,
   type PromiseEvaluation,
@@ -62,17 +63,21 @@ export function openPromise(e: LedgerEntry<'PROMISE_MADE'>, disputed: boolean): 
   return open;
 }
 
-/** The event a promise entry adds to the promise's history. */
-export function promiseEvent(e: LedgerEntry): PromiseEvent | null {
+/**
+ * The event a promise entry adds to the promise's history; reschedules and breaks carry the time
+ * the other side could know of them (noticeTime: the server's clock unless `confirmed`, DESIGN §2a).
+ */
+export function promiseEvent(e: LedgerEntry, confirmed = false): PromiseEvent | null {
   const p = e.payload as { newDueAt?: string; inFull?: boolean; share?: number };
   switch (e.type) {
     case 'PROMISE_RESCHEDULED':
-      return { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string };
+      return { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string, noticeAt: noticeTime(e, confirmed) };
     case 'PROMISE_KEPT':
       return p.share === undefined
         ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
         : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share };
     case 'PROMISE_BROKEN':
+      return { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: noticeTime(e, confirmed) };
     case 'PROMISE_CANCELLED':
       return { type: e.type, seq: e.seq, occurredAt: e.occurredAt };
     default:

@@ -6,7 +6,7 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
 import type { Scorecard } from './types.ts';
 
 /** Options of computeScorecard and scorecardSeries. */
@@ -104,7 +104,7 @@ const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) =
 export function computeScorecard(entries: readonly LedgerEntry[], options: { asOf: string } & ScorecardOptions): Scorecard {
   const at = parseAsOf(options.asOf);
   const sorted = bySeq(entries);
-  return build(foldSorted(upTo(sorted, at.ms), options.policy), at, headOf(sorted));
+  return build(foldSorted(upTo(sorted, at.ms), options.policy, supplierOf(sorted)), at, headOf(sorted));
 }
 
 /**
@@ -115,6 +115,7 @@ export function computeScorecard(entries: readonly LedgerEntry[], options: { asO
 export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: ScorecardOptions = {}): Scorecard[] {
   const sorted = bySeq(entries);
   const head = headOf(sorted);
+  const supplier = supplierOf(sorted);
   const times = sorted.map((e) => timeMs(e.occurredAt));
   const order = points.map((p, i) => ({ i, at: parseAsOf(p) })).sort((a, b) => a.at.ms - b.at.ms || a.i - b.i);
   const out = new Array<Scorecard>(points.length);
@@ -141,7 +142,7 @@ export function scorecardSeries(entries: readonly LedgerEntry[], points: readonl
           within.push(sorted[j]);
           included[j] = 1;
         }
-      state = foldSorted(within, options.policy);
+      state = foldSorted(within, options.policy, supplier);
     }
     out[i] = build(state, at, head);
   }

@@ -1,13 +1,16 @@
 import {
   ATTESTABLE_TYPES,
+  CONFIRMABLE_TYPES,
   type EntryType,
   type LedgerEntry,
   type Policy,
   type PolicyOverride,
-  type Side,
+  referencedSeq,
   resolvePolicy,
+  type Side,
   DAY_MS,
   HOUR_MS,
+  voidNeedsConsent,
   SHARE_EPSILON,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
@@ -40,9 +43,16 @@ export interface SideAcc {
 export interface ScoreState {
   /**
    * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
-   * kept for late follow-ups. A state of another version is rebuilt.
+   * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a). A state of another version is rebuilt.
    */
   version: typeof STATE_VERSION;
+  /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
+  supplierFirmId: string | null;
+  /**
+   * Proposals not (yet) accepted, which count for nothing: a promise written by its beneficiary, a
+   * cancellation (seq → the promise's seq). An acceptance of one asks for a rebuild.
+   */
+  proposals: Record<string, number>;
   /** The policy the evidence was folded with. */
   policy: Policy;
   /** Whether the policy was given by the caller rather than taken from the ledger. */
@@ -76,16 +86,24 @@ export interface ScoreState {
 }
 
 /** The version of ScoreState this engine writes and reads. */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
-export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['ENTRY_VOIDED', 'ENTRY_DISPUTED', 'DISPUTE_WITHDRAWN', 'POLICY_ACCEPTED']);
+export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
+  'ENTRY_VOIDED',
+  'ENTRY_DISPUTED',
+  'DISPUTE_WITHDRAWN',
+  'ENTRY_CONFIRMED',
+  'POLICY_ACCEPTED',
+]);
 
 const emptySide = (): SideAcc => ({ reliability: emptyBeta(), transparency: emptyBeta(), responsiveness: emptyBeta(), firstResponse: {}, typical: {} });
 
-function emptyState(policy: Policy, policyGiven: boolean): ScoreState {
+function emptyState(policy: Policy, policyGiven: boolean, supplierFirmId: string | null = null): ScoreState {
   return {
     version: STATE_VERSION,
+    supplierFirmId,
+    proposals: {},
     policy,
     policyGiven,
     head: null,
@@ -105,7 +123,7 @@ function emptyState(policy: Policy, policyGiven: boolean): ScoreState {
 /** The state of an empty ledger (default policy). */
 export const initialState = (): ScoreState => emptyState(resolvePolicy(), false);
 
-/** What a fold knows from the whole ledger before it starts: entries without effect, disputed promises. */
+/** What a fold knows from the whole ledger before it starts: entries without effect, disputed promises, acceptances. */
 export interface Knowledge {
   /** Voided entries, and entries under open dispute. */
   skip: Set<number>;
@@ -115,13 +133,30 @@ export interface Knowledge {
   followUps: Map<number, number>;
   /** Per complaint: the earliest business time (ms) of any follow-up, and of a resolution. */
   followUpTimes: Map<number, { first: number; resolved: number }>;
+  /** Proposals the other side accepted: promises written by their beneficiary, cancellations. */
+  accepted: Set<number>;
+  /** Entries the other side confirmed: they vouch for the entry's occurredAt (notice, speed). */
+  confirmed: Set<number>;
+}
+
+/** The side of the firm that recorded an entry; null when the ledger does not say who the supplier is. */
+export const actorSide = (supplierFirmId: string | null, e: LedgerEntry): Side | null =>
+  supplierFirmId === null ? null : e.actorFirmId === supplierFirmId ? 'SUPPLIER' : 'CLIENT';
+
+/** The supplier's firm id, from the ledger's RELATIONSHIP_PROPOSED. */
+export function supplierOf(sorted: readonly LedgerEntry[]): string | null {
+  const first = sorted.find((e) => e.type === 'RELATIONSHIP_PROPOSED');
+  return first ? (first.payload as { supplierFirmId: string }).supplierFirmId : null;
 }
 
 /**
- * Reads voids, disputes and the policy in force from entries in seq order. The policy is the
- * latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED, and applies to the whole computation.
+ * Reads voids, disputes, confirmations and acceptances and the policy in force from entries in
+ * seq order, keeping only those their author may record (DESIGN §2a, AUTHORSHIP): a confirmation
+ * or dispute by the other side, a withdrawal by the disputer, a void by the recorder (at once while
+ * voidNeedsConsent says so, else once the other side accepts it), a resolution once accepted. The
+ * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED, and applies to the whole computation.
  */
-export function scanLedger(sorted: readonly LedgerEntry[]): { knowledge: Knowledge; accepted: PolicyOverride | null } {
+export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: string | null = supplierOf(sorted)): { knowledge: Knowledge; accepted: PolicyOverride | null } {
   // Entries are found by seq in the sorted array (index seq − 1 in a gapless ledger), so the scan
   // keeps only the few entries that refer to others.
   const find = (seq: number): LedgerEntry | undefined => {
@@ -138,37 +173,66 @@ export function scanLedger(sorted: readonly LedgerEntry[]): { knowledge: Knowled
     }
     return undefined;
   };
-  const attestable = (seq: number) => {
-    const target = find(seq);
-    return target !== undefined && ATTESTABLE_TYPES.has(target.type);
-  };
+  const side = (e: LedgerEntry) => actorSide(supplierFirmId, e);
+  const otherSideOf = (e: LedgerEntry, target: LedgerEntry) => side(e) === null || side(e) !== side(target);
   const voided = new Set<number>();
-  const disputed = new Set<number>();
-  let accepted: PolicyOverride | null = null;
+  const disputed = new Map<number, LedgerEntry>();
+  const everDisputed = new Set<number>();
+  const confirmed = new Set<number>();
+  const accepted = new Set<number>();
+  const referenced = new Set<number>();
+  let policy: PolicyOverride | null = null;
   const followUps = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
   for (const e of sorted) {
     const type = e.type;
+    const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
+    const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
     if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
       followUps.set((e.payload as { interactionSeq: number }).interactionSeq, e.seq);
       followUpEntries.push(e);
-      continue;
-    }
-    if (type !== 'ENTRY_VOIDED' && type !== 'ENTRY_DISPUTED' && type !== 'DISPUTE_WITHDRAWN' && type !== 'POLICY_ACCEPTED') continue;
-    const p = e.payload as { entrySeq?: number; policySeq?: number };
-    if (type === 'POLICY_ACCEPTED') {
+    } else if (type === 'POLICY_ACCEPTED') {
       const proposal = find(p.policySeq as number);
-      const policy = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
-      if (policy) accepted = policy;
-    } else if (type === 'DISPUTE_WITHDRAWN') disputed.delete(p.entrySeq as number);
-    else if (attestable(p.entrySeq as number)) (type === 'ENTRY_VOIDED' ? voided : disputed).add(p.entrySeq as number);
+      const proposed = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
+      if (proposed) policy = proposed;
+    } else if (target !== undefined && !voided.has(target.seq)) {
+      const t = target.seq;
+      if (type === 'ENTRY_CONFIRMED') {
+        if (CONFIRMABLE_TYPES.has(target.type) && otherSideOf(e, target) && !disputed.has(t) && !confirmed.has(t)) {
+          confirmed.add(t);
+          const tp = target.payload as { entrySeq?: number; outcome?: string; promisor?: Side };
+          if (target.type === 'PROMISE_MADE' || target.type === 'PROMISE_CANCELLED') accepted.add(t);
+          else if (target.type === 'ENTRY_VOIDED' && tp.entrySeq !== undefined) voided.add(tp.entrySeq);
+          else if (target.type === 'DISPUTE_RESOLVED' && tp.entrySeq !== undefined && disputed.has(tp.entrySeq)) {
+            if (tp.outcome === 'STRUCK') voided.add(tp.entrySeq);
+            disputed.delete(tp.entrySeq);
+          }
+        }
+      } else if (type === 'ENTRY_DISPUTED') {
+        if (ATTESTABLE_TYPES.has(target.type) && otherSideOf(e, target) && !everDisputed.has(t) && !confirmed.has(t)) {
+          disputed.set(t, e);
+          everDisputed.add(t);
+        }
+      } else if (type === 'DISPUTE_WITHDRAWN') {
+        const dispute = disputed.get(t);
+        if (dispute && (side(e) === null || side(e) === side(dispute))) disputed.delete(t);
+      } else if (type === 'ENTRY_VOIDED') {
+        const byRecorder = side(e) === null || side(e) === side(target);
+        if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
+          voided.add(t);
+      }
+    }
+    const ref = referencedSeq(e.payload);
+    if (ref !== null) referenced.add(ref);
   }
   const skip = new Set<number>(voided);
   const disputedPromises = new Set<number>();
-  for (const seq of disputed) {
+  for (const seq of disputed.keys()) {
     if (voided.has(seq)) continue;
     skip.add(seq);
     const target = find(seq) as LedgerEntry;
+    // Disputing a cancellation (a proposal) declines it; the promise itself is not disputed.
+    if (target.type === 'PROMISE_CANCELLED') continue;
     if (target.type === 'PROMISE_MADE') disputedPromises.add(seq);
     else if (target.type.startsWith('PROMISE_')) disputedPromises.add((target.payload as { promiseSeq: number }).promiseSeq);
   }
@@ -183,7 +247,7 @@ export function scanLedger(sorted: readonly LedgerEntry[]): { knowledge: Knowled
     if (e.type === 'COMPLAINT_RESOLVED') times.resolved = Math.min(times.resolved, at);
     followUpTimes.set(c, times);
   }
-  return { knowledge: { skip, disputedPromises, followUps, followUpTimes }, accepted };
+  return { knowledge: { skip, disputedPromises, followUps, followUpTimes, accepted, confirmed }, accepted: policy };
 }
 
 const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
@@ -199,6 +263,9 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
   const policy = state.policy;
   const h = halfLives(policy);
   switch (e.type) {
+    case 'RELATIONSHIP_PROPOSED':
+      state.supplierFirmId ??= (e.payload as { supplierFirmId: string }).supplierFirmId;
+      break;
     case 'RELATIONSHIP_ENDED':
       state.churn.ended = true;
       break;
@@ -216,17 +283,34 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
     case 'MEASUREMENT_RECORDED':
       onMeasurement(state, e as LedgerEntry<'MEASUREMENT_RECORDED'>, at, h);
       break;
-    case 'PROMISE_MADE':
+    case 'PROMISE_MADE': {
+      const by = actorSide(state.supplierFirmId, e);
+      // Written by its beneficiary, a promise is a proposal until the promisor accepts it (DESIGN §2a).
+      if (by !== null && by !== (e as LedgerEntry<'PROMISE_MADE'>).payload.promisor && !k?.accepted.has(e.seq)) {
+        state.proposals[String(e.seq)] = e.seq;
+        break;
+      }
       state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.has(e.seq) ?? false);
       break;
+    }
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED': {
-      const key = String((e.payload as { promiseSeq: number }).promiseSeq);
+      const promiseSeq = (e.payload as { promiseSeq: number }).promiseSeq;
+      const key = String(promiseSeq);
       const p = state.promises[key];
-      const ev = promiseEvent(e);
-      if (!p || !ev) break;
+      if (!p) break;
+      // A cancellation is a proposal until the other side accepts it.
+      if (e.type === 'PROMISE_CANCELLED' && !k?.accepted.has(e.seq)) {
+        state.proposals[String(e.seq)] = promiseSeq;
+        break;
+      }
+      // Only the promisor reschedules (AUTHORSHIP).
+      const by = actorSide(state.supplierFirmId, e);
+      if (e.type === 'PROMISE_RESCHEDULED' && by !== null && by !== p.promisor) break;
+      const ev = promiseEvent(e, k?.confirmed.has(e.seq) ?? false);
+      if (!ev) break;
       const side = state.sides[p.promisor];
       const delivered = p.delivered ?? 0;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
@@ -246,6 +330,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       p.events.push(ev);
       if (ev.type === 'PROMISE_RESCHEDULED') break;
       delete state.promises[key];
+      for (const seq in state.proposals) if (state.proposals[seq] === promiseSeq) delete state.proposals[seq];
       if (p.disputed) break;
       // Its last event settles it, so the evaluation does not depend on asOf.
       const evaluation = evaluatePromiseOf(p, e.occurredAt, policy);
@@ -308,7 +393,9 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       break;
     }
     case 'REPRESENTATIVE_HANDOVER': {
-      const side = (e.payload as { side: string }).side;
+      const side = (e.payload as { side: Side }).side;
+      const by = actorSide(state.supplierFirmId, e);
+      if (by !== null && by !== side) break;
       const last = state.churn.lastSupplierHandover;
       if (side === 'SUPPLIER' && (last === null || at > last)) state.churn.lastSupplierHandover = at;
       break;
@@ -398,11 +485,15 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
 /** Sorts a copy of entries by seq (stable for equal seqs). */
 export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...entries].sort((a, b) => a.seq - b.seq);
 
-/** Folds entries already sorted by seq into a fresh state, with an optional policy given by the caller. */
-export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null): ScoreState {
-  const { knowledge, accepted } = scanLedger(sorted);
+/**
+ * Folds entries already sorted by seq into a fresh state, with an optional policy given by the
+ * caller. `supplierFirmId` names the supplier when the entries given may not include RELATIONSHIP_PROPOSED
+ * (a ledger cut at asOf); default: read from the entries.
+ */
+export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null, supplierFirmId: string | null = supplierOf(sorted)): ScoreState {
+  const { knowledge, accepted } = scanLedger(sorted, supplierFirmId);
   const given = policy !== undefined && policy !== null;
-  const state = emptyState(resolvePolicy(given ? policy : accepted), given);
+  const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
   for (const e of sorted) absorb(state, e, knowledge);
   return state;
 }

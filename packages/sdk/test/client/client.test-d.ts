@@ -17,7 +17,7 @@ const client = createClient({ url: 'http://localhost/graphql', apiKey: 'k' });
 describe('typed SDK', () => {
   it('returns the payload node and entry, non-null, on success', () => {
     type Made = Awaited<ReturnType<typeof client.promises.make>>;
-    expectTypeOf<Made['promise']['state']>().toEqualTypeOf<'OPEN' | 'KEPT' | 'BROKEN' | 'CANCELLED'>();
+    expectTypeOf<Made['promise']['state']>().toEqualTypeOf<'PROPOSED' | 'OPEN' | 'KEPT' | 'BROKEN' | 'CANCELLED'>();
     expectTypeOf<Made['promise']['outcome']>().toEqualTypeOf<
       'BROKEN' | 'BROKEN_AFTER_RESCHEDULE' | 'BROKEN_WITH_NOTICE' | 'CANCELLED' | 'KEPT_AFTER_NOTICE' | 'KEPT_LATE' | 'KEPT_ON_TIME' | null
     >();

@@ -70,12 +70,25 @@ describe('entries after asOf, voids and disputes', () => {
     expect(card.supplier.reliability.drivers).toHaveLength(1);
     expect(card.supplier.reliability.drivers[0].entrySeq).toBe(p);
     expect(card.supplier.reliability.drivers[0].reason).toMatch(/not kept by the due date/);
-    b.add('ENTRY_VOIDED', { entrySeq: p, reason: 'never promised' });
+    // The promise itself is past due and has a follow-up: its recorder alone cannot void it (DESIGN §2a)…
+    const voidP = b.add('ENTRY_VOIDED', { entrySeq: p, reason: 'never promised' });
+    expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability.evidence).toBe(1);
+    // …the client's consent makes the void take effect.
+    b.add('ENTRY_CONFIRMED', { entrySeq: voidP }, { by: 'CLIENT' });
     expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability.evidence).toBe(0);
   });
 
-  it('a promise under open dispute gives nothing until the dispute is withdrawn', () => {
+  it('a void by the side that did not record the entry has no effect', () => {
     const { b, broken } = brokenDelivery();
+    const before = computeScorecard(b.entries, { asOf: b.inDays(1) });
+    b.advance(1).add('ENTRY_VOIDED', { entrySeq: broken, reason: 'not yours to void' }, { by: 'CLIENT' });
+    expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability).toEqual(before.supplier.reliability);
+  });
+
+  it('a promise under open dispute gives nothing until the dispute is withdrawn', () => {
+    const b = new LedgerBuilder();
+    const p = b.promise('SUPPLIER', 'DELIVERY', 'sofa', 5);
+    const broken = b.advance(10).break(p, 'CLIENT');
     const before = computeScorecard(b.entries, { asOf: b.inDays(1) });
     b.advance(1).add('ENTRY_DISPUTED', { entrySeq: broken, reason: 'it was delivered' }, { by: 'SUPPLIER' });
     const disputed = computeScorecard(b.entries, { asOf: b.time });
@@ -93,7 +106,7 @@ describe('entries after asOf, voids and disputes', () => {
     });
     b.add('GOAL_ACCEPTED', { goalSeq: goal }, { by: 'CLIENT' });
     b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 95 });
-    const low = b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 80 });
+    const low = b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 80 }, { by: 'CLIENT' });
     const before = computeScorecard(b.entries, { asOf: b.time }).supplier.goalAttainment;
     expect(before.evidence).toBe(2);
     b.add('ENTRY_DISPUTED', { entrySeq: low, reason: 'wrong period' }, { by: 'SUPPLIER' });

@@ -147,7 +147,7 @@ export const promises = sqliteTable(
     madeAt: text('made_at').notNull(),
     originalDueAt: text('original_due_at').notNull(),
     dueAt: text('due_at').notNull(),
-    state: text('state', { enum: ['OPEN', 'KEPT', 'BROKEN', 'CANCELLED'] }).notNull(),
+    state: text('state', { enum: ['PROPOSED', 'OPEN', 'KEPT', 'BROKEN', 'CANCELLED'] }).notNull(),
     outcome: text('outcome'),
     resolvedAt: text('resolved_at'),
     voided: integer('voided', { mode: 'boolean' }).notNull().default(false),

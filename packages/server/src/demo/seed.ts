@@ -66,7 +66,8 @@ export const isEmpty = (db: Db): boolean => db.select({ id: t.firms.id }).from(t
  * Fills the database with the demo: six firms, an admin and a writer key each, and five
  * relationships whose year of history (ending at `now`) tells the stories of DESIGN §1. Every
  * entry goes through appendEntry, so it is validated, hash-chained and scored exactly as API
- * writes are. All or nothing: one transaction.
+ * writes are, by the side that may author it and recorded when it happened (recordedAt =
+ * occurredAt) unless the story back-dates it. All or nothing: one transaction.
  */
 export function seedDemo(db: Db, options: SeedOptions = {}): DemoResult {
   const now = options.now ?? new Date().toISOString();
@@ -102,7 +103,7 @@ export function seedDemo(db: Db, options: SeedOptions = {}): DemoResult {
       const actor = (side: Side) => (side === 'SUPPLIER' ? supplier.rawId : client.rawId);
       const proposer = { firmId: actor(story.proposedBy), side: story.proposedBy };
       const counterparty = story.proposedBy === 'SUPPLIER' ? client.rawId : supplier.rawId;
-      let rel: RelationshipRow = createRelationship(tx, proposer, counterparty, story.iso(story.proposedAt), now).rel;
+      let rel: RelationshipRow = createRelationship(tx, proposer, counterparty, story.iso(story.proposedAt), story.iso(story.proposedAt)).rel;
       tick();
       const seqs = new Map<string, number>();
       const ref = (key: string) => {
@@ -113,9 +114,12 @@ export function seedDemo(db: Db, options: SeedOptions = {}): DemoResult {
       for (const ev of story.timeline()) {
         const occurredAt = story.iso(ev.at);
         if (ev.at >= 365 || toMillis(occurredAt) > toMillis(now)) throw new Error(`demo story ${story.name}: an event lies in the future (${occurredAt})`);
+        // Recorded as it happened (the server's clock at the time), unless the story back-dates it.
+        const recordedAt = story.iso(ev.recordedAt ?? ev.at);
+        if (toMillis(recordedAt) > toMillis(now)) throw new Error(`demo story ${story.name}: recorded in the future (${recordedAt})`);
         let appended: ReturnType<typeof appendEntry>;
         try {
-          appended = appendEntry(tx, rel, actor(ev.by), { type: ev.type, payload: ev.payload(ref), occurredAt }, now);
+          appended = appendEntry(tx, rel, actor(ev.by), { type: ev.type, payload: ev.payload(ref), occurredAt }, recordedAt);
         } catch (error) {
           throw new Error(`demo story ${story.name}: ${ev.type} at ${occurredAt}: ${(error as Error).message}`);
         }

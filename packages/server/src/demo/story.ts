@@ -18,6 +18,11 @@ export interface StoryEvent {
   payload: (ref: Ref) => object;
   /** Names the entry so later events can refer to its seq. */
   key?: string;
+  /**
+   * When the server recorded it, in demo days; default `at` (recorded as it happened). Later:
+   * a back-dated entry (late bookkeeping), which buys no notice or speed (DESIGN §2a).
+   */
+  recordedAt?: number;
 }
 
 /** A time of day on a day of the demo year, as fractional days. */
@@ -63,6 +68,13 @@ export class Story {
     return this;
   }
 
+  /** Marks the last event added as recorded by the server later, on demo day `recordedAt` (back-dated). */
+  recordedLater(recordedAt: number): this {
+    const last = this.events[this.events.length - 1];
+    if (last) last.recordedAt = recordedAt;
+    return this;
+  }
+
   handover(at: number, side: Side, name: string): this {
     return this.record(at, side, 'REPRESENTATIVE_HANDOVER', { side, name });
   }
@@ -96,20 +108,27 @@ export class Story {
     return this.record(at, by, 'PROMISE_MADE', payload, key);
   }
 
-  reschedule(promise: string, at: number, by: Side, newDue: number, reason: string): this {
-    return this.record(at, by, 'PROMISE_RESCHEDULED', (ref) => ({ promiseSeq: ref(promise), newDueAt: this.iso(newDue), reason }));
+  reschedule(promise: string, at: number, by: Side, newDue: number, reason: string, key?: string): this {
+    return this.record(at, by, 'PROMISE_RESCHEDULED', (ref) => ({ promiseSeq: ref(promise), newDueAt: this.iso(newDue), reason }), key);
   }
 
+  /** A promise kept: by its promisor a claim, attested by the beneficiary's confirm or after the policy's window. */
   keep(promise: string, at: number, by: Side, opts: { inFull?: boolean; key?: string } = {}): this {
     return this.record(at, by, 'PROMISE_KEPT', (ref) => ({ promiseSeq: ref(promise), inFull: opts.inFull ?? true }), opts.key);
   }
 
-  broken(promise: string, at: number, by: Side, reason: string): this {
-    return this.record(at, by, 'PROMISE_BROKEN', (ref) => ({ promiseSeq: ref(promise), reason }));
+  broken(promise: string, at: number, by: Side, reason: string, key?: string): this {
+    return this.record(at, by, 'PROMISE_BROKEN', (ref) => ({ promiseSeq: ref(promise), reason }), key);
   }
 
-  cancel(promise: string, at: number, by: Side, reason: string): this {
-    return this.record(at, by, 'PROMISE_CANCELLED', (ref) => ({ promiseSeq: ref(promise), reason }));
+  /** Proposes a cancellation (`key` names it so the other side can accept it with confirm). */
+  cancel(promise: string, at: number, by: Side, reason: string, key?: string): this {
+    return this.record(at, by, 'PROMISE_CANCELLED', (ref) => ({ promiseSeq: ref(promise), reason }), key);
+  }
+
+  /** Proposes a resolution of the dispute of entry `entry`: it STANDS or is STRUCK. */
+  resolveDispute(entry: string, at: number, by: Side, outcome: 'STANDS' | 'STRUCK', note: string, key?: string): this {
+    return this.record(at, by, 'DISPUTE_RESOLVED', (ref) => ({ entrySeq: ref(entry), outcome, note }), key);
   }
 
   interaction(
@@ -131,12 +150,13 @@ export class Story {
     return this.record(at, by, 'COMPLAINT_RESOLVED', (ref) => ({ interactionSeq: ref(complaint), ...(note ? { note } : {}) }));
   }
 
+  /** Confirms the other side's entry, or accepts its proposal. */
   confirm(entry: string, at: number, by: Side): this {
     return this.record(at, by, 'ENTRY_CONFIRMED', (ref) => ({ entrySeq: ref(entry) }));
   }
 
-  dispute(entry: string, at: number, by: Side, reason: string): this {
-    return this.record(at, by, 'ENTRY_DISPUTED', (ref) => ({ entrySeq: ref(entry), reason }));
+  dispute(entry: string, at: number, by: Side, reason: string, key?: string): this {
+    return this.record(at, by, 'ENTRY_DISPUTED', (ref) => ({ entrySeq: ref(entry), reason }), key);
   }
 
   /** The events in the order they happened. */

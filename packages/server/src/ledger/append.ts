@@ -109,7 +109,7 @@ export function appendEntry(
   if (timeIssues.length) throw AppError.validation(timeIssues);
   const side = sideOf(rel, actorFirmId);
   beforeWrite(db, rel);
-  checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, at: [...path, 'payload'] });
+  checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, now, at: [...path, 'payload'] });
   const entry = insertEntry(db, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
   project(db, rel, entry, now);
   return { entry, rel: advance(db, rel, entry) };

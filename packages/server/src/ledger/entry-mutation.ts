@@ -29,8 +29,8 @@ export interface EntryMutationSpec<Fields extends InputFieldMap> {
   /** The input field holding the id the mutation acts on, and that id's type. */
   target: { field: string; typename: string };
   input: (t: InputFieldBuilder<Types, 'InputObject'>) => Fields;
-  /** The entry's payload from the input and the target's key. */
-  payload: (input: InputShapeFromFields<Fields>, key: EntityKey) => Record<string, unknown>;
+  /** The entry's payload from the input and the target's key (and the transaction, to look up a proposal). */
+  payload: (input: InputShapeFromFields<Fields>, key: EntityKey, tx: Db) => Record<string, unknown>;
   /** The payload field naming what the mutation made or changed, and how to find its key. */
   result: { field: string; type: ObjectRef<Types, unknown>; key: (entry: LedgerEntry, key: EntityKey) => string };
 }
@@ -91,7 +91,7 @@ export function defineEntryMutation<Fields extends InputFieldMap>(spec: EntryMut
           tx,
           rel,
           viewer.firmId,
-          { type: spec.type, payload: spec.payload(input as unknown as InputShapeFromFields<Fields>, key), occurredAt: occurredAt as string | null },
+          { type: spec.type, payload: spec.payload(input as unknown as InputShapeFromFields<Fields>, key, tx), occurredAt: occurredAt as string | null },
           now,
         );
         return { entry: entryLoadKey(entry), node: spec.result.key(entry, key) };

@@ -1,4 +1,4 @@
-import { LIMITS } from '@trustledger/schema';
+import { DISPUTE_OUTCOMES, LIMITS } from '@trustledger/schema';
 import { builder } from '../graphql/builder.ts';
 import { relationshipForWrite } from '../graphql/ids.ts';
 import { defineMutation } from '../graphql/mutation.ts';
@@ -12,10 +12,10 @@ import { EntryRef, EntryTypeEnum, entryLoadKey } from './types.ts';
 const targetEntry = { field: 'target', type: EntryRef as never, key: (_e: unknown, k: { relationshipId: string; seq: number }) => entityId(k.relationshipId, k.seq) };
 
 for (const [name, type, description, reasonRequired] of [
-  ['confirmEntry', 'ENTRY_CONFIRMED', "Confirms the other side's entry.", false],
-  ['disputeEntry', 'ENTRY_DISPUTED', "Disputes the other side's entry; while disputed it does not count.", true],
+  ['confirmEntry', 'ENTRY_CONFIRMED', "Confirms (attests) the other side's entry, or accepts its proposal (a promise it wrote for you, a cancellation, a void, a resolution).", false],
+  ['disputeEntry', 'ENTRY_DISPUTED', "Disputes the other side's entry (once): while the dispute is open the entry weighs as the policy says (default half); left open past the policy's window it lapses and counts again, contested. Disputing a proposal declines it.", true],
   ['withdrawDispute', 'DISPUTE_WITHDRAWN', 'Withdraws your dispute of an entry; it counts again.', false],
-  ['voidEntry', 'ENTRY_VOIDED', 'Voids your own entry. It stays in the chain; its effect on scores ends.', true],
+  ['voidEntry', 'ENTRY_VOIDED', 'Voids your own entry: at once while nothing depends on it, the other side has not confirmed it and (a promise) it is not yet due; otherwise it is a proposal the other side accepts (confirmEntry). It stays in the chain.', true],
 ] as const) {
   defineEntryMutation({
     name,
@@ -27,6 +27,25 @@ for (const [name, type, description, reasonRequired] of [
     result: targetEntry,
   });
 }
+
+const DisputeOutcomeEnum = builder.enumType('DisputeOutcome', {
+  values: DISPUTE_OUTCOMES,
+  description: 'What an agreed resolution does to the disputed entry: STANDS (it counts fully) or STRUCK (it counts for nothing).',
+});
+
+defineEntryMutation({
+  name: 'proposeResolution',
+  description: 'Proposes how to end a dispute (either side): the disputed entry STANDS or is STRUCK. It ends the dispute once the other side accepts it (confirmEntry on the proposal).',
+  type: 'DISPUTE_RESOLVED',
+  target: { field: 'entryId', typename: 'LedgerEntry' },
+  input: (t) => ({
+    entryId: t.id({ required: true, description: 'The disputed entry.' }),
+    outcome: t.field({ type: DisputeOutcomeEnum, required: true }),
+    note: t.string({ required: true }),
+  }),
+  payload: (i, key) => ({ entrySeq: key.seq, outcome: i.outcome, note: i.note }),
+  result: targetEntry,
+});
 
 const EntryInput = builder.inputType('EntryInput', {
   fields: (t) => ({

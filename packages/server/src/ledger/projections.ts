@@ -1,5 +1,7 @@
 import {
   DEFAULT_POLICY,
+  noticeTime,
+  referencedSeq,
   type EntryType,
   evaluatePromise,
   type LedgerEntry,
@@ -10,12 +12,11 @@ import {
 import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
 import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
-import { sideOf } from './rules.ts';
+import { sideOf, voidTakesEffect } from './rules.ts';
 
 /** Which earlier entry an entry refers to, stored as `subject_seq` for history look-ups. */
-export function subjectSeqOf(type: EntryType, payload: Record<string, unknown>): number | null {
-  const ref = payload.promiseSeq ?? payload.goalSeq ?? payload.interactionSeq ?? payload.entrySeq ?? payload.policySeq ?? payload.metricSeq;
-  return typeof ref === 'number' ? ref : null;
+export function subjectSeqOf(_type: EntryType, payload: Record<string, unknown>): number | null {
+  return referencedSeq(payload);
 }
 
 type EntryRow = Pick<typeof t.entries.$inferSelect, 'relationshipId' | 'seq' | 'type' | 'payload' | 'actorFirmId' | 'occurredAt' | 'recordedAt' | 'prevHash' | 'hash'>;
@@ -33,25 +34,32 @@ const rowToEntry = (row: EntryRow): LedgerEntry => ({
 });
 export { rowToEntry };
 
-const ENTRY_COLUMNS = 'relationship_id as relationshipId, seq, type, payload, actor_firm_id as actorFirmId, occurred_at as occurredAt, recorded_at as recordedAt, prev_hash as prevHash, hash';
+const ENTRY_COLUMNS =
+  'relationship_id as relationshipId, seq, type, payload, actor_firm_id as actorFirmId, occurred_at as occurredAt, recorded_at as recordedAt, prev_hash as prevHash, hash, confirmed_by_seq as confirmedBySeq';
 
 /**
- * Rebuilds a promise's row from its standing history (made, then reschedules and resolution).
+ * Rebuilds a promise's row from its standing history (made, then reschedules and resolution):
+ * PROPOSED while made by its beneficiary and not accepted; cancellations count once accepted;
+ * notice is judged by the server's clock unless the other side confirmed the entry (DESIGN §2a).
  * `made` is the PROMISE_MADE entry when the caller has it (it was just appended).
  */
-function reprojectPromise(db: Db, relId: string, seq: number, now: string, made?: LedgerEntry<'PROMISE_MADE'>): void {
+function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: number, now: string, made?: LedgerEntry<'PROMISE_MADE'>): void {
+  const relId = rel.id;
   // Plain SQL (prepared once by its text): this runs for every promise entry of a batch.
   const sqlite = sqliteOf(db);
   // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
+  type Row = EntryRow & { confirmedBySeq: number | null };
   const madeRows = made
     ? []
-    : (sqlite.prepare(`select ${ENTRY_COLUMNS} from entries where relationship_id = ? and seq = ? and voided_by_seq is null`).all(relId, seq) as EntryRow[]);
+    : (sqlite.prepare(`select ${ENTRY_COLUMNS} from entries where relationship_id = ? and seq = ? and voided_by_seq is null`).all(relId, seq) as Row[]);
   const followUps = made
     ? []
     : (sqlite
         .prepare(`select ${ENTRY_COLUMNS} from entries where relationship_id = ? and subject_seq = ? and type like 'PROMISE_%' and voided_by_seq is null order by seq`)
-        .all(relId, seq) as EntryRow[]);
-  const history = made ? [made as LedgerEntry] : [...madeRows, ...followUps].map(rowToEntry);
+        .all(relId, seq) as Row[]);
+  const rows = [...madeRows, ...followUps];
+  const confirmed = new Set(rows.filter((r) => r.confirmedBySeq !== null).map((r) => r.seq));
+  const history = made ? [made as LedgerEntry] : rows.filter((r) => r.type !== 'PROMISE_CANCELLED' || r.confirmedBySeq !== null).map(rowToEntry);
   made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
   if (!made) {
     db.update(t.promises).set({ voided: true }).where(and(eq(t.promises.relationshipId, relId), eq(t.promises.seq, seq))).run();
@@ -61,14 +69,18 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string, made?
     .filter((e) => e.seq !== seq)
     .map((e) => {
       const p = e.payload as Record<string, unknown>;
+      const noticeAt = noticeTime(e, confirmed.has(e.seq));
       return e.type === 'PROMISE_RESCHEDULED'
-        ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string }
+        ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string, noticeAt }
         : e.type === 'PROMISE_KEPT'
           ? p.share === undefined
             ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
             : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number }
-          : { type: e.type as 'PROMISE_BROKEN' | 'PROMISE_CANCELLED', seq: e.seq, occurredAt: e.occurredAt };
+          : e.type === 'PROMISE_BROKEN'
+            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt }
+            : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };
     });
+  const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);
   // The grace only matters for open promises, whose outcome is not stored: the default suffices.
   const ev = evaluatePromise({ occurredAt: made.occurredAt, dueAt: made.payload.dueAt }, events, now, DEFAULT_POLICY.graceDays);
   sqlite
@@ -90,9 +102,9 @@ function reprojectPromise(db: Db, relId: string, seq: number, now: string, made?
       made.occurredAt,
       ev.originalDueAt,
       ev.dueAt,
-      ev.state,
-      ev.state === 'OPEN' ? null : ev.outcome,
-      ev.state === 'OPEN' ? null : ev.resolvedAt,
+      proposed ? 'PROPOSED' : ev.state,
+      ev.state === 'OPEN' || proposed ? null : ev.outcome,
+      ev.state === 'OPEN' || proposed ? null : ev.resolvedAt,
     );
 }
 
@@ -135,12 +147,12 @@ function reprojectTarget(db: Db, rel: typeof t.relationships.$inferSelect, targe
   const p = target.payload as Record<string, unknown>;
   switch (target.type) {
     case 'PROMISE_MADE':
-      return reprojectPromise(db, rel.id, target.seq, now);
+      return reprojectPromise(db, rel, target.seq, now);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED':
-      return reprojectPromise(db, rel.id, p.promiseSeq as number, now);
+      return reprojectPromise(db, rel, p.promiseSeq as number, now);
     case 'COMPLAINT_RESPONDED':
     case 'COMPLAINT_RESOLVED':
       return reprojectInteraction(db, rel.id, p.interactionSeq as number);
@@ -214,12 +226,12 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return;
     }
     case 'PROMISE_MADE':
-      return reprojectPromise(db, relId, seq, now, entry as LedgerEntry<'PROMISE_MADE'>);
+      return reprojectPromise(db, rel, seq, now, entry as LedgerEntry<'PROMISE_MADE'>);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED':
-      return reprojectPromise(db, relId, (entry.payload as { promiseSeq: number }).promiseSeq, now);
+      return reprojectPromise(db, rel, (entry.payload as { promiseSeq: number }).promiseSeq, now);
     case 'INTERACTION_RECORDED': {
       const p = entry.payload as Payloads['INTERACTION_RECORDED'];
       sqliteOf(db)
@@ -232,27 +244,49 @@ export function project(db: Db, rel: typeof t.relationships.$inferSelect, entry:
       return reprojectInteraction(db, relId, (entry.payload as { interactionSeq: number }).interactionSeq);
     case 'REPRESENTATIVE_HANDOVER':
       return reprojectRepresentative(db, rel, (entry.payload as Payloads['REPRESENTATIVE_HANDOVER']).side);
-    case 'ENTRY_CONFIRMED':
+    case 'ENTRY_CONFIRMED': {
+      const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
+      db.update(t.entries).set({ confirmedBySeq: seq }).where(byKey(t.entries, relId, targetSeq)).run();
+      const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
+      if (!target) return;
+      const tp = JSON.parse(target.payload) as { entrySeq?: number; outcome?: string };
+      // Accepting a proposal makes it take effect (DESIGN §2a consent).
+      if (target.type === 'ENTRY_VOIDED') return applyVoid(db, rel, tp.entrySeq as number, target.seq, now);
+      if (target.type === 'DISPUTE_RESOLVED') {
+        if (tp.outcome === 'STRUCK') return applyVoid(db, rel, tp.entrySeq as number, target.seq, now);
+        db.update(t.entries).set({ disputedBySeq: null }).where(byKey(t.entries, relId, tp.entrySeq as number)).run();
+        return;
+      }
+      // A confirmed promise entry may change the promise: a proposal accepted, a cancellation agreed, notice vouched for.
+      if (target.type.startsWith('PROMISE_')) return reprojectTarget(db, rel, rowToEntry(target), now);
+      return;
+    }
     case 'ENTRY_DISPUTED':
-    case 'DISPUTE_WITHDRAWN':
+    case 'DISPUTE_WITHDRAWN': {
+      const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
+      db.update(t.entries)
+        .set({ disputedBySeq: entry.type === 'ENTRY_DISPUTED' ? seq : null })
+        .where(byKey(t.entries, relId, targetSeq))
+        .run();
+      return;
+    }
+    case 'DISPUTE_RESOLVED':
+      return;
     case 'ENTRY_VOIDED': {
       const targetSeq = (entry.payload as { entrySeq: number }).entrySeq;
-      const column =
-        entry.type === 'ENTRY_CONFIRMED'
-          ? { confirmedBySeq: seq }
-          : entry.type === 'ENTRY_DISPUTED'
-            ? { disputedBySeq: seq }
-            : entry.type === 'DISPUTE_WITHDRAWN'
-              ? { disputedBySeq: null }
-              : { voidedBySeq: seq };
-      db.update(t.entries).set(column).where(byKey(t.entries, relId, targetSeq)).run();
-      if (entry.type === 'ENTRY_VOIDED') {
-        const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
-        if (target) reprojectTarget(db, rel, rowToEntry(target), now);
-      }
+      const target = db.select().from(t.entries).where(byKey(t.entries, relId, targetSeq)).get();
+      // A void the recorder may not make alone stays a proposal until the other side accepts it.
+      if (target && voidTakesEffect(db, relId, target, seq, entry.recordedAt)) applyVoid(db, rel, targetSeq, seq, now);
       return;
     }
   }
+}
+
+/** Voids an entry (by a void that took effect, or a resolution that struck it) and re-projects what it affected. */
+function applyVoid(db: Db, rel: typeof t.relationships.$inferSelect, targetSeq: number, bySeq: number, now: string): void {
+  db.update(t.entries).set({ voidedBySeq: bySeq, disputedBySeq: null }).where(byKey(t.entries, rel.id, targetSeq)).run();
+  const target = db.select().from(t.entries).where(byKey(t.entries, rel.id, targetSeq)).get();
+  if (target) reprojectTarget(db, rel, rowToEntry(target), now);
 }
 
 function insertMetric(db: Db, relId: string, seq: number, idx: number, goalSeq: number, m: Payloads['GOAL_PROPOSED']['metrics'][number]): void {

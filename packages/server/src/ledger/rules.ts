@@ -1,9 +1,12 @@
 import {
   ATTESTABLE_TYPES,
+  CONFIRMABLE_TYPES,
   type EntryType,
   type Payloads,
   type Side,
+  sideName,
   toMillis,
+  voidNeedsConsent,
 } from '@trustledger/schema';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -33,6 +36,8 @@ interface RuleInput<T extends EntryType> {
   type: T;
   payload: Payloads[T];
   occurredAt: string;
+  /** The server's clock: the entry's recordedAt. */
+  now: string;
   /** Input path of the payload, for error paths. */
   at: (string | number)[];
 }
@@ -47,6 +52,11 @@ function promiseAt(input: RuleInput<EntryType>, seq: number) {
     .where(and(eq(t.promises.relationshipId, input.rel.id), eq(t.promises.seq, seq)))
     .get();
   if (!p || p.voided) throw notFound(`No promise was made at entry ${seq} of this relationship.`, [...input.at, 'promiseSeq']);
+  if (p.state === 'PROPOSED')
+    throw conflict(
+      `This promise is only proposed: ${sideName(p.promisor)}, its promisor, must accept it first (acceptPromise); until then it counts for nothing.`,
+      [...input.at, 'promiseSeq'],
+    );
   if (p.state !== 'OPEN')
     throw conflict(`This promise is already ${p.state.toLowerCase()}; record a new promise instead.`, [...input.at, 'promiseSeq']);
   if (toMillis(input.occurredAt) < toMillis(p.madeAt))
@@ -77,13 +87,25 @@ function complaintAt(input: RuleInput<EntryType>, seq: number) {
   return i;
 }
 
-function attestable(input: RuleInput<EntryType>, seq: number) {
+function attestable(input: RuleInput<EntryType>, seq: number, types: ReadonlySet<EntryType> = ATTESTABLE_TYPES) {
   const e = entryAt(input.db, input.rel.id, seq);
   if (!e) throw notFound(`Entry ${seq} does not exist in this relationship's ledger.`, [...input.at, 'entrySeq']);
-  if (!ATTESTABLE_TYPES.has(e.type as EntryType))
+  if (e.type === 'ENTRY_DISPUTED' && input.type === 'ENTRY_DISPUTED')
+    throw validation('A dispute cannot be disputed: withdraw it, or propose a resolution (proposeResolution).', [...input.at, 'entrySeq']);
+  if (!types.has(e.type as EntryType))
     throw validation(`Entry ${seq} (${e.type}) cannot be confirmed, disputed or voided.`, [...input.at, 'entrySeq']);
   if (e.voidedBySeq !== null) throw conflict(`Entry ${seq} has been voided.`, [...input.at, 'entrySeq']);
   return e;
+}
+
+
+/** Entries that refer to entry `seq` (its follow-ups, confirmations, disputes, …). */
+const referrers = (db: Db, relId: string, seq: number) =>
+  db.select().from(t.entries).where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq))).orderBy(t.entries.seq).all();
+
+/** A FORBIDDEN error that says who may record the entry instead (the authorship table, AUTHORSHIP). */
+function notAuthor(what: string, author: string, path: (string | number)[], hint = ''): never {
+  throw forbidden(`Only ${author} can ${what}${hint ? `; ${hint}` : ''}.`, path);
 }
 
 /**
@@ -162,18 +184,32 @@ export function checkRules(input: RuleInput<EntryType>): void {
       return;
     }
     case 'PROMISE_MADE':
+      // By the beneficiary it is a proposal (PROMISE_MADE's row in AUTHORSHIP): the projection marks it PROPOSED.
       return;
     case 'PROMISE_RESCHEDULED': {
       const pr = promiseAt(input, p.promiseSeq as number);
+      if (pr.promisor !== side)
+        notAuthor('reschedule a promise', `its promisor (${sideName(pr.promisor)})`, [...input.at, 'promiseSeq'], 'as its beneficiary you may record it broken or propose a cancellation (proposeCancellation)');
       if (toMillis(p.newDueAt as string) <= toMillis(pr.dueAt))
         throw validation(`newDueAt must be later than the current due time (${pr.dueAt}).`, [...input.at, 'newDueAt']);
       return;
     }
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
-    case 'PROMISE_CANCELLED':
       promiseAt(input, p.promiseSeq as number);
       return;
+    case 'PROMISE_CANCELLED': {
+      promiseAt(input, p.promiseSeq as number);
+      const pending = referrers(input.db, rel.id, p.promiseSeq as number).find(
+        (e) => e.type === 'PROMISE_CANCELLED' && e.voidedBySeq === null && e.disputedBySeq === null && e.confirmedBySeq === null,
+      );
+      if (pending)
+        throw conflict(
+          `A cancellation of this promise is already proposed (entry ${pending.seq}); ${sideOf(rel, pending.actorFirmId) === side ? 'the other side accepts or declines it' : 'accept it (acceptCancellation) or decline it (disputeEntry)'}.`,
+          [...input.at, 'promiseSeq'],
+        );
+      return;
+    }
     case 'INTERACTION_RECORDED':
       return;
     case 'COMPLAINT_RESPONDED': {
@@ -190,32 +226,96 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (p.side !== side) throw forbidden("Each side names its own representative.", [...input.at, 'side']);
       return;
     case 'ENTRY_CONFIRMED': {
-      const e = attestable(input, p.entrySeq as number);
-      if (sideOf(rel, e.actorFirmId) === side) throw forbidden('You cannot confirm your own entry; the other side confirms it.', [...input.at, 'entrySeq']);
-      if (e.disputedBySeq !== null) throw conflict('This entry is under dispute; the dispute must be withdrawn first.', [...input.at, 'entrySeq']);
-      if (e.confirmedBySeq !== null) throw conflict('This entry is already confirmed.', [...input.at, 'entrySeq']);
+      const e = attestable(input, p.entrySeq as number, CONFIRMABLE_TYPES);
+      const at = [...input.at, 'entrySeq'];
+      if (sideOf(rel, e.actorFirmId) === side)
+        notAuthor('confirm or accept an entry', 'the other side', at, 'you cannot confirm your own entry');
+      if (e.disputedBySeq !== null) throw conflict('This entry is under dispute; the dispute must end first (withdrawDispute or proposeResolution).', at);
+      if (e.confirmedBySeq !== null) throw conflict('This entry is already confirmed.', at);
+      checkAcceptance(input, e, at);
       return;
     }
     case 'ENTRY_DISPUTED': {
       const e = attestable(input, p.entrySeq as number);
-      if (sideOf(rel, e.actorFirmId) === side) throw forbidden('You cannot dispute your own entry; void it instead.', [...input.at, 'entrySeq']);
-      if (e.disputedBySeq !== null) throw conflict('This entry is already under dispute.', [...input.at, 'entrySeq']);
+      const at = [...input.at, 'entrySeq'];
+      if (sideOf(rel, e.actorFirmId) === side) notAuthor('dispute an entry', 'the other side', at, 'you cannot dispute your own entry: void it instead');
+      if (e.disputedBySeq !== null) throw conflict('This entry is already under dispute.', at);
+      if (e.confirmedBySeq !== null) throw conflict('You have confirmed this entry; it cannot be disputed any more.', at);
+      if (referrers(input.db, rel.id, e.seq).some((r) => r.type === 'ENTRY_DISPUTED'))
+        throw conflict('This entry has been disputed before and the dispute ended; an entry is disputed once.', at);
       return;
     }
     case 'DISPUTE_WITHDRAWN': {
       const e = attestable(input, p.entrySeq as number);
-      if (e.disputedBySeq === null) throw conflict('This entry is not under dispute.', [...input.at, 'entrySeq']);
+      const at = [...input.at, 'entrySeq'];
+      if (e.disputedBySeq === null) throw conflict('This entry is not under dispute.', at);
       const dispute = entryAt(input.db, rel.id, e.disputedBySeq);
-      if (dispute && sideOf(rel, dispute.actorFirmId) !== side)
-        throw forbidden('Only the side that raised a dispute can withdraw it.', [...input.at, 'entrySeq']);
+      if (dispute && sideOf(rel, dispute.actorFirmId) !== side) notAuthor('withdraw a dispute', 'the side that raised it', at);
+      return;
+    }
+    case 'DISPUTE_RESOLVED': {
+      const e = attestable(input, p.entrySeq as number);
+      if (e.disputedBySeq === null) throw conflict('This entry is not under dispute; there is nothing to resolve.', [...input.at, 'entrySeq']);
       return;
     }
     case 'ENTRY_VOIDED': {
-      const e = attestable(input, p.entrySeq as number);
-      if (sideOf(rel, e.actorFirmId) !== side) throw forbidden('Only the side that recorded an entry can void it; dispute it instead.', [...input.at, 'entrySeq']);
+      const e = attestable(input, p.entrySeq as number, VOIDABLE_TYPES);
+      const at = [...input.at, 'entrySeq'];
+      if (sideOf(rel, e.actorFirmId) !== side) notAuthor('void it', 'the side that recorded an entry', at, 'dispute it instead');
+      const pending = referrers(input.db, rel.id, e.seq).find((r) => r.type === 'ENTRY_VOIDED' && r.voidedBySeq === null);
+      if (pending) throw conflict(`A void of this entry is already proposed (entry ${pending.seq}); the other side accepts it (confirmEntry).`, at);
       return;
     }
   }
+}
+
+/** Entries their recorder may void: the facts, and its own pending resolution proposals. */
+const VOIDABLE_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([...ATTESTABLE_TYPES, 'DISPUTE_RESOLVED']);
+
+/** A confirmation that accepts a proposal: the proposal must still be open to acceptance. */
+function checkAcceptance(input: RuleInput<EntryType>, e: typeof t.entries.$inferSelect, at: (string | number)[]): void {
+  const payload = JSON.parse(e.payload) as Record<string, unknown>;
+  switch (e.type) {
+    case 'PROMISE_MADE': {
+      const promisor = payload.promisor as Side;
+      if (sideOf(input.rel, e.actorFirmId) !== promisor && input.side !== promisor)
+        notAuthor('accept a proposed promise', `its promisor (${sideName(promisor)})`, at);
+      return;
+    }
+    case 'PROMISE_CANCELLED': {
+      const pr = input.db
+        .select()
+        .from(t.promises)
+        .where(and(eq(t.promises.relationshipId, input.rel.id), eq(t.promises.seq, payload.promiseSeq as number)))
+        .get();
+      if (!pr || pr.voided || pr.state !== 'OPEN')
+        throw conflict(`The promise is ${pr?.voided ? 'voided' : (pr?.state ?? 'gone').toLowerCase()}; this cancellation can no longer be accepted.`, at);
+      return;
+    }
+    case 'ENTRY_VOIDED': {
+      const target = entryAt(input.db, input.rel.id, payload.entrySeq as number);
+      if (!target || target.voidedBySeq !== null) throw conflict('That entry is already voided.', at);
+      return;
+    }
+    case 'DISPUTE_RESOLVED': {
+      const target = entryAt(input.db, input.rel.id, payload.entrySeq as number);
+      if (!target || target.disputedBySeq === null || target.voidedBySeq !== null)
+        throw conflict('The dispute this resolution proposes to end is no longer open.', at);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Whether a void recorded now takes effect at once (DESIGN §2a): nothing depends on the entry, the
+ * other side has not confirmed it and, for a promise, it is not yet due. Otherwise it is a
+ * proposal that the other side accepts.
+ */
+export function voidTakesEffect(db: Db, relId: string, target: typeof t.entries.$inferSelect, voidSeq: number, now: string): boolean {
+  const referenced = referrers(db, relId, target.seq).some((r) => r.seq < voidSeq);
+  return !voidNeedsConsent({ type: target.type as EntryType, payload: JSON.parse(target.payload) }, referenced, now);
 }
 
 /** The side a firm plays in a relationship. */

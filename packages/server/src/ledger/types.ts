@@ -3,8 +3,11 @@ import {
   ENTRY_TYPES,
   type EntryStatus,
   HASHED_FIELDS,
+  isBackdated,
   type LedgerEntry,
+  type Side,
 } from '@trustledger/schema';
+import type { Context } from '../graphql/context.ts';
 import { builder } from '../graphql/builder.ts';
 import type { EntryRow } from '../graphql/loaders.ts';
 import { loadVisible } from '../graphql/node.ts';
@@ -13,14 +16,31 @@ import { FirmRef } from '../firms/types.ts';
 export const EntryTypeEnum = builder.enumType('EntryType', { values: ENTRY_TYPES });
 export const EntryStatusEnum = builder.enumType('EntryStatus', {
   values: ENTRY_STATUSES,
-  description: 'VOIDED by its recorder, DISPUTED by the other side (until withdrawn), CONFIRMED by the other side, else STANDING.',
+  description:
+    'VOIDED (by its recorder, with consent where needed), DISPUTED by the other side (while the dispute is open), CONFIRMED (or accepted) by the other side, ' +
+    'PROPOSED (a proposal not yet accepted: a promise written by its beneficiary, a cancellation, a void that needs consent, a resolution), else STANDING.',
 });
 
 /** The loader key of an entry. */
 export const entryLoadKey = (e: Pick<LedgerEntry, 'relationshipId' | 'seq'>): string => `${e.relationshipId}:${e.seq}`;
 
-export const statusOf = (e: EntryRow): EntryStatus =>
-  e.voidedBySeq !== null ? 'VOIDED' : e.disputedBySeq !== null ? 'DISPUTED' : e.confirmedBySeq !== null ? 'CONFIRMED' : 'STANDING';
+/** An entry's status (see EntryStatus); proposals need their relationship or target to tell. */
+export async function statusOf(e: EntryRow, ctx: Pick<Context, 'loaders'>): Promise<EntryStatus> {
+  if (e.voidedBySeq !== null) return 'VOIDED';
+  if (e.disputedBySeq !== null) return 'DISPUTED';
+  if (e.confirmedBySeq !== null) return 'CONFIRMED';
+  if (e.type === 'PROMISE_CANCELLED' || e.type === 'DISPUTE_RESOLVED') return 'PROPOSED';
+  if (e.type === 'PROMISE_MADE') {
+    const rel = await ctx.loaders.relationship.load(e.relationshipId);
+    const side: Side = rel && rel.supplierId === e.actorFirmId ? 'SUPPLIER' : 'CLIENT';
+    return (JSON.parse(e.payload) as { promisor: Side }).promisor === side ? 'STANDING' : 'PROPOSED';
+  }
+  if (e.type === 'ENTRY_VOIDED') {
+    const target = await ctx.loaders.entry.load(`${e.relationshipId}:${(JSON.parse(e.payload) as { entrySeq: number }).entrySeq}`);
+    return target && target.voidedBySeq === e.seq ? 'STANDING' : 'PROPOSED';
+  }
+  return 'STANDING';
+}
 
 export const EntryRef = builder.objectRef<EntryRow>('LedgerEntry');
 
@@ -41,7 +61,11 @@ builder.node(EntryRef, {
     recordedAt: t.field({ type: 'DateTime', resolve: (e) => e.recordedAt }),
     prevHash: t.exposeString('prevHash'),
     hash: t.exposeString('hash'),
-    status: t.field({ type: EntryStatusEnum, resolve: statusOf }),
+    status: t.field({ type: EntryStatusEnum, resolve: (e, _a, ctx) => statusOf(e, ctx) }),
+    backdated: t.boolean({
+      description: 'Recorded more than an hour after its occurredAt (late bookkeeping, an import): it buys no notice or speed unless the other side confirms it.',
+      resolve: (e) => isBackdated(e),
+    }),
   }),
 });
 

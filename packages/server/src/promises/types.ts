@@ -1,4 +1,7 @@
 import { toMillis } from '@trustledger/schema';
+import { and, desc, eq } from 'drizzle-orm';
+import { entries } from '../db/schema.ts';
+import { conflict } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { PromiseKindEnum, PromiseOutcomeEnum, PromiseStateEnum, SideEnum } from '../graphql/enums.ts';
 import type { PromiseRow } from '../graphql/loaders.ts';
@@ -93,7 +96,8 @@ const promiseResult = { field: 'promise', type: PromiseRef as never, key: (_e: u
 
 defineEntryMutation({
   name: 'makePromise',
-  description: 'Records a promise by either side: what, by when, and optionally how much.',
+  description:
+    'Records a promise: what, by when, and optionally how much. Made by its promisor it stands; written by its beneficiary it is a proposal (state PROPOSED) until the promisor accepts it (acceptPromise).',
   type: 'PROMISE_MADE',
   target: { field: 'relationshipId', typename: 'Relationship' },
   input: (t) => ({
@@ -110,7 +114,8 @@ defineEntryMutation({
 
 defineEntryMutation({
   name: 'reschedulePromise',
-  description: 'Announces a new due time with a reason. Notice given before the old due time preserves much of the trust.',
+  description:
+    "Announces a new due time with a reason; only the promisor may. It is advance notice only if recorded (by the server's clock) before the due time in force.",
   type: 'PROMISE_RESCHEDULED',
   target: promiseTarget,
   input: (t) => ({ promiseId: t.id({ required: true }), newDueAt: t.field({ type: 'DateTime', required: true }), reason: t.string({ required: true }) }),
@@ -120,7 +125,8 @@ defineEntryMutation({
 
 defineEntryMutation({
   name: 'keepPromise',
-  description: 'Records that a promise was kept (at occurredAt): the rest of it, or a share of it (the rest stays open).',
+  description:
+    'Records that a promise was kept (at occurredAt): the rest of it, or a share of it (the rest stays open). Recorded by the promisor it is a claim: it weighs less until the beneficiary confirms it or the attestation window passes undisputed.',
   type: 'PROMISE_KEPT',
   target: promiseTarget,
   input: (t) => ({
@@ -138,7 +144,8 @@ defineEntryMutation({
 
 defineEntryMutation({
   name: 'breakPromise',
-  description: 'Records that a promise will not be kept. Recorded before the due time, it counts as announced.',
+  description:
+    "Records that a promise was or will not be kept: by its beneficiary, or admitted by its promisor. Recorded (by the server's clock) before the due time, it counts as announced.",
   type: 'PROMISE_BROKEN',
   target: promiseTarget,
   input: (t) => ({ promiseId: t.id({ required: true }), reason: t.string({ required: true }) }),
@@ -146,13 +153,47 @@ defineEntryMutation({
   result: promiseResult,
 });
 
+for (const name of ['proposeCancellation', 'cancelPromise'] as const)
+  defineEntryMutation({
+    name,
+    description:
+      (name === 'cancelPromise' ? 'The same as proposeCancellation. ' : '') +
+      'Proposes to cancel a promise by agreement (DESIGN §2a): it stays open until the other side accepts (acceptCancellation); then it counts for neither side. ' +
+      'The other side declines with disputeEntry on the proposal; the proposer withdraws it with voidEntry.',
+    type: 'PROMISE_CANCELLED',
+    target: promiseTarget,
+    input: (t) => ({ promiseId: t.id({ required: true }), reason: t.string({ required: true }) }),
+    payload: (i, key) => ({ promiseSeq: key.seq, reason: i.reason }),
+    result: promiseResult,
+  });
+
 defineEntryMutation({
-  name: 'cancelPromise',
-  description: 'Cancels a promise by agreement: it counts for neither side.',
-  type: 'PROMISE_CANCELLED',
+  name: 'acceptCancellation',
+  description: "Accepts the other side's proposal to cancel a promise: the promise is CANCELLED and counts for neither side.",
+  type: 'ENTRY_CONFIRMED',
   target: promiseTarget,
-  input: (t) => ({ promiseId: t.id({ required: true }), reason: t.string({ required: true }) }),
-  payload: (i, key) => ({ promiseSeq: key.seq, reason: i.reason }),
+  input: (t) => ({ promiseId: t.id({ required: true }) }),
+  payload: (_i, key, tx) => {
+    const pending = tx
+      .select()
+      .from(entries)
+      .where(and(eq(entries.relationshipId, key.relationshipId), eq(entries.subjectSeq, key.seq), eq(entries.type, 'PROMISE_CANCELLED')))
+      .orderBy(desc(entries.seq))
+      .all()
+      .find((e) => e.voidedBySeq === null && e.disputedBySeq === null && e.confirmedBySeq === null);
+    if (!pending) throw conflict('No cancellation of this promise is waiting to be accepted; propose one with proposeCancellation.', ['input', 'promiseId']);
+    return { entrySeq: pending.seq };
+  },
+  result: promiseResult,
+});
+
+defineEntryMutation({
+  name: 'acceptPromise',
+  description: 'The promisor accepts a promise its beneficiary wrote for it ("you promised to pay by Friday"): until then it is PROPOSED and counts for nothing.',
+  type: 'ENTRY_CONFIRMED',
+  target: promiseTarget,
+  input: (t) => ({ promiseId: t.id({ required: true }) }),
+  payload: (_i, key) => ({ entrySeq: key.seq }),
   result: promiseResult,
 });
 

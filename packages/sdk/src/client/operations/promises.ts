@@ -50,6 +50,24 @@ const CancelPromise = graphql(
   [PromiseFields, EntryFields, UserErrorFields],
 );
 
+const AcceptPromise = graphql(
+  `
+  mutation AcceptPromise($input: AcceptPromiseInput!) {
+    acceptPromise(input: $input) { promise { ...PromiseFields } entry { ...EntryFields } errors { ...UserErrorFields } }
+  }
+`,
+  [PromiseFields, EntryFields, UserErrorFields],
+);
+
+const AcceptCancellation = graphql(
+  `
+  mutation AcceptCancellation($input: AcceptCancellationInput!) {
+    acceptCancellation(input: $input) { promise { ...PromiseFields } entry { ...EntryFields } errors { ...UserErrorFields } }
+  }
+`,
+  [PromiseFields, EntryFields, UserErrorFields],
+);
+
 const PromisesPage = graphql(
   `
   query PromisesPage(
@@ -75,7 +93,7 @@ export type PromiseNode = ResultOf<typeof PromiseFields>;
 
 export type ListPromisesOptions = {
   promisor?: 'SUPPLIER' | 'CLIENT';
-  state?: 'OPEN' | 'KEPT' | 'BROKEN' | 'CANCELLED';
+  state?: 'PROPOSED' | 'OPEN' | 'KEPT' | 'BROKEN' | 'CANCELLED';
   /** true: open and past due now; false: the others. */
   overdue?: boolean;
   outcome?: NonNullable<PromiseNode['outcome']>;
@@ -85,17 +103,22 @@ export type ListPromisesOptions = {
 
 export function promisesApi(core: Core) {
   return {
-    /** Records a promise by either side: what, by when, and optionally how much. */
+    /** Records a promise: by its promisor it stands; by its beneficiary it is PROPOSED until the promisor accepts it. */
     make: (input: InputOf<typeof MakePromise>, options?: RequestOptions) => core.run(MakePromise, 'makePromise', input, options),
-    /** Announces a new due time with a reason (notice is occurredAt). */
+    /** Announces a new due time with a reason (promisor only); advance notice only if recorded before the due time in force. */
     reschedule: (input: InputOf<typeof ReschedulePromise>, options?: RequestOptions) =>
       core.run(ReschedulePromise, 'reschedulePromise', input, options),
-    /** Records that a promise was kept (at occurredAt), in full or in part. */
+    /** Records that a promise was kept (at occurredAt), in full or in part; by the promisor it is a claim until attested. */
     keep: (input: InputOf<typeof KeepPromise>, options?: RequestOptions) => core.run(KeepPromise, 'keepPromise', input, options),
-    /** Records that a promise will not be kept. */
+    /** Records that a promise was not or will not be kept (its beneficiary says so, or its promisor admits it). */
     break: (input: InputOf<typeof BreakPromise>, options?: RequestOptions) => core.run(BreakPromise, 'breakPromise', input, options),
-    /** Cancels a promise by agreement. */
+    /** Proposes to cancel a promise by agreement; it is cancelled once the other side accepts (acceptCancellation). */
     cancel: (input: InputOf<typeof CancelPromise>, options?: RequestOptions) => core.run(CancelPromise, 'cancelPromise', input, options),
+    /** Accepts the other side's proposal to cancel a promise. */
+    acceptCancellation: (input: InputOf<typeof AcceptCancellation>, options?: RequestOptions) =>
+      core.run(AcceptCancellation, 'acceptCancellation', input, options),
+    /** The promisor accepts a promise its beneficiary wrote for it. */
+    accept: (input: InputOf<typeof AcceptPromise>, options?: RequestOptions) => core.run(AcceptPromise, 'acceptPromise', input, options),
     /** A relationship's promises, fetched page by page as you iterate. */
     list(relationshipId: string, options: ListPromisesOptions = {}, request?: RequestOptions): Paginated<PromiseNode> {
       const { pageSize, ...filters } = options;

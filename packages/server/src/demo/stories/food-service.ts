@@ -57,7 +57,9 @@ export function foodServiceStory(): Story {
   s.interaction(day(176, 10), S, 'POSITIVE_CONTACT', S, {
     note: 'Called Miriam three weeks ahead: the seafood supplier failed; proposed an upgraded prime-beef menu at the same price.',
   });
-  s.cancel('gala', day(177, 12), C, 'By agreement: seafood unavailable; replaced by the upgraded menu.');
+  // A cancellation is by agreement: the client proposes it, the caterer accepts it (DESIGN §2a).
+  s.cancel('gala', day(177, 12), C, 'By agreement: seafood unavailable; replaced by the upgraded menu.', 'gala-cancel');
+  s.confirm('gala-cancel', day(177, 12, 20), S);
   s.promise('gala-upgraded', day(177, 13), S, {
     promisor: S,
     kind: 'DELIVERY',

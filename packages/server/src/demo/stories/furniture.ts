@@ -4,7 +4,8 @@ import { C, day, S, Story } from '../story.ts';
  * DESIGN §1 (a): custom furniture for a hotel. The client pays 70% up front and keeps that
  * promise; the supplier's installation slips, is rescheduled with notice, and then the renewed
  * date is missed too (the severe breach). A second attempt is kept, the account representative
- * changes with a proper handover, and a second order goes well.
+ * changes with a proper handover, and a second order goes well. One delivery is disputed by the
+ * client and the dispute is resolved by agreement.
  */
 export function furnitureStory(): Story {
   const s = new Story('furniture', 'oak', 'harbor', S, day(2, 10), day(3, 14));
@@ -72,8 +73,15 @@ export function furnitureStory(): Story {
       description: `Guest-floor batch ${i + 1}: ${r.int(18, 26)} wardrobes and desks`,
       due: day(due, 16),
     });
-    s.keep(`batch-${i + 1}`, day(kept, r.int(9, 15)), S);
+    s.keep(`batch-${i + 1}`, day(kept, r.int(9, 15)), S, { key: `batch-${i + 1}-kept` });
+    if (i === 0) s.confirm('batch-1-kept', day(kept + 1, 9), C);
   });
+  // A dispute, raised and resolved (DESIGN §2a "A dispute is a state, not an eraser"): the client
+  // disputes the supplier's record that batch 2 was delivered (two desks were missing); the
+  // supplier brings them the next day and proposes that the delivery stands; the client agrees.
+  s.dispute('batch-2-kept', day(75, 10), C, 'Two desks missing from the delivery.', 'batch-2-dispute');
+  s.resolveDispute('batch-2-kept', day(76, 15), S, 'STANDS', 'The two desks were delivered on the 76th; the batch is complete.', 'batch-2-resolution');
+  s.confirm('batch-2-resolution', day(76, 17), C);
   s.promise('batch-3', day(12, 13), S, { promisor: S, kind: 'DELIVERY', description: 'Guest-floor batch 3: 22 wardrobes and desks', due: day(105, 16) });
   s.reschedule('batch-3', day(98, 10), S, day(112, 16), 'Kiln breakdown at the oak mill; told the client ten days ahead.');
   s.keep('batch-3', day(111, 14), S);

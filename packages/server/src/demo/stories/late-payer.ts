@@ -40,6 +40,11 @@ export function latePayerStory(): Story {
       s.reschedule(invoice, day(due - 3, 10), C, day(due + 10, 17), 'Quarter-end cash squeeze; paying on the 10th.');
       s.keep(invoice, day(due + 9, 11), C);
       paidOnTime++;
+    } else if (m === 3) {
+      // A reschedule written up ten days after the due date, dated the day before it ("we said so
+      // on the phone"): back-dated, it buys no notice (DESIGN §2a), so paying by the new date is a late payment.
+      s.reschedule(invoice, day(due - 1, 16), C, day(due + 14, 17), 'Agreed by phone: paying after the bank renews our credit line.').recordedLater(day(due + 10, 9));
+      s.keep(invoice, day(due + 12, 11), C);
     } else {
       s.interaction(day(due + 5, 9), S, 'NEGATIVE_CONTACT', S, { note: `Payment reminder for invoice OAK-${3100 + m}.` });
       // Paid 6–20 days late, without a word; the latest invoice is still unpaid (overdue).
