@@ -3,7 +3,7 @@
  * CONFIRMED, DISPUTED, VOIDED), who may do what, and the effect on projections.
  */
 import { expect, test } from 'vitest';
-import { ENTRY, fails, head, must, node, promise } from '../support/api.ts';
+import { daysFromNow, ENTRY, fails, head, must, node, promise } from '../support/api.ts';
 import { activeRelationship, startTestServer } from '../support/server.ts';
 
 const TARGET = 'target { id seq type status }';
@@ -11,7 +11,7 @@ const TARGET = 'target { id seq type status }';
 test('the other side confirms an entry: CONFIRMED', async () => {
   await using ts = await startTestServer();
   const rel = await activeRelationship(ts);
-  const p = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: '2027-01-01T00:00:00Z' }, 'entry { id status }');
+  const p = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: daysFromNow(30) }, 'entry { id status }');
   expect(p.entry.status).toBe('STANDING');
   const own = await fails(ts.supplier, 'confirmEntry', { entryId: p.entry.id });
   expect(own).toMatchObject({ __typename: 'ForbiddenError', path: ['input', 'entryId'] });

@@ -3,11 +3,11 @@
  * more than 1000 entries is refused; a good batch may refer to its own earlier entries by seq.
  */
 import { expect, test } from 'vitest';
-import { fails, head, ledger, must, node } from '../support/api.ts';
+import { daysFromNow, fails, head, ledger, must, node } from '../support/api.ts';
 import { activeRelationship, ok, startTestServer, type TestServer } from '../support/server.ts';
 
 const contact = { type: 'INTERACTION_RECORDED', payload: { kind: 'POSITIVE_CONTACT', initiatedBy: 'CLIENT' } };
-const made = (due = '2027-01-01T00:00:00Z') => ({ type: 'PROMISE_MADE', payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver', dueAt: due } });
+const made = (due = daysFromNow(30)) => ({ type: 'PROMISE_MADE', payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver', dueAt: due } });
 
 async function interactionsOf(ts: TestServer, rel: string) {
   return (await node(ts.supplier, rel, '... on Relationship { interactions { edges { node { id } } } promises { edges { node { id } } } }'));

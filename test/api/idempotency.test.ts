@@ -9,7 +9,7 @@ import { activeRelationship, ok, startTestServer } from '../support/server.ts';
 test('retrying makePromise with the same key and input returns the same promise and entry; the ledger does not grow', async () => {
   await using ts = await startTestServer();
   const rel = await activeRelationship(ts);
-  const input = { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Install the lobby', dueAt: '2027-03-01T09:00:00+02:00', idempotencyKey: 'po-1042-install' };
+  const input = { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Install the lobby', dueAt: daysFromNow(90), idempotencyKey: 'po-1042-install' };
   const first = await must(ts.supplier, 'makePromise', input, `promise { id dueAt } ${ENTRY}`);
   const headAfterFirst = await head(ts, rel);
   expect(headAfterFirst).toEqual({ seq: 3, hash: first.entry.hash });

@@ -15,7 +15,7 @@ const made = await supplier.promises.make({
   promisor: 'SUPPLIER',
   kind: 'INSTALLATION',
   description: 'Café chairs – batch 1',
-  dueAt: '2027-03-01T09:00:00+02:00',
+  dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
 });
 await supplier.promises.keep({ promiseId: made.promise.id });
 
