@@ -8,6 +8,7 @@
  */
 import type { ChurnStage, LedgerEntry } from '../../packages/schema/src/index.ts';
 import { scorecardSeries } from '../../packages/sdk/src/scorecard/index.ts';
+import { mulberry32 } from '../../packages/sdk/src/scorecard/testing.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -18,18 +19,6 @@ const LEVEL: Record<ChurnStage, number> = { STABLE: 0, THAWING: 1, ANTI: 2, SWIT
 /** The classes of the backtest. */
 export const CLASSES = ['steady', 'seasonal', 'lowVolume', 'handledComplaint', 'repairedThaw', 'slowDrift', 'ordersStop', 'young'] as const;
 export type ClassName = (typeof CLASSES)[number];
-
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Rng = () => number;
 const uni = (rng: Rng, a: number, b: number) => a + (b - a) * rng();
@@ -548,7 +537,7 @@ export const better = (t: Target, detector: number, baseline: number) => (t.op =
 
 /** The backtest of one class: `n` relationships from `seed`, read by the detector and the baseline. */
 export function backtest(cls: ClassName, n: number, seed: number): { detector: Figures; baseline: Figures; sims: Sim[] } {
-  const rng = prng(seed ^ (CLASSES.indexOf(cls) * 0x9e3779b1));
+  const rng = mulberry32(seed ^ (CLASSES.indexOf(cls) * 0x9e3779b1));
   const sims: Sim[] = [];
   const det: ChurnStage[][] = [];
   const base: ChurnStage[][] = [];

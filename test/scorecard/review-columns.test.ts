@@ -9,6 +9,7 @@ import { computeScorecard } from '@trustledger/sdk/scorecard';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type BatchEntry, fetchLedger, record } from '../support/ledger.ts';
 import { ok, startTestServer, type TestFirm, type TestServer } from '../support/server.ts';
+import { mulberry32 as rng } from '../../packages/sdk/src/scorecard/testing.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-15T12:00:30.000Z');
@@ -20,17 +21,6 @@ const REVIEW = `query($first: Int!, $after: String, $order: ReviewOrder, $bands:
   viewer { review(as: CLIENT, first: $first, after: $after, orderBy: $order, bands: $bands, stages: $stages, asOf: $asOf) {
     pageInfo { hasNextPage endCursor }
     edges { node { relationship { id } trustScore band stage scorecard { asOf supplier { trustScore } } } } } } }`;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let ts: TestServer;
 const rels: string[] = [];

@@ -2,6 +2,7 @@ import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
 import { expect, test } from 'vitest';
 import { type BatchEntry, fetchLedger, record } from '../support/ledger.ts';
 import { activeRelationship, ok, startTestServer } from '../support/server.ts';
+import { mulberry32 as rng } from '../../packages/sdk/src/scorecard/testing.ts';
 
 const DAY = 86_400_000;
 const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relationship { scorecard(asOf: $asOf) {
@@ -15,18 +16,6 @@ const CARD_AT = CARD.replace('query($id: ID!, $asOf: DateTime)', 'query($id: ID!
   'scorecard(asOf: $asOf)',
   'scorecard(asOf: $asOf, atSeq: $atSeq)',
 );
-
-/** A deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The engine's scorecard in the shape the API serves (drivers name their entry). */
 function asServed(card: Scorecard) {

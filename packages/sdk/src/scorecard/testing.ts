@@ -129,3 +129,18 @@ export class LedgerBuilder {
     return this.add('INTERACTION_RECORDED', { kind, initiatedBy, ...extra }, { by: initiatedBy });
   }
 }
+
+/**
+ * mulberry32 (Tommy Ettinger, 2017): a small, fast, seeded pseudo-random generator returning
+ * floats uniform in [0, 1), so a random ledger or a simulation can be replayed from its seed.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
