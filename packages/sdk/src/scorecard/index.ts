@@ -9,4 +9,4 @@ export { attainment } from './goals.ts';
 export { bandOf } from './party.ts';
 export { RISE_RATIO } from './churn.ts';
 export { TOP_K } from './drivers.ts';
-export type { ChurnAssessment, ChurnMeasure, ChurnSignal, Dimension, Driver, PartyScore, Scorecard } from './types.ts';
+export type { ChurnAssessment, ChurnMeasure, ChurnSignal, Dimension, Driver, PartyScore, Scorecard, Stake } from './types.ts';

@@ -9,43 +9,17 @@ import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
-import { scorecardSeries } from '@trustledger/sdk/scorecard';
+import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, scorecardSeries, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { chargeWork } from '../graphql/work-budget.ts';
 
-/** The engine's output, as the API reads it (DESIGN §3). */
-interface StakeData { amount: number | null; currency: string | null; typical: number | null; ratio: number | null; weight: number }
-interface DriverData { entrySeq: number; effect: number; reason: string; stake: StakeData | null }
-interface DimensionData { score: number | null; status: DimensionStatus; uncertainty: number; positive: number; negative: number; evidence: number; drivers: DriverData[] }
-interface PartyData {
-  trustScore: number | null;
-  band: TrustBand;
-  confidence: number;
-  evidence: number;
-  reliability: DimensionData;
-  transparency: DimensionData;
-  responsiveness: DimensionData;
-  goalAttainment: DimensionData;
-  medianFirstResponseHours: number | null;
-}
-interface SignalData {
-  name: string;
-  shortRate: number;
-  baseline: number;
-  ratio: number;
-  count: number;
-  expected: number;
-  windowDays: number;
-  probability: number | null;
-}
-interface ScorecardData {
-  asOf: string;
-  head: { seq: number; hash: string };
-  policy: unknown;
-  supplier: PartyData;
-  client: PartyData;
-  churn: { stage: ChurnStage; announcedStage: ChurnStage; repairWindow: boolean; signals: SignalData[]; actions: string[] };
-}
+/** The engine's output, as the API reads it (DESIGN §3): the SDK's own types, so the two cannot drift. */
+type StakeData = Stake;
+type DriverData = Driver;
+type DimensionData = Dimension;
+type PartyData = PartyScore;
+type SignalData = ChurnSignal;
+type ScorecardData = Scorecard;
 
 /** Parent shapes carry the relationship id, so drivers can load their entries. */
 type In<T> = { relId: string; data: T };
