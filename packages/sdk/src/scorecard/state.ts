@@ -470,13 +470,24 @@ export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...ent
 /**
  * Folds entries already sorted by seq into a fresh state, with an optional policy given by the
  * caller. `supplierFirmId` names the supplier when the entries given may not include RELATIONSHIP_PROPOSED
- * (a ledger cut at asOf); default: read from the entries.
+ * (a ledger cut at asOf); default: read from the entries. `each` is called after each entry with
+ * the state and the entry's index (scorecardSeries keeps checkpoints); it must not change the state.
  */
-export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null, supplierFirmId: string | null = supplierOf(sorted)): ScoreState {
+export function foldSorted(
+  sorted: readonly LedgerEntry[],
+  policy?: PolicyOverride | null,
+  supplierFirmId: string | null = supplierOf(sorted),
+  each?: (state: ScoreState, index: number) => void,
+): ScoreState {
   const { knowledge, accepted } = scanLedger(sorted, supplierFirmId);
   const given = policy !== undefined && policy !== null;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
-  for (const e of sorted) absorb(state, e, knowledge);
+  if (each)
+    for (let k = 0; k < sorted.length; k++) {
+      absorb(state, sorted[k], knowledge);
+      each(state, k);
+    }
+  else for (const e of sorted) absorb(state, e, knowledge);
   return state;
 }
 
