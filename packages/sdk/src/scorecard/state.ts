@@ -409,27 +409,41 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     due.push(key);
   }
   state.complaintsDueAt = next;
+  if (due.length === 0) return;
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
+  const settled = (state.settled ??= {});
   for (const key of due) {
     const c = state.complaints[key];
     overdueComplaint(state.sides[c.against], c, now, policy, h);
     state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
     state.settledOpen[c.against]++;
     delete state.complaints[key];
-    const settled = (state.settled ??= {});
     settled[key] = [c.against === 'SUPPLIER' ? 0 : 1, c.at, c.answeredAt === null ? 0 : 1];
-    let size = 0;
-    for (const _ in settled) size++;
-    // Over the bound: forget the oldest (integer keys iterate in ascending order) that no later
-    // entry of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes).
-    for (const old in settled) {
-      if (size <= SETTLED_KEPT) break;
+  }
+  // Over the bound: forget the oldest (integer keys list in ascending order) that no later entry
+  // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
+  // after adding all of them: the same records go as when trimming after each one. The keys are
+  // listed only when the bound may be passed (settledSizes: a count they do not exceed).
+  let size = (settledSizes.get(settled) ?? Number.POSITIVE_INFINITY) + due.length;
+  if (size > SETTLED_KEPT) {
+    const keys = Object.keys(settled);
+    size = keys.length;
+    for (let i = 0; i < keys.length && size > SETTLED_KEPT; i++) {
+      const old = keys[i];
       if (k && (k.followUps.get(Number(old)) ?? 0) > seq) continue;
       delete settled[old];
       size--;
     }
   }
+  settledSizes.set(settled, size);
 }
+
+/**
+ * How many records a state's `settled` held when settleComplaints last counted them: an upper
+ * bound, since only it adds records (a late follow-up may remove one). Spares listing the keys to
+ * learn that the bound is not reached. A memo of this process only; the state does not change with it.
+ */
+const settledSizes = new WeakMap<object, number>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
@@ -465,7 +479,11 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
 }
 
 /** Sorts a copy of entries by seq (stable for equal seqs). */
-export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...entries].sort((a, b) => a.seq - b.seq);
+export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  // A ledger read from the store is in seq order already: copied without sorting.
+  for (let i = 1; i < entries.length; i++) if (entries[i].seq < entries[i - 1].seq) return [...entries].sort((a, b) => a.seq - b.seq);
+  return entries.slice();
+}
 
 /**
  * Folds entries already sorted by seq into a fresh state, with an optional policy given by the
