@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
+import { handleHealth } from './health.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
@@ -53,7 +54,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
-    if (handlePortal(req, res)) return;
+    if (handleHealth(req, res, db) || handlePortal(req, res)) return;
     return app(req, res);
   });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
