@@ -422,28 +422,39 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   }
   // Over the bound: forget the oldest (integer keys list in ascending order) that no later entry
   // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
-  // after adding all of them: the same records go as when trimming after each one. The keys are
-  // listed only when the bound may be passed (settledSizes: a count they do not exceed).
-  let size = (settledSizes.get(settled) ?? Number.POSITIVE_INFINITY) + due.length;
-  if (size > SETTLED_KEPT) {
-    const keys = Object.keys(settled);
-    size = keys.length;
-    for (let i = 0; i < keys.length && size > SETTLED_KEPT; i++) {
-      const old = keys[i];
-      if (k && (k.followUps.get(Number(old)) ?? 0) > seq) continue;
-      delete settled[old];
-      size--;
+  // after adding all of them: the same records go as when trimming after each one.
+  const listed = settledKeys.get(settled);
+  let keys: string[];
+  if (listed === undefined) keys = Object.keys(settled);
+  else {
+    // The memo, without records a late follow-up removed, and with the new ones in their place.
+    keys = listed.filter((key) => key in settled);
+    for (const key of due) {
+      let i = keys.length;
+      while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
+      keys.splice(i, 0, key);
     }
   }
-  settledSizes.set(settled, size);
+  let size = keys.length;
+  if (size > SETTLED_KEPT) {
+    const kept: string[] = [];
+    for (const old of keys) {
+      if (size > SETTLED_KEPT && !(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+        delete settled[old];
+        size--;
+      } else kept.push(old);
+    }
+    keys = kept;
+  }
+  settledKeys.set(settled, keys);
 }
 
 /**
- * How many records a state's `settled` held when settleComplaints last counted them: an upper
- * bound, since only it adds records (a late follow-up may remove one). Spares listing the keys to
- * learn that the bound is not reached. A memo of this process only; the state does not change with it.
+ * The keys of a state's `settled`, in ascending order, as settleComplaints last left them (only it
+ * adds records; a late follow-up may remove one): spares listing and sorting them at every
+ * settlement. A memo of this process only; the state does not change with it.
  */
-const settledSizes = new WeakMap<object, number>();
+const settledKeys = new WeakMap<object, string[]>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
