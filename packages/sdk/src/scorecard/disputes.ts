@@ -1,0 +1,61 @@
+import { DAY_MS, type DisputeState, type LedgerEntry, normaliseTime, type PolicyOverride, resolvePolicy, type Side } from '@trustledger/schema';
+import { timeMs } from './decay.ts';
+import { bySeq, scanLedger, supplierOf } from './state.ts';
+
+/** One dispute of a ledger at asOf (DESIGN §2a "A dispute is a state, not an eraser"). */
+export interface Dispute {
+  /** The seq of the ENTRY_DISPUTED that raised it. */
+  seq: number;
+  /** The seq of the disputed entry. */
+  entrySeq: number;
+  /** The side that raised it (null when the ledger does not name the supplier). */
+  raisedBy: Side | null;
+  /** When the other side could see it (server's clock: recordedAt, or occurredAt if later), RFC 3339 UTC. */
+  raisedAt: string;
+  reason: string | null;
+  /**
+   * OPEN (the evidence weighs policy.disputes.weight), WITHDRAWN by its raiser, RESOLVED by an
+   * accepted resolution or the recorder's void with consent, LAPSED: open past lapsesAt, so the
+   * evidence counts again, contested.
+   */
+  state: DisputeState;
+  /** raisedAt + policy.disputes.windowDays: when it lapses if nothing ends it. */
+  lapsesAt: string;
+  /** For RESOLVED: STANDS (the entry counts, in full) or STRUCK (it counts for nothing). */
+  resolution: 'STANDS' | 'STRUCK' | null;
+  /** The entry that ended it (a withdrawal, or the acceptance of a resolution or void), if any. */
+  endedBySeq: number | null;
+  endedAt: string | null;
+}
+
+/**
+ * Every dispute of a ledger as it stands at asOf, oldest first: entries with occurredAt after asOf
+ * are not yet known, as in computeScorecard; the lapse window is the policy's (the one agreed in
+ * the ledger unless `policy` is given). Only disputes their author may raise count (AUTHORSHIP):
+ * by the side that did not record the entry, once per entry, never of a dispute or a confirmed entry.
+ */
+export function disputesOf(entries: readonly LedgerEntry[], options: { asOf: string; policy?: PolicyOverride | null }): Dispute[] {
+  const asOf = normaliseTime(options.asOf);
+  if (asOf === null) throw new RangeError(`asOf "${options.asOf}" is not an RFC 3339 date-time with an offset`);
+  const at = timeMs(asOf);
+  const sorted = bySeq(entries);
+  const within = sorted.filter((e) => timeMs(e.occurredAt) <= at);
+  const { disputes, accepted } = scanLedger(within, supplierOf(sorted));
+  const policy = resolvePolicy(options.policy ?? accepted);
+  return disputes.map((d) => {
+    const lapses = timeMs(d.raisedAt) + policy.disputes.windowDays * DAY_MS;
+    const state: DisputeState = d.ended ? d.ended.state : at >= lapses ? 'LAPSED' : 'OPEN';
+    return {
+      seq: d.seq,
+      entrySeq: d.entrySeq,
+      raisedBy: d.raisedBy,
+      raisedAt: d.raisedAt,
+      reason: d.reason,
+      state,
+      lapsesAt: new Date(lapses).toISOString(),
+      resolution: d.ended?.resolution ?? null,
+      endedBySeq: d.ended?.bySeq ?? null,
+      endedAt: d.ended?.at ?? null,
+    };
+  });
+}
