@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
+import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
+import { handleHealth } from './health.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
@@ -19,6 +20,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** How often to look for promises that became overdue, for alerts. @default 15000 */
   overdueCheckMs?: number;
+  /** How often to look for announced churn stages that changed by time passing (no write), for alerts. @default 60000 */
+  stageCheckMs?: number;
   /** Requests per minute per API key (see createApp). */
   rateLimitPerMinute?: number;
   /** How long a write waits for the database's write lock before answering UNAVAILABLE (HTTP 503). @default 5000 */
@@ -40,6 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
+  const stopStages = watchStages(db, pubsub, clock, options.stageCheckMs);
   // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
   const refresh = setInterval(() => {
     try {
@@ -50,7 +54,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
-    if (handlePortal(req, res)) return;
+    if (handleHealth(req, res, db) || handlePortal(req, res)) return;
     return app(req, res);
   });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
@@ -68,6 +72,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close: () =>
       new Promise<void>((resolveClose) => {
         stopWatching();
+        stopStages();
         clearInterval(refresh);
         server.closeAllConnections();
         server.close(() => {

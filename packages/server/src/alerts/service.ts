@@ -102,24 +102,70 @@ export function afterCommit(tx: Db, db: Db, pubsub: AlertPubSub | undefined, now
   }
 }
 
+/**
+ * The announced stage each relationship was last reported at, per alert channel: the write path
+ * and the stage watcher both compare with it, so a change is told once, whichever sees it first.
+ */
+const announced = new WeakMap<AlertPubSub, Map<string, ChurnStage>>();
+const announcedOf = (pubsub: AlertPubSub): Map<string, ChurnStage> => {
+  let map = announced.get(pubsub);
+  if (!map) announced.set(pubsub, (map = new Map()));
+  return map;
+};
+
+function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: ChurnStage, stage: ChurnStage, now: string): void {
+  announcedOf(pubsub).set(rel.id, stage);
+  if (stage === previousStage) return;
+  const event: AlertEvent = {
+    kind: 'STAGE_CHANGED',
+    at: now,
+    relationshipId: rel.id,
+    stage,
+    previousStage,
+    message: `Churn stage moved from ${previousStage} to ${stage}.${stage === 'THAWING' ? ' Repair is still possible: reach out now.' : ''}`,
+  };
+  pubsub.publish('alerts', rel.supplierId, event);
+  pubsub.publish('alerts', rel.clientId, event);
+}
+
 function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): void {
-  {
-    const rel = db.select().from(t.relationships).where(eq(t.relationships.id, relId)).get();
-    if (!rel) return;
-    const previousStage = before.headSeq === 0 ? 'STABLE' : stageOf(db, before, now);
-    const stage = stageOf(db, rel, now);
-    if (stage === previousStage) return;
-    const event: AlertEvent = {
-      kind: 'STAGE_CHANGED',
-      at: now,
-      relationshipId: relId,
-      stage,
-      previousStage,
-      message: `Churn stage moved from ${previousStage} to ${stage}.${stage === 'THAWING' ? ' Repair is still possible: reach out now.' : ''}`,
-    };
-    pubsub.publish('alerts', rel.supplierId, event);
-    pubsub.publish('alerts', rel.clientId, event);
-  }
+  const rel = db.select().from(t.relationships).where(eq(t.relationships.id, relId)).get();
+  if (!rel) return;
+  const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : stageOf(db, before, now));
+  publishStage(pubsub, rel, previousStage, stageOf(db, rel, now), now);
+}
+
+/**
+ * Watches for announced churn stages that change by time passing alone, with no write (DESIGN §3
+ * "Hysteresis": a stage announced once it has held for the dwell; evidence that ages out; a
+ * silence that grows into SWITCHING or LOST), and tells both firms, as a write's change is told.
+ * Every `intervalMs` it reads the announced stage at `now()` of each relationship that has not
+ * ended and compares it with the last one announced (or, the first time it sees a relationship,
+ * with its announced stage at the previous check). Returns a function that stops it.
+ */
+export function watchStages(db: Db, pubsub: AlertPubSub, now: () => string, intervalMs = 60_000): () => void {
+  let since = now();
+  const tick = () => {
+    const until = now();
+    const last = announcedOf(pubsub);
+    const rels = db
+      .select()
+      .from(t.relationships)
+      .where(and(eq(t.relationships.status, 'ACTIVE'), gt(t.relationships.headSeq, 0)))
+      .all();
+    for (const rel of rels) {
+      try {
+        const previousStage = last.get(rel.id) ?? stageOf(db, rel, since);
+        publishStage(pubsub, rel, previousStage, stageOf(db, rel, until), until);
+      } catch (error) {
+        console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
+      }
+    }
+    since = until;
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
