@@ -30,8 +30,8 @@ export interface Dispute {
 
 /**
  * Every dispute of a ledger as it stands at asOf, oldest first: entries with occurredAt after asOf
- * are not yet known, as in computeScorecard; the lapse window is the policy's (the one agreed in
- * the ledger unless `policy` is given). Only disputes their author may raise count (AUTHORSHIP):
+ * are not yet known, as in computeScorecard; the lapse window is that of the policy in force when
+ * the dispute was raised (the one agreed in the ledger by then, unless `policy` is given). Only disputes their author may raise count (AUTHORSHIP):
  * by the side that did not record the entry, once per entry, never of a dispute or a confirmed entry.
  */
 export function disputesOf(entries: readonly LedgerEntry[], options: { asOf: string; policy?: PolicyOverride | null }): Dispute[] {
@@ -40,10 +40,17 @@ export function disputesOf(entries: readonly LedgerEntry[], options: { asOf: str
   const at = timeMs(asOf);
   const sorted = bySeq(entries);
   const within = sorted.filter((e) => timeMs(e.occurredAt) <= at);
-  const { disputes, accepted } = scanLedger(within, supplierOf(sorted));
-  const policy = resolvePolicy(options.policy ?? accepted);
+  const { disputes, policies } = scanLedger(within, supplierOf(sorted));
+  const given = options.policy ? resolvePolicy(options.policy) : null;
+  // The window of the policy in force when the dispute was raised (DESIGN §2a: a policy applies from its acceptance forward).
+  const windowAt = (t: number): number => {
+    if (given) return given.disputes.windowDays;
+    let found = null as (typeof policies)[number] | null;
+    for (const p of [...policies].sort((a, b) => a.from - b.from)) if (p.from <= t) found = p;
+    return resolvePolicy(found?.policy).disputes.windowDays;
+  };
   return disputes.map((d) => {
-    const lapses = timeMs(d.raisedAt) + policy.disputes.windowDays * DAY_MS;
+    const lapses = timeMs(d.raisedAt) + windowAt(timeMs(d.raisedAt)) * DAY_MS;
     const state: DisputeState = d.ended ? d.ended.state : at >= lapses ? 'LAPSED' : 'OPEN';
     return {
       seq: d.seq,

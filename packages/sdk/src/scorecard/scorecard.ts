@@ -6,7 +6,7 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, policyAt, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
 import { layItem, pendingKeys, scratchOf } from './standing.ts';
 import type { Scorecard } from './types.ts';
 
@@ -39,10 +39,12 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   let openRescheduledSupplierPromise = false;
   for (const key of Object.keys(state.promises).sort(bySeqKey)) {
     const p = state.promises[key];
-    const ev = evaluatePromiseOf(p, asOf.iso, policy);
+    // Judged by the policy in force when it was made (DESIGN §2a).
+    const pp = policyAt(state, timeMs(p.made.occurredAt));
+    const ev = evaluatePromiseOf(p, asOf.iso, pp);
     if (ev.outcome !== null) {
       const sink = p.steps ? scratchOf(sides[p.promisor]) : sides[p.promisor];
-      const brokenAt = settlePromise(sink, p, ev, policy, h, 1 - (p.delivered ?? 0));
+      const brokenAt = settlePromise(sink, p, ev, pp, h, 1 - (p.delivered ?? 0));
       if (p.steps) layItem({ side: p.promisor, steps: p.steps, reliability: sink.reliability, transparency: sink.transparency }, sides, metrics, asOf.ms, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
     } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
@@ -51,11 +53,12 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   for (const key of Object.keys(state.complaints).sort(bySeqKey)) {
     const c = state.complaints[key];
     if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
+    const cp = policyAt(state, c.at);
     if (c.steps) {
       const scratch = scratchOf(sides[c.against]);
-      overdueComplaint(scratch, c, asOf.ms, policy, h);
+      overdueComplaint(scratch, c, asOf.ms, cp, h);
       layItem({ side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, sides, metrics, asOf.ms, h);
-    } else overdueComplaint(sides[c.against], c, asOf.ms, policy, h);
+    } else overdueComplaint(sides[c.against], c, asOf.ms, cp, h);
   }
   const faded = policy.evidence.faded;
   const party = (side: Side) => {

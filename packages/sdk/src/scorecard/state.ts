@@ -60,6 +60,13 @@ export interface ScoreState {
   policy: Policy;
   /** Whether the policy was given by the caller rather than taken from the ledger. */
   policyGiven: boolean;
+  /**
+   * The policies agreed in the ledger, by the time each acceptance was recorded (ms), oldest first
+   * (DESIGN §2a "A policy applies from its acceptance forward"): evidence is judged by the one in
+   * force when it arose (policyAt); half-lives, weights, bands and the churn detector are the
+   * latest's (`policy`). Absent when none was agreed or the caller gave the policy.
+   */
+  policyLog?: [number, Policy][];
   head: { seq: number; hash: string } | null;
   minOccurredAt: number | null;
   maxOccurredAt: number | null;
@@ -171,12 +178,13 @@ export function supplierOf(sorted: readonly LedgerEntry[]): string | null {
  * seq order, keeping only those their author may record (DESIGN §2a, AUTHORSHIP): a confirmation
  * or dispute by the other side, a withdrawal by the disputer, a void by the recorder (at once while
  * voidNeedsConsent says so, else once the other side accepts it), a resolution once accepted. The
- * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED, and applies to the whole computation.
+ * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED; `policies` lists each accepted
+ * one with the time its acceptance was recorded, from which it judges evidence (policyAt).
  */
 export function scanLedger(
   sorted: readonly LedgerEntry[],
   supplierFirmId: string | null = supplierOf(sorted),
-): { knowledge: Knowledge; accepted: PolicyOverride | null; disputes: DisputeRecord[] } {
+): { knowledge: Knowledge; accepted: PolicyOverride | null; policies: { from: number; policy: PolicyOverride }[]; disputes: DisputeRecord[] } {
   // Entries are found by seq in the sorted array (index seq − 1 in a gapless ledger), so the scan
   // keeps only the few entries that refer to others.
   const find = (seq: number): LedgerEntry | undefined => {
@@ -208,6 +216,7 @@ export function scanLedger(
     if (r && r.ended === null) r.ended = { state, bySeq: by.seq, at: noticeTime(by, false), resolution };
   };
   let policy: PolicyOverride | null = null;
+  const policies: { from: number; policy: PolicyOverride }[] = [];
   const followUps = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
   for (const e of sorted) {
@@ -220,7 +229,10 @@ export function scanLedger(
     } else if (type === 'POLICY_ACCEPTED') {
       const proposal = find(p.policySeq as number);
       const proposed = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
-      if (proposed) policy = proposed;
+      if (proposed) {
+        policy = proposed;
+        policies.push({ from: timeMs(noticeTime(e, false)), policy: proposed });
+      }
     } else if (target !== undefined && !voided.has(target.seq)) {
       const t = target.seq;
       if (type === 'ENTRY_CONFIRMED') {
@@ -300,7 +312,7 @@ export function scanLedger(
     followUpTimes.set(c, times);
   }
   const disputes = [...records.values()].sort((a, b) => a.seq - b.seq);
-  return { knowledge: { skip, disputedPromises, disputedAt, attested, followUps, followUpTimes, accepted, confirmed }, accepted: policy, disputes };
+  return { knowledge: { skip, disputedPromises, disputedAt, attested, followUps, followUpTimes, accepted, confirmed }, accepted: policy, policies, disputes };
 }
 
 /** An open dispute as a fold knows it: raised at (ms, the server's clock), by which side (null: unknown). */
@@ -340,9 +352,9 @@ const seenAt = (e: LedgerEntry): number => timeMs(noticeTime(e, false));
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
 function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
-  if (selfServing && !k?.attested.has(e.seq)) steps.push(claimStep(state.policy, seenAt(e)));
+  if (selfServing && !k?.attested.has(e.seq)) steps.push(claimStep(policyAt(state, seenAt(e)), seenAt(e)));
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
-  if (disputed !== undefined) steps.push(disputeStep(state.policy, disputed, scored));
+  if (disputed !== undefined) steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
   return steps;
 }
 
@@ -377,6 +389,22 @@ function releasePending(state: ScoreState, h: HalfLives): void {
   }
   state.pendingDueAt = next;
 }
+
+/**
+ * The policy that judges evidence arising at `t` (ms): the one whose acceptance was recorded last at
+ * or before t, the defaults before any (DESIGN §2a); the caller's policy when it gave one.
+ */
+export function policyAt(state: Pick<ScoreState, 'policy' | 'policyLog'>, t: number): Policy {
+  const log = state.policyLog;
+  if (!log || log.length === 0) return state.policy;
+  let found: Policy | null = null;
+  for (const [from, p] of log) {
+    if (from > t) break;
+    found = p;
+  }
+  return found ?? (DEFAULT_RESOLVED ??= resolvePolicy());
+}
+let DEFAULT_RESOLVED: Policy | null = null;
 
 const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
 
@@ -425,7 +453,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       }
       {
         const promisor = (e as LedgerEntry<'PROMISE_MADE'>).payload.promisor;
-        state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.get(e.seq)?.map((d) => disputeStep(policy, d, promisor)));
+        state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.get(e.seq)?.map((d) => disputeStep(policyAt(state, d.at), d, promisor)));
       }
       break;
     }
@@ -449,15 +477,17 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       if (!ev) break;
       const side = state.sides[p.promisor];
       const delivered = p.delivered ?? 0;
+      // Judged by the policy in force when the promise was made.
+      const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
       const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
       const sink = steps.length > 0 ? scratchOf(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
           // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
-          p.stake ??= stakeOf(side, p, policy);
-          const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, policy);
-          settlePromise(sink, p, part, policy, h, ev.share, true);
+          p.stake ??= stakeOf(side, p, pp);
+          const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, pp);
+          settlePromise(sink, p, part, pp, h, ev.share, true);
           if (sink !== side) holdBack(state, `e${e.seq}`, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
           p.delivered = delivered + ev.share;
           break;
@@ -470,14 +500,14 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       delete state.promises[key];
       for (const seq in state.proposals) if (state.proposals[seq] === promiseSeq) delete state.proposals[seq];
       // Its last event settles it, so the evaluation does not depend on asOf.
-      const evaluation = evaluatePromiseOf(p, e.occurredAt, policy);
+      const evaluation = evaluatePromiseOf(p, e.occurredAt, pp);
       if (ev.type === 'PROMISE_BROKEN' && by !== null && by !== p.promisor && evaluation.resolvedAt !== null) {
         // Said by the beneficiary, a break counts no earlier than the promise would have lapsed
         // (due in force + grace): saying it early cannot make the slip older, and so lighter (DESIGN §2a).
-        const lapse = timeMs(evaluation.dueAt) + policy.graceDays * DAY_MS;
+        const lapse = timeMs(evaluation.dueAt) + pp.graceDays * DAY_MS;
         if (lapse > timeMs(evaluation.resolvedAt)) evaluation.resolvedAt = new Date(lapse).toISOString();
       }
-      const brokenAt = settlePromise(sink, p, evaluation, policy, h, 1 - delivered);
+      const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered);
       if (sink !== side) holdBack(state, `e${e.seq}`, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
       if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
@@ -491,11 +521,12 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
           {
             const disputed = k?.disputedAt.get(e.seq);
             const c = state.complaints[String(e.seq)];
-            if (disputed !== undefined) c.steps = [disputeStep(policy, disputed, c.against)];
+            if (disputed !== undefined) c.steps = [disputeStep(policyAt(state, disputed.at), disputed, c.against)];
           }
           {
             // The earliest a complaint can be settled: past both its deadlines.
-            const settleAt = Math.max(at + policy.resolutionDays * DAY_MS, at + policy.firstResponseHours * HOUR_MS);
+            const cp = policyAt(state, at);
+            const settleAt = Math.max(at + cp.resolutionDays * DAY_MS, at + cp.firstResponseHours * HOUR_MS);
             state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
           }
           break;
@@ -514,17 +545,19 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
         break;
       }
       const real = state.sides[c.against];
+      // Judged by the policy in force when the complaint was raised.
+      const cp = policyAt(state, c.at);
       const by = actorSide(state.supplierFirmId, e);
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
       const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
       const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
       const side = steps.length > 0 ? scratchOf(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
-        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, policy, h);
+        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
       } else {
         // Resolved without a response: the resolution is the first response.
-        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, policy, h);
-        resolution(side, c, e.seq, t, policy, h);
+        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
+        resolution(side, c, e.seq, t, cp, h);
         delete state.complaints[key];
       }
       if (side !== real) holdBack(state, `e${e.seq}`, { side: c.against, steps, responsiveness: side.responsiveness }, h);
@@ -554,11 +587,11 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
 function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
   const now = state.maxOccurredAt;
   if (now === null || state.complaintsDueAt == null || now <= state.complaintsDueAt) return;
-  const policy = state.policy;
   const due: string[] = [];
   let next: number | null = null;
   for (const key in state.complaints) {
     const c = state.complaints[key];
+    const policy = policyAt(state, c.at);
     const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
     if (now <= settleAt || (k !== null && answeredInTime(k, c, seq, policy))) {
       next = next === null ? settleAt : Math.min(next, settleAt);
@@ -570,6 +603,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
   for (const key of due) {
     const c = state.complaints[key];
+    const policy = policyAt(state, c.at);
     if (c.steps) {
       const scratch = scratchOf(state.sides[c.against]);
       overdueComplaint(scratch, c, now, policy, h);
@@ -635,9 +669,12 @@ export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...ent
  * (a ledger cut at asOf); default: read from the entries.
  */
 export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null, supplierFirmId: string | null = supplierOf(sorted)): ScoreState {
-  const { knowledge, accepted } = scanLedger(sorted, supplierFirmId);
+  const scanned = scanLedger(sorted, supplierFirmId);
+  const { knowledge, accepted } = scanned;
   const given = policy !== undefined && policy !== null;
+  const { policies } = scanned;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
+  if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
   for (const e of sorted) absorb(state, e, knowledge);
   return state;
 }
@@ -684,7 +721,8 @@ export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
     const [against, raised, answered] = record;
     const at = followUpTime(entry, against === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, entry), false);
     const resolves = entry.type === 'COMPLAINT_RESOLVED';
-    return (answered === 0 && at <= raised + state.policy.firstResponseHours * HOUR_MS) || (resolves && at <= raised + state.policy.resolutionDays * DAY_MS);
+    const policy = policyAt(state, raised);
+    return (answered === 0 && at <= raised + policy.firstResponseHours * HOUR_MS) || (resolves && at <= raised + policy.resolutionDays * DAY_MS);
   }
   return false;
 }
