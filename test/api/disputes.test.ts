@@ -72,7 +72,10 @@ test('the supplier disputes each of three deliveries the client recorded as brok
   expect(listed.map((d: { entry: { seq: number } }) => d.entry.seq)).toEqual(broken.map((b) => b.seq));
   for (const d of listed) {
     expect(d).toMatchObject({ state: 'OPEN', raisedBy: 'SUPPLIER', reason: 'It was delivered', resolution: null, endedBy: null, entry: { type: 'PROMISE_BROKEN' }, disputeEntry: { type: 'ENTRY_DISPUTED' } });
-    expect(Date.parse(d.lapsesAt) - Date.parse(d.raisedAt)).toBe(30 * DAY);
+    // Thirty days after it was raised, at the next whole hour.
+    expect(Date.parse(d.lapsesAt) - Date.parse(d.raisedAt)).toBeGreaterThanOrEqual(30 * DAY);
+    expect(Date.parse(d.lapsesAt) - Date.parse(d.raisedAt)).toBeLessThan(30 * DAY + 3_600_000);
+    expect(Date.parse(d.lapsesAt) % 3_600_000).toBe(0);
   }
   // An outsider learns nothing of them.
   expect(ok(await ts.outsider.gql(DISPUTES, { id: rel })).node).toBeNull();

@@ -1,5 +1,6 @@
-import { DAY_MS, type DisputeState, type LedgerEntry, normaliseTime, type PolicyOverride, resolvePolicy, type Side } from '@trustledger/schema';
+import { type DisputeState, type LedgerEntry, normaliseTime, type PolicyOverride, resolvePolicy, type Side } from '@trustledger/schema';
 import { timeMs } from './decay.ts';
+import { windowEnd } from './standing.ts';
 import { bySeq, scanLedger, supplierOf } from './state.ts';
 
 /** One dispute of a ledger at asOf (DESIGN §2a "A dispute is a state, not an eraser"). */
@@ -19,7 +20,7 @@ export interface Dispute {
    * evidence counts again, contested.
    */
   state: DisputeState;
-  /** raisedAt + policy.disputes.windowDays: when it lapses if nothing ends it. */
+  /** When it lapses if nothing ends it: raisedAt + policy.disputes.windowDays, at the next whole hour (UTC). */
   lapsesAt: string;
   /** For RESOLVED: STANDS (the entry counts, in full) or STRUCK (it counts for nothing). */
   resolution: 'STANDS' | 'STRUCK' | null;
@@ -50,7 +51,7 @@ export function disputesOf(entries: readonly LedgerEntry[], options: { asOf: str
     return resolvePolicy(found?.policy).disputes.windowDays;
   };
   return disputes.map((d) => {
-    const lapses = timeMs(d.raisedAt) + windowAt(timeMs(d.raisedAt)) * DAY_MS;
+    const lapses = windowEnd(timeMs(d.raisedAt), windowAt(timeMs(d.raisedAt)));
     const state: DisputeState = d.ended ? d.ended.state : at >= lapses ? 'LAPSED' : 'OPEN';
     return {
       seq: d.seq,

@@ -7,6 +7,7 @@ export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardS
 export { absorbEntry, applyEntry, foldLedger, initialState, needsRebuild, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
 export { attainment } from './goals.ts';
 export { type Dispute, disputesOf } from './disputes.ts';
+export { windowEnd } from './standing.ts';
 export { bandOf } from './party.ts';
 export { RISE_RATIO } from './churn.ts';
 export { TOP_K } from './drivers.ts';

@@ -33,7 +33,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   // Claimed and disputed evidence weighs what its steps say at asOf (DESIGN §2a).
   const pending = state.pending ?? {};
   const keys = pendingKeys(pending);
-  const metrics = keys.some((k) => pending[k].metric) ? structuredClone(state.metrics) : state.metrics;
+  const metrics = keys.some((k) => pending[k].metrics) ? structuredClone(state.metrics) : state.metrics;
   for (const key of keys) layItem(pending[key], sides, metrics, asOf.ms, h);
   const brokenTimes = [...state.churn.broken];
   let openRescheduledSupplierPromise = false;

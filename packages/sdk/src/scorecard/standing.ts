@@ -1,8 +1,8 @@
 import type { Policy, Side } from '@trustledger/schema';
-import { DAY_MS } from '@trustledger/schema';
+import { DAY_MS, HOUR_MS } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
-import { addDecayed } from './decay.ts';
-import { candidate, offer } from './drivers.ts';
+import { addDecayed, type DecayedSum, emptySum } from './decay.ts';
+import { type Candidate, candidate, offer } from './drivers.ts';
 import type { MetricAcc } from './goals.ts';
 import type { SideAcc } from './state.ts';
 import type { EvidenceStanding } from './types.ts';
@@ -15,8 +15,15 @@ import type { EvidenceStanding } from './types.ts';
  */
 export type Step = [pos: number, neg: number, until: number, kind: 0 | 1];
 
-/** The claim step of self-serving evidence recorded (server's clock) at `seen` (ms): its positive part weighs claimWeight for windowDays. */
-export const claimStep = (policy: Policy, seen: number): Step => [policy.attestation.claimWeight, 1, seen + policy.attestation.windowDays * DAY_MS, 0];
+/**
+ * When a window of `days` opened at `seen` (ms) closes: at the first whole hour (UTC) after
+ * seen + days. Whole hours let evidence whose windows close together be held back together, so
+ * the incremental state holds at most one bundle per hour of a window, however much is recorded.
+ */
+export const windowEnd = (seen: number, days: number): number => Math.ceil((seen + days * DAY_MS) / HOUR_MS) * HOUR_MS;
+
+/** The claim step of self-serving evidence recorded (server's clock) at `seen` (ms): its positive part weighs claimWeight until the attestation window closes. */
+export const claimStep = (policy: Policy, seen: number): Step => [policy.attestation.claimWeight, 1, windowEnd(seen, policy.attestation.windowDays), 0];
 
 /**
  * The step of an open dispute of evidence about side `scored` (DESIGN §2a): until it lapses
@@ -27,7 +34,7 @@ export const claimStep = (policy: Policy, seen: number): Step => [policy.attesta
  */
 export function disputeStep(policy: Policy, d: { at: number; by: Side | null }, scored: Side): Step {
   const w = policy.disputes.weight;
-  const until = d.at + policy.disputes.windowDays * DAY_MS;
+  const until = windowEnd(d.at, policy.disputes.windowDays);
   return d.by === null ? [w, w, until, 1] : d.by === scored ? [1, w, until, 1] : [w, 1, until, 1];
 }
 
@@ -61,10 +68,19 @@ export function standingAt(steps: readonly Step[], asOf: number): EvidenceStandi
 /** The time (ms) from which evidence under `steps` weighs all it is worth. */
 export const settledAt = (steps: readonly Step[]): number => steps.reduce((m, s) => Math.max(m, s[2]), Number.NEGATIVE_INFINITY);
 
+/** Measurements of one metric held back: decayed attainment and shortfall, their count and top candidates. */
+export interface MetricEvidence {
+  pos: DecayedSum;
+  neg: DecayedSum;
+  n: number;
+  top: Candidate[];
+}
+
 /**
- * Evidence held back by time: its contributions to one side's dimensions (or to one metric),
- * captured apart and laid into the sums with the weights of `steps` at each asOf, until every
- * step has passed the latest business time the state holds; then it is laid in for good.
+ * Evidence held back by time: its contributions to one side's dimensions (and metrics), captured
+ * apart and laid into the sums with the weights of `steps` at each asOf, until every step has
+ * passed the latest business time the state holds; then it is laid in for good. Evidence with the
+ * same side and steps is held as one bundle (bundleKey).
  */
 export interface PendingItem {
   side: Side;
@@ -72,8 +88,20 @@ export interface PendingItem {
   reliability?: BetaAcc;
   transparency?: BetaAcc;
   responsiveness?: BetaAcc;
-  /** A measurement: the metric's key, its attainment, time, seq and reason. */
-  metric?: { key: string; a: number; at: number; seq: number; reason: string };
+  /** Measurements, by metric key. */
+  metrics?: Record<string, MetricEvidence>;
+}
+
+/** The bundle a pending item joins: its side and steps (times on whole hours, see windowEnd). */
+export const bundleKey = (item: Pick<PendingItem, 'side' | 'steps'>): string => `${item.side}|${item.steps.map((x) => x.join(',')).join(';')}`;
+
+/** A measurement as pending evidence of its metric (attainment `a` at `at`, by entry `seq`). */
+export function measurementEvidence(x: { a: number; at: number; seq: number; reason: string }, h: HalfLives): MetricEvidence {
+  const ev: MetricEvidence = { pos: emptySum(), neg: emptySum(), n: 1, top: [] };
+  addDecayed(ev.pos, x.a, x.at, h.hp);
+  addDecayed(ev.neg, 1 - x.a, x.at, h.hn);
+  offer(ev.top, candidate(x.seq, 2 * x.a - 1, x.at, h.hp, x.reason));
+  return ev;
 }
 
 /** A scratch side that captures Beta evidence apart, sharing the real side's typical amounts and response-time histogram. */
@@ -111,14 +139,27 @@ export function mergeBeta(target: BetaAcc, src: BetaAcc, fp: number, fn: number,
   if (src.items !== undefined || target.items !== undefined) target.items = (target.items ?? 0) + (src.items ?? src.n);
 }
 
-/** Lays a measurement's attainment into its metric with weights fp (attainment) and fn (its shortfall), in place. */
-export function mergeMeasurement(m: MetricAcc, x: NonNullable<PendingItem['metric']>, fp: number, fn: number, standing: EvidenceStanding | null, h: HalfLives): void {
-  addDecayed(m.pos, x.a * fp, x.at, h.hp);
-  addDecayed(m.neg, (1 - x.a) * fn, x.at, h.hn);
-  m.n++;
-  const w = 2 * x.a - 1;
-  const f = w > 0 ? fp : fn;
-  offer(m.top, candidate(x.seq, w * f, x.at, h.hp, reasonWith(x.reason, standing, f), undefined, standing));
+/** Lays measurements `src` into a metric (or a bundle) with weights fp (attainment) and fn (its shortfall), in place. */
+export function mergeMeasurements(m: MetricEvidence, src: MetricEvidence, fp: number, fn: number, standing: EvidenceStanding | null, h: HalfLives): void {
+  addDecayed(m.pos, src.pos.v * fp, src.pos.t, h.hp);
+  addDecayed(m.neg, src.neg.v * fn, src.neg.t, h.hn);
+  m.n += src.n;
+  for (const c of src.top) {
+    const f = c.w > 0 ? fp : fn;
+    offer(m.top, candidate(c.seq, c.w * f, c.t, h.hp, reasonWith(c.reason, standing, f), undefined, standing));
+  }
+}
+
+/** Adds a pending item to the bundle of the same side and steps (in place), at full weight: the bundle is weighed as one. */
+export function bundle(into: PendingItem, item: PendingItem, h: HalfLives): void {
+  for (const dim of ['reliability', 'transparency', 'responsiveness'] as const) {
+    const src = item[dim];
+    if (src) mergeBeta((into[dim] ??= emptyBeta()), src, 1, 1, null, h);
+  }
+  for (const [key, src] of Object.entries(item.metrics ?? {})) {
+    into.metrics ??= {};
+    mergeMeasurements((into.metrics[key] ??= { pos: emptySum(), neg: emptySum(), n: 0, top: [] }), src, 1, 1, null, h);
+  }
 }
 
 /** Lays a pending item into sides and metrics with its weights at asOf (ms). */
@@ -129,14 +170,11 @@ export function layItem(item: PendingItem, sides: Record<Side, SideAcc>, metrics
   if (item.reliability) mergeBeta(side.reliability, item.reliability, fp, fn, standing, h);
   if (item.transparency) mergeBeta(side.transparency, item.transparency, fp, fn, standing, h);
   if (item.responsiveness) mergeBeta(side.responsiveness, item.responsiveness, fp, fn, standing, h);
-  if (item.metric) {
-    const m = metrics[item.metric.key];
-    if (m) mergeMeasurement(m, item.metric, fp, fn, standing, h);
+  for (const [key, src] of Object.entries(item.metrics ?? {})) {
+    const m = metrics[key];
+    if (m) mergeMeasurements(m, src, fp, fn, standing, h);
   }
 }
 
-/** Pending keys in a fixed order (by the seq they carry, then the key), so every path lays them alike. */
-export function pendingKeys(pending: Record<string, PendingItem>): string[] {
-  const num = (k: string) => Number(k.slice(1));
-  return Object.keys(pending).sort((a, b) => num(a) - num(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
+/** Pending keys in a fixed order, so every path lays them alike. */
+export const pendingKeys = (pending: Record<string, PendingItem>): string[] => Object.keys(pending).sort();

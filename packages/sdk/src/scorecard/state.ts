@@ -20,7 +20,7 @@ import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
-import { claimStep, disputeStep, layItem, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -96,9 +96,9 @@ export interface ScoreState {
   /**
    * Evidence held back by time (DESIGN §2a): claimed (self-serving, not yet attested) or under an
    * open dispute, whose weight changes when the attestation window passes or the dispute lapses.
-   * Each is laid into the sums for good once the latest business time passes all its steps, so
-   * this holds only evidence recorded within one window, not the ledger. Keys: 'e' + the seq of
-   * the entry that produced it, 'c' + a complaint's seq for its overdue evidence.
+   * Each is laid into the sums for good once the latest business time passes all its steps.
+   * Evidence of the same side whose weights change at the same times (whole hours) is one bundle,
+   * keyed by bundleKey, so this holds at most a bundle per hour of a window, not the ledger.
    */
   pending?: Record<string, PendingItem>;
   /** No pending item can be laid in for good before this time (ms). */
@@ -363,14 +363,17 @@ function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored:
  * passed the latest business time the state holds (no asOf it can answer sees it weigh less),
  * else held in `pending` until then.
  */
-function holdBack(state: ScoreState, key: string, item: PendingItem, h: HalfLives): void {
+function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
   const until = settledAt(item.steps);
   const now = state.maxOccurredAt;
   if (now !== null && until <= now) {
     layItem(item, state.sides, state.metrics, now, h);
     return;
   }
-  (state.pending ??= {})[key] = item;
+  const pending = (state.pending ??= {});
+  const key = bundleKey(item);
+  if (!pending[key]) pending[key] = { side: item.side, steps: item.steps };
+  bundle(pending[key], item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
 }
 
@@ -441,7 +444,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const by = actorSide(state.supplierFirmId, e);
       // Recorded by the side accountable for the metric, a measurement is a claim (DESIGN §2a).
       const steps = metric ? stepsOf(state, e, k, metric.side, by !== null && by === metric.side) : [];
-      onMeasurement(state, m, at, h, steps.length > 0 ? (side, x) => holdBack(state, `e${e.seq}`, { side, steps, metric: x }, h) : undefined);
+      onMeasurement(state, m, at, h, steps.length > 0 ? (side, x) => holdBack(state, { side, steps, metrics: { [x.key]: measurementEvidence(x, h) } }, h) : undefined);
       break;
     }
     case 'PROMISE_MADE': {
@@ -488,7 +491,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
           p.stake ??= stakeOf(side, p, pp);
           const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, pp);
           settlePromise(sink, p, part, pp, h, ev.share, true);
-          if (sink !== side) holdBack(state, `e${e.seq}`, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
+          if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
           p.delivered = delivered + ev.share;
           break;
         }
@@ -508,7 +511,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
         if (lapse > timeMs(evaluation.resolvedAt)) evaluation.resolvedAt = new Date(lapse).toISOString();
       }
       const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered);
-      if (sink !== side) holdBack(state, `e${e.seq}`, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
+      if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
       if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
       break;
@@ -560,7 +563,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
         resolution(side, c, e.seq, t, cp, h);
         delete state.complaints[key];
       }
-      if (side !== real) holdBack(state, `e${e.seq}`, { side: c.against, steps, responsiveness: side.responsiveness }, h);
+      if (side !== real) holdBack(state, { side: c.against, steps, responsiveness: side.responsiveness }, h);
       break;
     }
     case 'REPRESENTATIVE_HANDOVER': {
@@ -607,7 +610,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     if (c.steps) {
       const scratch = scratchOf(state.sides[c.against]);
       overdueComplaint(scratch, c, now, policy, h);
-      holdBack(state, `c${c.seq}`, { side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, h);
+      holdBack(state, { side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, h);
     } else overdueComplaint(state.sides[c.against], c, now, policy, h);
     state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
     state.settledOpen[c.against]++;

@@ -72,7 +72,7 @@ const DisputeRef = builder.objectRef<DisputeData>('Dispute').implement({
     raisedBy: f.field({ type: SideEnum, nullable: true, resolve: (x) => x.d.raisedBy }),
     raisedAt: f.field({ type: 'DateTime', description: "When the other side could see it (the server's clock).", resolve: (x) => x.d.raisedAt }),
     reason: f.string({ nullable: true, resolve: (x) => x.d.reason }),
-    lapsesAt: f.field({ type: 'DateTime', description: 'When it lapses if nothing ends it (raisedAt + policy.disputes.windowDays).', resolve: (x) => x.d.lapsesAt }),
+    lapsesAt: f.field({ type: 'DateTime', description: 'When it lapses if nothing ends it: raisedAt + policy.disputes.windowDays, at the next whole hour (UTC).', resolve: (x) => x.d.lapsesAt }),
     resolution: f.field({ type: DisputeOutcomeEnum, nullable: true, description: 'For RESOLVED: what was agreed.', resolve: (x) => x.d.resolution }),
     endedBy: f.field({
       type: EntryRef,

@@ -1,7 +1,6 @@
 import {
   ATTESTATIONS,
   type Attestation,
-  DAY_MS,
   ENTRY_STATUSES,
   ENTRY_TYPES,
   type EntryStatus,
@@ -14,6 +13,7 @@ import {
 import { and, eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import { stateOf } from '../scoring/state.ts';
+import { windowEnd } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { builder } from '../graphql/builder.ts';
 import type { EntryRow } from '../graphql/loaders.ts';
@@ -95,11 +95,11 @@ export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 
   if (e.disputedBySeq !== null) {
     const d = await ctx.loaders.entry.load(`${e.relationshipId}:${e.disputedBySeq}`);
     const raised = d ? Date.parse(noticeTime(d, false)) : now;
-    return now >= raised + policy.disputes.windowDays * DAY_MS ? 'CONTESTED' : 'CLAIMED';
+    return now >= windowEnd(raised, policy.disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
   }
   // Past the window without a dispute it is attested; so it is once a dispute of it ended (withdrawn,
   // or resolved as STANDS; STRUCK voided it). The look-up runs only for claims still in their window.
-  if (now >= Date.parse(noticeTime(e, false)) + policy.attestation.windowDays * DAY_MS) return 'ATTESTED';
+  if (now >= windowEnd(Date.parse(noticeTime(e, false)), policy.attestation.windowDays)) return 'ATTESTED';
   const disputedOnce = ctx.db
     .select({ seq: t.entries.seq })
     .from(t.entries)
