@@ -409,27 +409,52 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     due.push(key);
   }
   state.complaintsDueAt = next;
+  if (due.length === 0) return;
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
+  const settled = (state.settled ??= {});
   for (const key of due) {
     const c = state.complaints[key];
     overdueComplaint(state.sides[c.against], c, now, policy, h);
     state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
     state.settledOpen[c.against]++;
     delete state.complaints[key];
-    const settled = (state.settled ??= {});
     settled[key] = [c.against === 'SUPPLIER' ? 0 : 1, c.at, c.answeredAt === null ? 0 : 1];
-    let size = 0;
-    for (const _ in settled) size++;
-    // Over the bound: forget the oldest (integer keys iterate in ascending order) that no later
-    // entry of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes).
-    for (const old in settled) {
-      if (size <= SETTLED_KEPT) break;
-      if (k && (k.followUps.get(Number(old)) ?? 0) > seq) continue;
-      delete settled[old];
-      size--;
+  }
+  // Over the bound: forget the oldest (integer keys list in ascending order) that no later entry
+  // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
+  // after adding all of them: the same records go as when trimming after each one.
+  const listed = settledKeys.get(settled);
+  let keys: string[];
+  if (listed === undefined) keys = Object.keys(settled);
+  else {
+    // The memo, without records a late follow-up removed, and with the new ones in their place.
+    keys = listed.filter((key) => key in settled);
+    for (const key of due) {
+      let i = keys.length;
+      while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
+      keys.splice(i, 0, key);
     }
   }
+  let size = keys.length;
+  if (size > SETTLED_KEPT) {
+    const kept: string[] = [];
+    for (const old of keys) {
+      if (size > SETTLED_KEPT && !(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+        delete settled[old];
+        size--;
+      } else kept.push(old);
+    }
+    keys = kept;
+  }
+  settledKeys.set(settled, keys);
 }
+
+/**
+ * The keys of a state's `settled`, in ascending order, as settleComplaints last left them (only it
+ * adds records; a late follow-up may remove one): spares listing and sorting them at every
+ * settlement. A memo of this process only; the state does not change with it.
+ */
+const settledKeys = new WeakMap<object, string[]>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
@@ -465,7 +490,11 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
 }
 
 /** Sorts a copy of entries by seq (stable for equal seqs). */
-export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...entries].sort((a, b) => a.seq - b.seq);
+export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  // A ledger read from the store is in seq order already: copied without sorting.
+  for (let i = 1; i < entries.length; i++) if (entries[i].seq < entries[i - 1].seq) return [...entries].sort((a, b) => a.seq - b.seq);
+  return entries.slice();
+}
 
 /**
  * Folds entries already sorted by seq into a fresh state, with an optional policy given by the

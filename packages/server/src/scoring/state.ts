@@ -11,7 +11,7 @@ import {
 } from '@trustledger/sdk/scorecard';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
 import { rowToEntry } from '../ledger/projections.ts';
@@ -132,10 +132,10 @@ export function flushPending(db: Db): void {
     const scoreState = JSON.stringify(state);
     // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
     const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
-    db.update(t.relationships)
-      .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) })
-      .where(eq(t.relationships.id, id))
-      .run();
+    // Plain SQL (prepared once by its text, see sqliteOf): one per write, drizzle would build it anew each time.
+    sqliteOf(db)
+      .prepare('update relationships set head_seq = ?, head_hash = ?, max_occurred_at = ?, score_state = ?, scored_at = case when ? then null else scored_at end where id = ?')
+      .run(rel.headSeq, rel.headHash, rel.maxOccurredAt, scoreState, stale ? 1 : 0, id);
     hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
   }
   pending.clear();
