@@ -315,9 +315,16 @@ function recordStanding(disputes: readonly Dispute[], recent: readonly LedgerEnt
   );
 }
 
-/** Runs a write; typed errors are shown beside the field their path names, else at the form. */
+/**
+ * Runs a write; typed errors are shown beside the field their path names (the field marked
+ * `aria-invalid` and described by the message), else at the form.
+ */
 async function submit(form: HTMLFormElement, write: () => Promise<unknown>, done: () => void) {
   for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+  }
   const button = form.querySelector('button[type=submit]') as HTMLButtonElement | null;
   if (button) button.disabled = true;
   try {
@@ -329,13 +336,19 @@ async function submit(form: HTMLFormElement, write: () => Promise<unknown>, done
       const field = String(issue.path[issue.path.length - 1] ?? '');
       const slot = (form.querySelector(`[data-error-for="${field}"]`) ?? form.querySelector('[data-error-for="form"]')) as HTMLElement;
       slot.textContent = issue.message;
+      const input = form.querySelector(`[name="${field}"]`);
+      if (input && slot.dataset.errorFor === field) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', slot.id);
+      }
     }
   } finally {
     if (button) button.disabled = false;
   }
 }
 
-const errorSlot = (field: string) => h('span', { class: 'field-error', 'data-error-for': field, role: 'alert' });
+let errorSlots = 0;
+const errorSlot = (field: string) => h('span', { class: 'field-error', id: `field-error-${++errorSlots}`, 'data-error-for': field, role: 'alert' });
 
 function promiseList(client: TrustledgerClient, promises: PromiseNode[], refresh: () => void) {
   return h(
