@@ -1,7 +1,7 @@
-export { openDb, defaultDbPath, type Db } from './db/client.ts';
+export { openDb, defaultDbPath, type Db, openStore, type OpenStoreOptions, type Store, type WriteTx, SqliteStore } from './store/index.ts';
 export { createApp, type App } from './yoga.ts';
 export { startServer, type RunningServer, type StartOptions } from './server.ts';
-export { createFirm, createApiKey, revokeApiKey } from './keys/service.ts';
+export { createFirm, createApiKey, revokeApiKey, createFirmIn, createApiKeyIn } from './keys/service.ts';
 export { schema, printedSchema, printedPossibleTypes, possibleTypesOf } from './schema.ts';
 export { seedDemo, isEmpty, DEMO_FIRMS, type DemoResult } from './demo/index.ts';
 export { importCsv, type ImportResult } from './csv/import.ts';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
-import { type Db, openDb } from './db/client.ts';
+import { type Db, openStore, SqliteStore, type Store } from './store/index.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
@@ -11,9 +11,12 @@ export interface StartOptions {
   port?: number;
   /** @default '127.0.0.1' unless HOST is set */
   host?: string;
-  /** Database path (see openDb), or an open database. */
+  /** SQLite database path (see openDb). */
   dbPath?: string;
+  /** An open SQLite database (not closed with the server). */
   db?: Db;
+  /** An open store (not closed with the server); wins over db and dbPath. */
+  store?: Store;
   now?: () => string;
   /** Called with every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
@@ -28,25 +31,34 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   graphqlUrl: string;
+  /** The store the server reads and writes through. */
+  store: Store;
+  /** The SQLite database under the store (tests and tools that inspect the file; SQLite stores only). */
   db: Db;
   server: Server;
   close: () => Promise<void>;
 }
 
-/** Opens the database (migrating it) and serves the GraphQL API over HTTP. */
+/** Opens the store (migrating it) and serves the GraphQL API over HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
+  const owned = !options.store && !options.db;
+  const store =
+    options.store ??
+    (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
   const pubsub = createAlertPubSub();
-  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
+  const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const clock = options.now ?? (() => new Date().toISOString());
-  const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
+  const stopWatching = watchOverdue(store, pubsub, clock, options.overdueCheckMs);
   // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
+  let refreshing = false;
   const refresh = setInterval(() => {
-    try {
-      refreshReviewFigures(db, clock());
-    } catch (error) {
-      console.error('review refresh failed: %s', (error as Error).message);
-    }
+    if (refreshing) return;
+    refreshing = true;
+    refreshReviewFigures(store, clock())
+      .catch((error: Error) => console.error('review refresh failed: %s', error.message))
+      .finally(() => {
+        refreshing = false;
+      });
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
@@ -63,7 +75,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     url,
     graphqlUrl: `${url}/graphql`,
-    db,
+    store,
+    db: (store as SqliteStore).db,
     server,
     close: () =>
       new Promise<void>((resolveClose) => {
@@ -71,8 +84,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         clearInterval(refresh);
         server.closeAllConnections();
         server.close(() => {
-          if (!options.db) db.$client.close();
-          resolveClose();
+          if (owned) void store.close().then(resolveClose, resolveClose);
+          else resolveClose();
         });
       }),
   };

@@ -2,7 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
-import type { Db } from './db/client.ts';
+import type { Store } from './store/index.ts';
 import { AppError } from './errors.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext } from './graphql/context.ts';
@@ -15,7 +15,8 @@ import { viewerFromHeader } from './keys/service.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
-  db: Db;
+  /** The data-access module every request reads and writes through (openStore). */
+  store: Store;
   /** The server's clock. @default () => new Date().toISOString() */
   now?: () => string;
   /** Where alerts are published. @default a new in-process pub/sub */
@@ -36,7 +37,7 @@ export interface AppOptions {
  * an unknown or revoked key is refused with 401.
  */
 export function createApp({
-  db,
+  store,
   now = () => new Date().toISOString(),
   pubsub = createAlertPubSub(),
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
@@ -72,13 +73,13 @@ export function createApp({
       useLimitErrors(),
       useCostLimit(limits.maxCost),
     ],
-    context: ({ request }) => {
+    context: async ({ request }) => {
       const header = request.headers.get('authorization');
-      const viewer = viewerFromHeader(db, header);
+      const viewer = await viewerFromHeader(store, header);
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
       if (viewer) limit(viewer.keyId);
-      return createContext(db, viewer, now, pubsub);
+      return createContext(store, viewer, now, pubsub);
     },
   });
 }

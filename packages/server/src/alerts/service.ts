@@ -1,10 +1,7 @@
 import type { ChurnStage } from '@trustledger/schema';
 import { createPubSub, Repeater } from 'graphql-yoga';
-import { and, eq, gt, lte, ne } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
 import { entityId } from '../ids.ts';
-import type { RelationshipRow } from '../ledger/rules.ts';
+import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
 import { scorecardOf } from '../scoring/state.ts';
 
 /** What a party is told about one of its relationships. */
@@ -27,19 +24,15 @@ export const createAlertPubSub = () => createPubSub<{ alerts: [firmId: string, e
 export const STREAM_CHECK_MS = 1000;
 
 /** Whether an API key exists and is not revoked. */
-const keyActive = (db: Db, keyId: string): boolean => {
-  const row = db.select({ revokedAt: t.apiKeys.revokedAt }).from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get();
+const keyActive = async (store: Store, keyId: string): Promise<boolean> => {
+  const row = await store.apiKey(keyId);
   return row !== undefined && row.revokedAt === null;
 };
 
 /** Whether a firm is still party to a relationship that has not ended. */
-const stillParty = (db: Db, firmId: string, relationshipId: string): boolean => {
-  const rel = db
-    .select({ s: t.relationships.supplierId, c: t.relationships.clientId, status: t.relationships.status })
-    .from(t.relationships)
-    .where(eq(t.relationships.id, relationshipId))
-    .get();
-  return rel !== undefined && rel.status !== 'ENDED' && (rel.s === firmId || rel.c === firmId);
+const stillParty = async (store: Store, firmId: string, relationshipId: string): Promise<boolean> => {
+  const rel = await store.relationship(relationshipId);
+  return rel !== undefined && rel.status !== 'ENDED' && (rel.supplierId === firmId || rel.clientId === firmId);
 };
 
 /**
@@ -48,11 +41,14 @@ const stillParty = (db: Db, firmId: string, relationshipId: string): boolean => 
  * key again before every alert, and drops alerts about relationships that have ended or that the
  * firm is no longer party to.
  */
-export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string }, source: AsyncIterable<AlertEvent>, checkMs = STREAM_CHECK_MS) {
+export function guardedAlerts(store: Store, viewer: { firmId: string; keyId: string }, source: AsyncIterable<AlertEvent>, checkMs = STREAM_CHECK_MS) {
   return new Repeater<AlertEvent>(async (push, stop) => {
     const it = source[Symbol.asyncIterator]();
     const timer = setInterval(() => {
-      if (!keyActive(db, viewer.keyId)) stop();
+      keyActive(store, viewer.keyId).then(
+        (active) => active || stop(),
+        () => undefined,
+      );
     }, checkMs);
     timer.unref?.();
     const stopped = stop.then(() => {
@@ -63,8 +59,8 @@ export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string },
     for (;;) {
       const next = await Promise.race([it.next(), stopped]);
       if (next === null || next.done) break;
-      if (!keyActive(db, viewer.keyId)) break;
-      if (stillParty(db, viewer.firmId, next.value.relationshipId)) await push(next.value);
+      if (!(await keyActive(store, viewer.keyId))) break;
+      if (await stillParty(store, viewer.firmId, next.value.relationshipId)) await push(next.value);
     }
     stop();
     await stopped;
@@ -72,42 +68,43 @@ export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string },
 }
 
 /** The announced churn stage (after the policy's dwell, DESIGN §3 "Hysteresis"): what alerts follow, not every flicker. */
-const stageOf = (db: Db, rel: RelationshipRow, at: string): ChurnStage =>
-  (scorecardOf(db, rel, at) as { churn: { announcedStage: ChurnStage } }).churn.announcedStage;
+const stageOf = async (store: Store, rel: RelationshipRow, at: string): Promise<ChurnStage> =>
+  ((await scorecardOf(store, rel, at)) as { churn: { announcedStage: ChurnStage } }).churn.announcedStage;
 
-/** Relationships a write touched, as they stood before it (keyed by the transaction). */
+/** Relationships a write touched, as they stood before it (keyed by the transaction's scope). */
 const touched = new WeakMap<object, Map<string, RelationshipRow>>();
 
 /** Remembers a relationship as it stood before a transaction's first write to it. Cheap: no scoring. */
-export function beforeWrite(tx: Db, rel: RelationshipRow): void {
-  const map = touched.get(tx) ?? new Map<string, RelationshipRow>();
-  touched.set(tx, map);
+export function beforeWrite(tx: WriteTx, rel: RelationshipRow): void {
+  const map = touched.get(tx.scope) ?? new Map<string, RelationshipRow>();
+  touched.set(tx.scope, map);
   if (!map.has(rel.id)) map.set(rel.id, rel);
 }
 
 /**
- * After commit: tells both firms of every relationship whose announced churn stage the write changed.
- * Never throws: the write is already acknowledged, an alert that fails must not undo that.
+ * After commit: tells both firms of every relationship whose announced churn stage the write
+ * (its transaction's `scope`, WriteTx.scope) changed. Never rejects: the write is already
+ * acknowledged, an alert that fails must not undo that.
  */
-export function afterCommit(tx: Db, db: Db, pubsub: AlertPubSub | undefined, now: string): void {
-  const map = touched.get(tx);
-  touched.delete(tx);
+export async function afterCommit(scope: object, store: Store, pubsub: AlertPubSub | undefined, now: string): Promise<void> {
+  const map = touched.get(scope);
+  touched.delete(scope);
   if (!map || !pubsub) return;
   for (const [relId, before] of map) {
     try {
-      publishStageChange(db, pubsub, relId, before, now);
+      await publishStageChange(store, pubsub, relId, before, now);
     } catch (error) {
       console.error('alert for relationship %s failed: %s', relId, (error as Error).message);
     }
   }
 }
 
-function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): void {
+async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): Promise<void> {
   {
-    const rel = db.select().from(t.relationships).where(eq(t.relationships.id, relId)).get();
+    const rel = await store.relationship(relId);
     if (!rel) return;
-    const previousStage = before.headSeq === 0 ? 'STABLE' : stageOf(db, before, now);
-    const stage = stageOf(db, rel, now);
+    const previousStage = before.headSeq === 0 ? 'STABLE' : await stageOf(store, before, now);
+    const stage = await stageOf(store, rel, now);
     if (stage === previousStage) return;
     const event: AlertEvent = {
       kind: 'STAGE_CHANGED',
@@ -126,25 +123,23 @@ function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: 
  * Watches for promises that become overdue and tells both firms. Polls the open-promise index
  * every `intervalMs`; returns a function that stops it.
  */
-export function watchOverdue(db: Db, pubsub: AlertPubSub, now: () => string, intervalMs = 15_000): () => void {
+export function watchOverdue(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 15_000): () => void {
   let since = now();
-  const tick = () => {
+  let running = false;
+  const tick = async () => {
+    // A slow look-up is not run twice at once: the next tick covers the time it missed.
+    if (running) return;
+    running = true;
     const until = now();
-    const due = db
-      .select({ p: t.promises, supplierId: t.relationships.supplierId, clientId: t.relationships.clientId })
-      .from(t.promises)
-      .innerJoin(t.relationships, eq(t.relationships.id, t.promises.relationshipId))
-      .where(
-        and(
-          eq(t.promises.state, 'OPEN'),
-          eq(t.promises.voided, false),
-          ne(t.relationships.status, 'ENDED'),
-          gt(t.promises.dueAt, since),
-          lte(t.promises.dueAt, until),
-        ),
-      )
-      .all();
-    for (const { p, supplierId, clientId } of due) {
+    let due: Awaited<ReturnType<Store['fallenDue']>>;
+    try {
+      due = await store.fallenDue(since, until);
+    } catch (error) {
+      console.error('overdue check failed: %s', (error as Error).message);
+      running = false;
+      return;
+    }
+    for (const { promise: p, supplierId, clientId } of due) {
       const event: AlertEvent = {
         kind: 'PROMISE_OVERDUE',
         at: until,
@@ -156,8 +151,9 @@ export function watchOverdue(db: Db, pubsub: AlertPubSub, now: () => string, int
       pubsub.publish('alerts', clientId, event);
     }
     since = until;
+    running = false;
   };
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

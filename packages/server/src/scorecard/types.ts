@@ -168,12 +168,12 @@ const AT_SEQ_DESCRIPTION =
   'The ledger head it is known at (DESIGN §2a): computed from the entries with seq ≤ atSeq only, so a figure pinned earlier is reproduced exactly, whatever was recorded since (back-dated entries included). From 1 to the current head; default: the current head.';
 
 /** The scorecard of one relationship at asOf, as known at ledger head atSeq (served from the incremental state at the current head). */
-export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): In<ScorecardData> =>
+export const cardOf = async (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): Promise<In<ScorecardData>> =>
   wrap(
     rel.id,
-    scorecardAt(ctx.db, rel, asOf, atSeq, (entries) =>
+    (await scorecardAt(ctx.store, rel, asOf, atSeq, (entries) =>
       chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
-    ) as ScorecardData,
+    )) as ScorecardData,
   );
 
 builder.objectFields(RelationshipRef, (t) => ({
@@ -186,7 +186,7 @@ builder.objectFields(RelationshipRef, (t) => ({
     type: [ScorecardRef],
     description: `The scorecard at each point (at most ${MAX_POINTS}), for trend lines.`,
     args: { points: t.arg({ type: ['DateTime'], required: true }), atSeq: t.arg.int({ description: AT_SEQ_DESCRIPTION }) },
-    resolve: (r, args, ctx) => {
+    resolve: async (r, args, ctx) => {
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
       const atSeq = atSeqArg(args.atSeq, r);
@@ -198,7 +198,7 @@ builder.objectFields(RelationshipRef, (t) => ({
         `scorecardSeries: ${past} past points × ${atSeq.toLocaleString('en-US')} entries`,
         ['points'],
       );
-      const entries = readLedgerPrefix(ctx.db, r.id, atSeq);
+      const entries = await readLedgerPrefix(ctx.store, r.id, atSeq);
       return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
     },
   }),
@@ -252,7 +252,7 @@ builder.objectFields(ViewerRef, (t) => ({
           'Reproduce the review as it could be seen at this time (DESIGN §2a): each scorecard from its ledger up to the last entry recorded (recordedAt) by then, so a review pinned with asOf and asKnownAt gives the same figures later, whatever was recorded since, back-dated or not. Each scorecard names its head. Default: now (every entry).',
       }),
     },
-    resolve: (v, args, ctx) => {
+    resolve: async (v, args, ctx) => {
       const { first } = pageSize(args.first);
       const offset = Number(decodeCursor(args.after) ?? -1) + 1;
       // Without asOf: the review's refresh instant (now rounded down to TRUSTLEDGER_REVIEW_REFRESH_SECONDS),
@@ -266,8 +266,8 @@ builder.objectFields(ViewerRef, (t) => ({
       // A review as known at a past time is computed from each ledger's prefix, never from the stored columns.
       const slice =
         asKnownAt === null && servedFromColumns(asOf, now, options)
-          ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
-          : reviewItems(ctx.db, v.firmId, args.as, asOf, { ...options, asKnownAt }).slice(offset, offset + first + 1);
+          ? await reviewPage(ctx.store, v.firmId, args.as, asOf, options, offset, first + 1)
+          : (await reviewItems(ctx.store, v.firmId, args.as, asOf, { ...options, asKnownAt })).slice(offset, offset + first + 1);
       const page = slice.map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
       const conn = toConnection(page, first, (x) => x.index, offset > 0);
       return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
