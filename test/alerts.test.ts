@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { activeRelationship, ok, startTestServer, type TestFirm, type TestServer } from './support/server.ts';
+import { activeRelationship, ok, startTestServer, type TestFirm, type TestServer, testClock } from './support/server.ts';
 
 const SUBSCRIPTION = `subscription { relationshipAlerts { kind message stage previousStage relationship { id } promise { description overdue } } }`;
 
@@ -55,7 +55,9 @@ async function subscribe(ts: TestServer, firm: TestFirm) {
 }
 
 const DAY = 86_400_000;
-const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+/** Days before the server's clock (the real time unless a test moves it). */
+let clockNow = () => Date.now();
+const daysAgo = (d: number) => new Date(clockNow() - d * DAY).toISOString();
 const STAGES = `query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { churn { stage announcedStage } } } } }`;
 
 /** A promise the supplier made `made` days ago, due `due` days ago, that the client says was broken `broken` days ago (recorded now). */
@@ -102,6 +104,55 @@ test('both parties hear of a churn-stage change once it has held for the dwell, 
     supplierFeed.close();
     clientFeed.close();
     outsiderFeed.close();
+  }
+});
+
+test('a stage announced by time passing alone (dwell held, evidence aged out) is told once to both parties, with no write', async () => {
+  const clock = testClock();
+  const t0 = Date.parse(clock.now());
+  clockNow = () => Date.parse(clock.now());
+  await using ts = await startTestServer({ now: clock.now, stageCheckMs: 100 });
+  try {
+    const rel = await activeRelationship(ts, daysAgo(60));
+    // Broken today: THAWING at once, not announced until it has held for the dwell.
+    await brokenPromise(ts, rel, 20, 2, 0);
+    expect(ok(await ts.supplier.gql(STAGES, { id: rel })).node.scorecard.churn).toEqual({ stage: 'THAWING', announcedStage: 'STABLE' });
+    const supplierFeed = await subscribe(ts, ts.supplier);
+    const clientFeed = await subscribe(ts, ts.client);
+    const outsiderFeed = await subscribe(ts, ts.outsider);
+    try {
+      // Eight days later, nothing written since: THAWING has held past the dwell.
+      clock.at(t0 + 8 * DAY);
+      expect(ok(await ts.supplier.gql(STAGES, { id: rel })).node.scorecard.churn).toEqual({ stage: 'THAWING', announcedStage: 'THAWING' });
+      for (const feed of [supplierFeed, clientFeed]) {
+        const alerts = await feed.until((a) => a.some((x) => x.kind === 'STAGE_CHANGED'));
+        expect(alerts.filter((x) => x.kind === 'STAGE_CHANGED')[0]).toMatchObject({ previousStage: 'STABLE', stage: 'THAWING', relationship: { id: rel } });
+      }
+      // Seven weeks on, the broken promise has aged out (30 days) and STABLE has held for the dwell.
+      clock.at(t0 + 49 * DAY);
+      for (const feed of [supplierFeed, clientFeed]) {
+        const alerts = await feed.until((a) => a.filter((x) => x.kind === 'STAGE_CHANGED').length >= 2);
+        expect(alerts.filter((x) => x.kind === 'STAGE_CHANGED').map((x) => [x.previousStage, x.stage])).toEqual([
+          ['STABLE', 'THAWING'],
+          ['THAWING', 'STABLE'],
+        ]);
+      }
+      // A change a write announces (a promise broken ten days ago, recorded now) is not told again by the watcher.
+      const held = await activeRelationship(ts, daysAgo(60));
+      await brokenPromise(ts, held, 30, 12, 10);
+      await supplierFeed.until((a) => a.some((x) => x.kind === 'STAGE_CHANGED' && x.relationship.id === held));
+      await new Promise((r) => setTimeout(r, 1000));
+      const told = supplierFeed.alerts.filter((x) => x.kind === 'STAGE_CHANGED');
+      expect(told.filter((x) => x.relationship.id === held).map((x) => x.stage)).toEqual(['THAWING']);
+      expect(told.filter((x) => x.relationship.id === rel)).toHaveLength(2);
+      expect(outsiderFeed.alerts).toEqual([]);
+    } finally {
+      supplierFeed.close();
+      clientFeed.close();
+      outsiderFeed.close();
+    }
+  } finally {
+    clockNow = () => Date.now();
   }
 });
 

@@ -36,11 +36,11 @@ export interface TestServer extends AsyncDisposable {
 
 /** Starts a real server on 127.0.0.1 (port 0) over a fresh database, with three firms. */
 export async function startTestServer(
-  options: { now?: () => string; rateLimitPerMinute?: number; overdueCheckMs?: number; busyTimeoutMs?: number } = {},
+  options: { now?: () => string; rateLimitPerMinute?: number; overdueCheckMs?: number; stageCheckMs?: number; busyTimeoutMs?: number } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-'));
   const sql: string[] = [];
-  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, busyTimeoutMs: options.busyTimeoutMs });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, stageCheckMs: options.stageCheckMs, busyTimeoutMs: options.busyTimeoutMs });
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<GqlResult> => {
     const res = await fetch(server.graphqlUrl, {
       method: 'POST',

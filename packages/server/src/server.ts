@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertPubSub, watchOverdue } from './alerts/service.ts';
+import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
+import { handleHealth } from './health.ts';
 import { type Db, openStore, SqliteStore, type Store } from './store/index.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
@@ -22,6 +23,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** How often to look for promises that became overdue, for alerts. @default 15000 */
   overdueCheckMs?: number;
+  /** How often to look for announced churn stages that changed by time passing (no write), for alerts. @default 60000 */
+  stageCheckMs?: number;
   /** Requests per minute per API key (see createApp). */
   rateLimitPerMinute?: number;
   /** How long a write waits for the database's write lock before answering UNAVAILABLE (HTTP 503). @default 5000 */
@@ -49,6 +52,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(store, pubsub, clock, options.overdueCheckMs);
+  const stopStages = watchStages(store, pubsub, clock, options.stageCheckMs);
   // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
   let refreshing = false;
   const refresh = setInterval(() => {
@@ -62,7 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
-    if (handlePortal(req, res)) return;
+    if (handleHealth(req, res, store) || handlePortal(req, res)) return;
     return app(req, res);
   });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
@@ -81,6 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close: () =>
       new Promise<void>((resolveClose) => {
         stopWatching();
+        stopStages();
         clearInterval(refresh);
         server.closeAllConnections();
         server.close(() => {

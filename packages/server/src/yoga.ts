@@ -9,7 +9,7 @@ import { createContext } from './graphql/context.ts';
 import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
-import { createRateLimiter } from './graphql/rate-limit.ts';
+import { createRateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
 import { viewerFromHeader } from './keys/service.ts';
 import { schema } from './schema.ts';
@@ -47,6 +47,8 @@ export function createApp({
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
   const limit = createRateLimiter(rateLimitPerMinute);
+  /** Where each keyed request's API key stands, for its response's RateLimit headers. */
+  const rateStates = new WeakMap<Request, RateLimitState>();
   const errorLog = createErrorLog(logError);
   return createYoga({
     schema,
@@ -72,13 +74,23 @@ export function createApp({
       }),
       useLimitErrors(),
       useCostLimit(limits.maxCost),
+      {
+        // The IETF RateLimit headers on every response to a keyed request (429s carry them from the error).
+        onResponse({ request, response }) {
+          const state = rateStates.get(request);
+          if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
+        },
+      },
     ],
     context: async ({ request }) => {
       const header = request.headers.get('authorization');
       const viewer = await viewerFromHeader(store, header);
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
-      if (viewer) limit(viewer.keyId);
+      if (viewer) {
+        const state = limit(viewer.keyId);
+        if (state) rateStates.set(request, state);
+      }
       return createContext(store, viewer, now, pubsub);
     },
   });

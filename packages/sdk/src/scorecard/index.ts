@@ -3,7 +3,7 @@
  * policy, computed in full (computeScorecard, scorecardSeries) or incrementally from a small
  * per-relationship state (initialState, applyEntry, foldLedger, scorecardFromState).
  */
-export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardSeries } from './scorecard.ts';
+export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardSeries, type SeriesOptions } from './scorecard.ts';
 export { absorbEntry, applyEntry, foldLedger, initialState, needsRebuild, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
 export { attainment } from './goals.ts';
 export { bandOf } from './party.ts';

@@ -99,24 +99,73 @@ export async function afterCommit(scope: object, store: Store, pubsub: AlertPubS
   }
 }
 
+/**
+ * The announced stage each relationship was last reported at, per alert channel: the write path
+ * and the stage watcher both compare with it, so a change is told once, whichever sees it first.
+ */
+const announced = new WeakMap<AlertPubSub, Map<string, ChurnStage>>();
+const announcedOf = (pubsub: AlertPubSub): Map<string, ChurnStage> => {
+  let map = announced.get(pubsub);
+  if (!map) announced.set(pubsub, (map = new Map()));
+  return map;
+};
+
+function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: ChurnStage, stage: ChurnStage, now: string): void {
+  announcedOf(pubsub).set(rel.id, stage);
+  if (stage === previousStage) return;
+  const event: AlertEvent = {
+    kind: 'STAGE_CHANGED',
+    at: now,
+    relationshipId: rel.id,
+    stage,
+    previousStage,
+    message: `Churn stage moved from ${previousStage} to ${stage}.${stage === 'THAWING' ? ' Repair is still possible: reach out now.' : ''}`,
+  };
+  pubsub.publish('alerts', rel.supplierId, event);
+  pubsub.publish('alerts', rel.clientId, event);
+}
+
 async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): Promise<void> {
-  {
-    const rel = await store.relationship(relId);
-    if (!rel) return;
-    const previousStage = before.headSeq === 0 ? 'STABLE' : await stageOf(store, before, now);
-    const stage = await stageOf(store, rel, now);
-    if (stage === previousStage) return;
-    const event: AlertEvent = {
-      kind: 'STAGE_CHANGED',
-      at: now,
-      relationshipId: relId,
-      stage,
-      previousStage,
-      message: `Churn stage moved from ${previousStage} to ${stage}.${stage === 'THAWING' ? ' Repair is still possible: reach out now.' : ''}`,
-    };
-    pubsub.publish('alerts', rel.supplierId, event);
-    pubsub.publish('alerts', rel.clientId, event);
-  }
+  const rel = await store.relationship(relId);
+  if (!rel) return;
+  const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : await stageOf(store, before, now));
+  publishStage(pubsub, rel, previousStage, await stageOf(store, rel, now), now);
+}
+
+/**
+ * Watches for announced churn stages that change by time passing alone, with no write (DESIGN §3
+ * "Hysteresis": a stage announced once it has held for the dwell; evidence that ages out; a
+ * silence that grows into SWITCHING or LOST), and tells both firms, as a write's change is told.
+ * Every `intervalMs` it reads the announced stage at `now()` of each relationship that has not
+ * ended and compares it with the last one announced (or, the first time it sees a relationship,
+ * with its announced stage at the previous check). Returns a function that stops it.
+ */
+export function watchStages(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 60_000): () => void {
+  let since = now();
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    const until = now();
+    const last = announcedOf(pubsub);
+    try {
+      for (const rel of await store.activeRelationships()) {
+        try {
+          const previousStage = last.get(rel.id) ?? (await stageOf(store, rel, since));
+          publishStage(pubsub, rel, previousStage, await stageOf(store, rel, until), until);
+        } catch (error) {
+          console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
+        }
+      }
+    } catch (error) {
+      console.error('stage check failed: %s', (error as Error).message);
+    }
+    since = until;
+    running = false;
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalJson, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
+import { canonicalJson, MAX_CLOCK_SKEW_MS, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
 import { detectDelimiter } from './text.ts';
 import type { Store, WriteTx } from '../store/index.ts';
@@ -30,7 +30,7 @@ export interface ImportResult {
   rows: number;
   /** Rows recorded as new entries (or that would be, when nothing was written). */
   recorded: number;
-  /** Rows whose entry the ledger already holds: same type, occurredAt and payload. */
+  /** Rows whose entry the ledger already holds: same type, occurredAt and payload (a time ahead of the clock: recorded at the server's now). */
   duplicates: number;
   bad: BadRow[];
   /** Whether the recorded rows were committed. */
@@ -112,9 +112,16 @@ function metricResolver(tx: WriteTx, rel: RelationshipRow) {
   };
 }
 
-/** The seq of an entry already in the ledger with this type, time and canonical payload. */
-const existingSeq = (tx: WriteTx, relId: string, type: string, occurredAt: string, payload: string): number | null =>
-  tx.entrySeqOf(relId, type, occurredAt, payload);
+/**
+ * The seq of an entry already in the ledger with this type, time and canonical payload. A time
+ * ahead of the server's clock (within the skew) was recorded as the server's now (occurredAtOf),
+ * so an entry whose occurredAt is its recordedAt, up to the skew before the row's time, is the
+ * same row imported earlier: importing the file again records it once, whenever it runs.
+ */
+function existingSeq(tx: WriteTx, relId: string, type: string, occurredAt: string, payload: string): number | null {
+  const earliest = new Date(Date.parse(occurredAt) - MAX_CLOCK_SKEW_MS).toISOString();
+  return tx.entrySeqOf(relId, type, payload, occurredAt, earliest);
+}
 
 class Rollback extends Error {}
 

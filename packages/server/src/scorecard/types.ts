@@ -11,7 +11,7 @@ import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
 import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, scorecardSeries, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
-import { chargeWork } from '../graphql/work-budget.ts';
+import { chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3): the SDK's own types, so the two cannot drift. */
 type StakeData = Stake;
@@ -190,16 +190,18 @@ builder.objectFields(RelationshipRef, (t) => ({
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
       const atSeq = atSeqArg(args.atSeq, r);
-      // Points before the latest entry need the ledger folded up to them: charged as a fold each.
-      const past = points.filter((p) => Date.parse(p) < Date.parse(r.maxOccurredAt)).length;
+      // One pass over the ledger for all the points (the engine's scorecardSeries), plus a
+      // snapshot per point; a refold the ledger forces (a void, dispute or policy between two
+      // points) is charged when it comes.
       chargeWork(
         ctx.work,
-        Math.max(1, past) * atSeq,
-        `scorecardSeries: ${past} past points × ${atSeq.toLocaleString('en-US')} entries`,
+        atSeq + POINT_WORK * points.length,
+        `scorecardSeries: one pass over ${atSeq.toLocaleString('en-US')} entries + ${points.length} points × ${POINT_WORK}`,
         ['points'],
       );
       const entries = await readLedgerPrefix(ctx.store, r.id, atSeq);
-      return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
+      const onRefold = (n: number) => chargeWork(ctx.work, n, `scorecardSeries: ${n.toLocaleString('en-US')} entries folded again after a void, dispute, confirmation, policy or back-dated entry`, ['points']);
+      return (scorecardSeries(entries, points, { onRefold }) as ScorecardData[]).map((c) => wrap(r.id, c));
     },
   }),
 }));

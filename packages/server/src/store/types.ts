@@ -75,8 +75,12 @@ export interface WriteTx {
   setEntryLinks(relId: string, seq: number, links: Partial<Pick<EntryRow, 'voidedBySeq' | 'disputedBySeq' | 'confirmedBySeq'>>): void;
   /** The whole ledger, in seq order. */
   ledger(relId: string): LedgerEntry[];
-  /** The seq of an entry with this type, occurredAt and canonical payload, if the ledger holds one (CSV re-import). */
-  entrySeqOf(relId: string, type: string, occurredAt: string, payload: string): number | null;
+  /**
+   * The first entry with this type and canonical payload whose occurredAt is `occurredAt`, or is
+   * its own recordedAt within [clampedSince, occurredAt) (a time ahead of the clock, recorded as
+   * now): the CSV re-import's look-up.
+   */
+  entrySeqOf(relId: string, type: string, payload: string, occurredAt: string, clampedSince: string): number | null;
 
   // Projections.
   promise(relId: string, seq: number): PromiseRow | undefined;
@@ -165,6 +169,12 @@ export interface Store {
    * lock first); when the lock stays busy past the busy timeout it rejects with SQLITE_BUSY.
    */
   write<T>(fn: (tx: WriteTx) => T): Promise<T>;
+  /**
+   * Readiness (GET /ready): `database` is 'ok' when it answers a query, `migrations` 'ok' when
+   * every migration shipped with this build is applied; otherwise a sentence saying what is wrong.
+   * Never rejects.
+   */
+  readiness(): Promise<{ database: string; migrations: string }>;
   /** Closes the connections (idempotent). */
   close(): Promise<void>;
 
@@ -223,6 +233,8 @@ export interface Store {
   reviewPageRows(query: ReviewPageQuery): Promise<RelationshipRow[]>;
 
   // Alerts.
+  /** ACTIVE relationships with at least one entry (the stage watcher). */
+  activeRelationships(): Promise<RelationshipRow[]>;
   /** Open, standing promises of relationships not ended, due in (since, until]. */
   fallenDue(since: string, until: string): Promise<DuePromise[]>;
 

@@ -20,7 +20,8 @@ import type {
   Store,
   WriteTx,
 } from '../types.ts';
-import { type Db, type OpenDbOptions, openDb, sqliteOf } from './connection.ts';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { type Db, migrationsFolder, type OpenDbOptions, openDb, sqliteOf } from './connection.ts';
 import { rowToEntry, SqliteWriteTx } from './write-tx.ts';
 
 type KeyedTable = SQLiteTable & { relationshipId: SQLiteColumn; seq: SQLiteColumn };
@@ -93,6 +94,25 @@ export class SqliteStore implements Store {
 
   async write<T>(fn: (tx: WriteTx) => T): Promise<T> {
     return this.writeSync(fn);
+  }
+
+  async readiness(): Promise<{ database: string; migrations: string }> {
+    const checks = { database: 'ok', migrations: 'ok' };
+    try {
+      this.db.$client.prepare('select 1').get();
+    } catch (error) {
+      return { database: `the database does not answer: ${(error as Error).message}`, migrations: 'not checked' };
+    }
+    try {
+      // As drizzle's migrator decides: a migration is applied when one as new or newer is recorded.
+      const last = this.db.$client.prepare('select max(created_at) as last from __drizzle_migrations').get() as { last: number | string | null };
+      const newest = last.last === null ? -Infinity : Number(last.last);
+      const missing = readMigrationFiles({ migrationsFolder }).filter((m) => m.folderMillis > newest);
+      if (missing.length > 0) checks.migrations = `${missing.length} migration${missing.length === 1 ? '' : 's'} not applied`;
+    } catch (error) {
+      checks.migrations = `cannot read the applied migrations: ${(error as Error).message}`;
+    }
+    return checks;
   }
 
   async close(): Promise<void> {
@@ -343,6 +363,14 @@ export class SqliteStore implements Store {
       .orderBy(sql`case ${band} when 'UNRATED' then 2 when 'PROVISIONAL' then 1 else 0 end`, sql`${score} is null`, direction(score), r.id)
       .limit(q.limit)
       .offset(q.offset)
+      .all();
+  }
+
+  async activeRelationships(): Promise<RelationshipRow[]> {
+    return this.db
+      .select()
+      .from(t.relationships)
+      .where(and(eq(t.relationships.status, 'ACTIVE'), gt(t.relationships.headSeq, 0)))
       .all();
   }
 

@@ -1,6 +1,6 @@
 import type { EntryType, LedgerEntry, Side } from '@trustledger/schema';
 import type Database from 'better-sqlite3';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, or } from 'drizzle-orm';
 import * as t from '../schema.ts';
 import type {
   ApiKeyRow,
@@ -161,11 +161,22 @@ export class SqliteWriteTx implements WriteTx {
     return this.#db.select().from(t.entries).where(eq(t.entries.relationshipId, relId)).orderBy(asc(t.entries.seq)).all().map(rowToEntry);
   }
 
-  entrySeqOf(relId: string, type: string, occurredAt: string, payload: string): number | null {
+  entrySeqOf(relId: string, type: string, payload: string, occurredAt: string, clampedSince: string): number | null {
     const row = this.#db
       .select({ seq: t.entries.seq })
       .from(t.entries)
-      .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.type, type), eq(t.entries.occurredAt, occurredAt), eq(t.entries.payload, payload)))
+      .where(
+        and(
+          eq(t.entries.relationshipId, relId),
+          eq(t.entries.type, type),
+          eq(t.entries.payload, payload),
+          or(
+            eq(t.entries.occurredAt, occurredAt),
+            and(eq(t.entries.occurredAt, t.entries.recordedAt), lt(t.entries.recordedAt, occurredAt), gte(t.entries.recordedAt, clampedSince)),
+          ),
+        ),
+      )
+      .orderBy(t.entries.seq)
       .get();
     return row?.seq ?? null;
   }
