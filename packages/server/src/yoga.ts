@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { type DocumentNode, getOperationAST } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Store } from './store/index.ts';
 import { AppError } from './errors.ts';
@@ -12,6 +13,7 @@ import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
 import { createRateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
 import { viewerFromHeader } from './keys/service.ts';
+import { beginRequest, createLogger, type Logger, logRequest, type RequestRecord } from './request-log.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
@@ -27,8 +29,11 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Query limits, for tests that measure operations against them. @default QUERY_LIMITS */
   limits?: Partial<QueryLimits>;
-  /** Where the one line per failed request goes. @default console.error */
-  logError?: (line: string) => void;
+  /**
+   * Where each request's one JSON log line goes (request-log.ts: id, operation, firm, status,
+   * duration, and a failed request's first unexpected error). @default createLogger() (standard output, TRUSTLEDGER_LOG_LEVEL)
+   */
+  logger?: Logger;
 }
 
 /**
@@ -42,14 +47,48 @@ export function createApp({
   pubsub = createAlertPubSub(),
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
   corsOrigins: origins = corsOrigins(),
-  logError,
+  logger = createLogger(),
   limits: limitsOverride,
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
   const limit = createRateLimiter(rateLimitPerMinute);
   /** Where each keyed request's API key stands, for its response's RateLimit headers. */
   const rateStates = new WeakMap<Request, RateLimitState>();
-  const errorLog = createErrorLog(logError);
+  /** Each request's log line, filled in as it is served and written when its response starts. */
+  const records = new WeakMap<Request, RequestRecord>();
+  const recordOf = (request: Request): RequestRecord => {
+    let record = records.get(request);
+    if (!record) {
+      record = beginRequest(request.method, request.url, request.headers.get('x-request-id'));
+      records.set(request, record);
+    }
+    return record;
+  };
+  const errorLog = createErrorLog((request, failure) => void (recordOf(request).unexpected = failure), logger);
+  const requestLog: Plugin<{ request: Request }> = {
+    onRequest: ({ request }) => void recordOf(request),
+    onParams({ request, params }) {
+      if (params.operationName) recordOf(request).operation = params.operationName;
+    },
+    // Named from the parsed document, so requests refused before they run (401, 429) are named too.
+    onParse: ({ context }) => ({ result }) => {
+      if (result && typeof result === 'object' && 'kind' in result && result.kind === 'Document')
+        nameOperation(recordOf(context.request), result as DocumentNode, context.params?.operationName);
+    },
+    onResultProcess({ request, result }) {
+      const codes = new Set<string>();
+      for (const r of Array.isArray(result) ? result : [result]) {
+        if (!r || typeof r !== 'object' || !('errors' in r)) continue;
+        for (const e of (r.errors ?? []) as readonly { extensions?: { code?: unknown } }[]) if (typeof e.extensions?.code === 'string') codes.add(e.extensions.code);
+      }
+      if (codes.size > 0) recordOf(request).errorCodes = [...codes];
+    },
+    onResponse({ request, response }) {
+      const record = recordOf(request);
+      response.headers.set('x-request-id', record.requestId);
+      logRequest(logger, record, response.status);
+    },
+  };
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -61,6 +100,7 @@ export function createApp({
     logging: errorLog.logger,
     cors: corsOption(origins),
     plugins: [
+      requestLog,
       useJsonOnly(),
       errorLog.plugin,
       EnvelopArmorPlugin({
@@ -85,6 +125,7 @@ export function createApp({
     context: async ({ request }) => {
       const header = request.headers.get('authorization');
       const viewer = await viewerFromHeader(store, header);
+      if (viewer) recordOf(request).firmId = viewer.firmId;
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
       if (viewer) {
@@ -97,3 +138,8 @@ export function createApp({
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Names the request's operation from its document, when the request did not name it. */
+function nameOperation(record: RequestRecord, document: DocumentNode, operationName?: string | null): void {
+  if (record.operation === undefined) record.operation = getOperationAST(document, operationName)?.name?.value ?? operationName ?? undefined;
+}

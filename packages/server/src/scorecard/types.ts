@@ -8,8 +8,9 @@ import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
-import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
-import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, scorecardSeries, type Stake } from '@trustledger/sdk/scorecard';
+import { recomputeScorecard, recomputeSeries } from '../scoring/pool.ts';
+import { readLedgerPrefix, scorecardAtOffThread } from '../scoring/state.ts';
+import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
 
@@ -167,12 +168,21 @@ function atSeqArg(value: number | null | undefined, rel: RelationshipRow): numbe
 const AT_SEQ_DESCRIPTION =
   'The ledger head it is known at (DESIGN §2a): computed from the entries with seq ≤ atSeq only, so a figure pinned earlier is reproduced exactly, whatever was recorded since (back-dated entries included). From 1 to the current head; default: the current head.';
 
-/** The scorecard of one relationship at asOf, as known at ledger head atSeq (served from the incremental state at the current head). */
+/**
+ * The scorecard of one relationship at asOf, as known at ledger head atSeq: from the incremental
+ * state at the current head; a recomputation (a past asOf or head) is charged and runs on the
+ * scoring pool's thread.
+ */
 export const cardOf = async (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): Promise<In<ScorecardData>> =>
   wrap(
     rel.id,
-    (await scorecardAt(ctx.store, rel, asOf, atSeq, (entries) =>
-      chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
+    (await scorecardAtOffThread(
+      ctx.store,
+      rel,
+      asOf,
+      atSeq,
+      (entries) => chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
+      recomputeScorecard,
     )) as ScorecardData,
   );
 
@@ -200,8 +210,12 @@ builder.objectFields(RelationshipRef, (t) => ({
         ['points'],
       );
       const entries = await readLedgerPrefix(ctx.store, r.id, atSeq);
-      const onRefold = (n: number) => chargeWork(ctx.work, n, `scorecardSeries: ${n.toLocaleString('en-US')} entries folded again after a void, dispute, confirmation, policy or back-dated entry`, ['points']);
-      return (scorecardSeries(entries, points, { onRefold }) as ScorecardData[]).map((c) => wrap(r.id, c));
+      // On the scoring pool's thread; refolds may use what is left of the budget, and are charged.
+      const result = await recomputeSeries(entries, points, atSeq + POINT_WORK * points.length, ctx.work.limit - ctx.work.spent);
+      const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
+      if (refolded > 0)
+        chargeWork(ctx.work, refolded, `scorecardSeries: ${refolded.toLocaleString('en-US')} entries folded again after a void, dispute, confirmation, policy or back-dated entry`, ['points']);
+      return ('cards' in result ? (result.cards as ScorecardData[]) : []).map((c) => wrap(r.id, c));
     },
   }),
 }));

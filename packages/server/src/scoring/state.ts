@@ -168,3 +168,32 @@ export async function scorecardOf(
   if (fromState) return fromState;
   return pastCard(`${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}`, rel.headSeq, beforeFullRecompute, async () => computeScorecard(await store.ledger(rel.id), { asOf }));
 }
+
+/**
+ * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool's
+ * thread, scoring/pool.ts), so the event loop stays free: from the state or the cache as
+ * scorecardAt serves them (same keys), else `charge` is told the entries folded, the caller's
+ * entries are read here and sent, and the result is cached.
+ */
+export async function scorecardAtOffThread(
+  store: Store,
+  rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>,
+  asOf: string,
+  atSeq: number,
+  charge: ((entries: number) => void) | undefined,
+  recompute: (entries: LedgerEntry[], asOf: string) => Promise<Scorecard>,
+): Promise<Scorecard> {
+  const current = atSeq >= rel.headSeq;
+  if (current) {
+    const state = stateOf(rel);
+    const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
+    if (fromState) return fromState;
+  }
+  const key = current ? `${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}` : `${rel.id}|${atSeq}|prefix|${asOf}`;
+  const cached = pastCards.get(key);
+  if (cached) return cached;
+  charge?.(current ? rel.headSeq : atSeq);
+  const card = await recompute(await store.ledger(rel.id, current ? undefined : atSeq), asOf);
+  pastCards.set(key, card);
+  return card;
+}
