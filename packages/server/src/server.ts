@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
 import { handleHealth } from './health.ts';
+import { loadTracing, tracingEnabled } from './tracing.ts';
 import { beginRequest, createLogger, type Logger, logRequest } from './request-log.ts';
 import { type Db, openStore, SqliteStore, type Store } from './store/index.ts';
 import { handlePortal } from './portal.ts';
@@ -32,6 +33,8 @@ export interface StartOptions {
   busyTimeoutMs?: number;
   /** Where the one JSON line per request goes (see createLogger). @default createLogger(): standard output, TRUSTLEDGER_LOG_LEVEL */
   logger?: Logger;
+  /** Traces GraphQL operations with OpenTelemetry (loadTracing). @default tracingEnabled(): TRUSTLEDGER_OTEL, off unless set */
+  tracing?: boolean;
 }
 
 export interface RunningServer {
@@ -53,7 +56,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
   const pubsub = createAlertPubSub();
   const logger = options.logger ?? createLogger();
-  const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger });
+  const tracing = (options.tracing ?? tracingEnabled()) ? await loadTracing() : undefined;
+  const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(store, pubsub, clock, options.overdueCheckMs);
   const stopStages = watchStages(store, pubsub, clock, options.stageCheckMs);

@@ -197,6 +197,10 @@ export interface Store {
   relationshipsOf(firmId: string, options: { as?: Side | null; status?: string | null; after?: string | null; limit: number }): Promise<RelationshipRow[]>;
   /** The ledger in seq order, up to and including `atSeq` when given. */
   ledger(relId: string, atSeq?: number): Promise<LedgerEntry[]>;
+  /** The relationship's entries of these types, in seq order (a dispute's life, ledger/disputes.ts). */
+  entriesOfTypes(relId: string, types: readonly string[]): Promise<EntryRow[]>;
+  /** Whether an entry of `type` refers to entry `seq` (was it ever disputed?). */
+  hasReferrer(relId: string, seq: number, type: string): Promise<boolean>;
   /** The last seq recorded (recordedAt) at or before `at`; null when none. */
   lastSeqRecordedBy(relId: string, at: string): Promise<number | null>;
 

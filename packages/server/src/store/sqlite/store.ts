@@ -22,7 +22,7 @@ import type {
 } from '../types.ts';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { type Db, migrationsFolder, type OpenDbOptions, openDb, sqliteOf } from './connection.ts';
-import { rowToEntry, SqliteWriteTx } from './write-tx.ts';
+import { RELATIONSHIP_COLUMNS, rowToEntry, SqliteWriteTx } from './write-tx.ts';
 
 type KeyedTable = SQLiteTable & { relationshipId: SQLiteColumn; seq: SQLiteColumn };
 const SEQ_TABLES: Record<SeqTable, KeyedTable> = {
@@ -138,11 +138,12 @@ export class SqliteStore implements Store {
   }
 
   async activeKeyByHash(secretHash: string): Promise<ApiKeyRow | undefined> {
-    return this.db
-      .select()
-      .from(t.apiKeys)
-      .where(and(eq(t.apiKeys.secretHash, secretHash), isNull(t.apiKeys.revokedAt)))
-      .get();
+    // Plain SQL (prepared once by its text, see sqliteOf): it runs for every request.
+    return sqliteOf(this.db)
+      .prepare(
+        'select id, firm_id as firmId, role, secret_hash as secretHash, label, created_at as createdAt, revoked_at as revokedAt from api_keys where secret_hash = ? and revoked_at is null',
+      )
+      .get(secretHash) as ApiKeyRow | undefined;
   }
 
   async apiKey(id: string, firmId?: string): Promise<ApiKeyRow | undefined> {
@@ -155,7 +156,27 @@ export class SqliteStore implements Store {
   }
 
   async relationship(id: string): Promise<RelationshipRow | undefined> {
-    return this.db.select().from(t.relationships).where(eq(t.relationships.id, id)).get();
+    // Plain SQL (prepared once by its text, see sqliteOf): it runs after every write (alerts).
+    return sqliteOf(this.db).prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ?`).get(id) as RelationshipRow | undefined;
+  }
+
+  async entriesOfTypes(relId: string, types: readonly string[]): Promise<EntryRow[]> {
+    return this.db
+      .select()
+      .from(t.entries)
+      .where(and(eq(t.entries.relationshipId, relId), inArray(t.entries.type, [...types])))
+      .orderBy(asc(t.entries.seq))
+      .all();
+  }
+
+  async hasReferrer(relId: string, seq: number, type: string): Promise<boolean> {
+    return (
+      this.db
+        .select({ seq: t.entries.seq })
+        .from(t.entries)
+        .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), eq(t.entries.type, type)))
+        .get() !== undefined
+    );
   }
 
   async relationshipsOf(firmId: string, o: { as?: Side | null; status?: string | null; after?: string | null; limit: number }): Promise<RelationshipRow[]> {

@@ -34,6 +34,34 @@ export const rowToEntry = (row: Pick<EntryRow, 'relationshipId' | 'seq' | 'type'
   hash: row.hash,
 });
 
+/** Every column of a relationships row under its RelationshipRow name, for plain SQL on hot paths (none is a boolean or JSON column). */
+export const RELATIONSHIP_COLUMNS =
+  'id, supplier_id as supplierId, client_id as clientId, proposed_by as proposedBy, status, head_seq as headSeq, head_hash as headHash, max_occurred_at as maxOccurredAt, score_state as scoreState, created_at as createdAt, scored_at as scoredAt, supplier_score as supplierScore, supplier_band as supplierBand, client_score as clientScore, client_band as clientBand, churn_stage as churnStage';
+
+/** RelationshipRow fields and their columns, for updates written as plain SQL. */
+const RELATIONSHIP_COLUMN_OF: Record<string, string> = {
+  supplierId: 'supplier_id',
+  clientId: 'client_id',
+  proposedBy: 'proposed_by',
+  status: 'status',
+  headSeq: 'head_seq',
+  headHash: 'head_hash',
+  maxOccurredAt: 'max_occurred_at',
+  scoreState: 'score_state',
+  createdAt: 'created_at',
+  scoredAt: 'scored_at',
+  supplierScore: 'supplier_score',
+  supplierBand: 'supplier_band',
+  clientScore: 'client_score',
+  clientBand: 'client_band',
+  churnStage: 'churn_stage',
+};
+
+const PROMISE_COLUMNS =
+  'relationship_id as relationshipId, seq, promisor, kind, description, amount, currency, made_at as madeAt, original_due_at as originalDueAt, due_at as dueAt, state, outcome, resolved_at as resolvedAt, voided';
+const INTERACTION_COLUMNS =
+  'relationship_id as relationshipId, seq, kind, initiated_by as initiatedBy, occurred_at as occurredAt, note, volume, score, first_response_at as firstResponseAt, resolved_at as resolvedAt, voided';
+
 const ENTRY_COLUMNS =
   'relationship_id as relationshipId, seq, type, payload, actor_firm_id as actorFirmId, occurred_at as occurredAt, recorded_at as recordedAt, prev_hash as prevHash, hash, subject_seq as subjectSeq, voided_by_seq as voidedBySeq, disputed_by_seq as disputedBySeq, confirmed_by_seq as confirmedBySeq';
 
@@ -108,7 +136,8 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   relationship(id: string, partyFirmId?: string): RelationshipRow | undefined {
-    const row = this.#db.select().from(t.relationships).where(eq(t.relationships.id, id)).get();
+    // Plain SQL (prepared once by its text, see sqliteOf): it runs for every write.
+    const row = this.#sqlite.prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ?`).get(id) as RelationshipRow | undefined;
     if (!row || (partyFirmId !== undefined && row.supplierId !== partyFirmId && row.clientId !== partyFirmId)) return undefined;
     return row;
   }
@@ -118,7 +147,15 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   updateRelationship(id: string, values: Partial<Omit<RelationshipRow, 'id'>>): void {
-    this.#db.update(t.relationships).set(values).where(eq(t.relationships.id, id)).run();
+    // Plain SQL, prepared once per set of columns: one per write (drizzle would build it anew each time).
+    const fields = Object.keys(values).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    if (fields.length === 0) return;
+    const columns = fields.map((f) => {
+      const column = RELATIONSHIP_COLUMN_OF[f];
+      if (!column) throw new Error(`relationships has no field ${f}`);
+      return `${column} = ?`;
+    });
+    this.#sqlite.prepare(`update relationships set ${columns.join(', ')} where id = ?`).run(...fields.map((f) => (values as Record<string, unknown>)[f]), id);
   }
 
   insertEntry(row: EntryInsert): void {
@@ -182,7 +219,9 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   promise(relId: string, seq: number): PromiseRow | undefined {
-    return this.#db.select().from(t.promises).where(byKey(t.promises, relId, seq)).get();
+    // Plain SQL (prepared once by its text): this runs for every promise entry of a batch.
+    const row = this.#sqlite.prepare(`select ${PROMISE_COLUMNS} from promises where relationship_id = ? and seq = ?`).get(relId, seq) as (Omit<PromiseRow, 'voided'> & { voided: number }) | undefined;
+    return row && { ...row, voided: row.voided !== 0 };
   }
 
   putPromise(p: Omit<PromiseRow, 'voided'>): void {
@@ -238,7 +277,9 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   interaction(relId: string, seq: number): InteractionRow | undefined {
-    return this.#db.select().from(t.interactions).where(byKey(t.interactions, relId, seq)).get();
+    // Plain SQL, as promise(): this runs for every complaint follow-up of a batch.
+    const row = this.#sqlite.prepare(`select ${INTERACTION_COLUMNS} from interactions where relationship_id = ? and seq = ?`).get(relId, seq) as (Omit<InteractionRow, 'voided'> & { voided: number }) | undefined;
+    return row && { ...row, voided: row.voided !== 0 };
   }
 
   insertInteraction(r: Omit<InteractionRow, 'voided' | 'firstResponseAt' | 'resolvedAt'>): void {
@@ -248,7 +289,7 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   setInteractionTimes(relId: string, seq: number, firstResponseAt: string | null, resolvedAt: string | null): void {
-    this.#db.update(t.interactions).set({ firstResponseAt, resolvedAt }).where(byKey(t.interactions, relId, seq)).run();
+    this.#sqlite.prepare('update interactions set first_response_at = ?, resolved_at = ? where relationship_id = ? and seq = ?').run(firstResponseAt, resolvedAt, relId, seq);
   }
 
   voidRow(table: VoidableTable, relId: string, seq: number): void {
