@@ -69,7 +69,7 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) {
     const store = await openStore({ databaseUrl: url, poolSize: 4 });
     stores.push(store);
-    servers.push(await startServer({ store, port: 0, host: '127.0.0.1', rateLimitPerMinute: 0, overdueCheckMs: 3_600_000 }));
+    servers.push(await startServer({ store, port: 0, host: '127.0.0.1', rateLimitPerMinute: 0, overdueCheckMs: 250 }));
   }
 }, 120_000);
 
@@ -174,3 +174,60 @@ test('kill -9 of an instance loses no acknowledged write: another instance serve
   const next = await post(servers[3].graphqlUrl, client.key, INTERACTION, { i: { relationshipId: rel, kind: 'POSITIVE_CONTACT', initiatedBy: 'CLIENT', note: 'after the crash' } });
   expect(next.data.recordInteraction.entry.seq).toBe(ledger.length + 1);
 }, 180_000);
+
+const SUBSCRIPTION = 'subscription { relationshipAlerts { kind message relationship { id } promise { description } } }';
+
+/** An alert stream (server-sent events) on one instance; collects the alerts that arrive. */
+async function alertStream(base: string, key: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}?query=${encodeURIComponent(SUBSCRIPTION)}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${key}` }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const alerts: any[] = [];
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
+          for (const line of buffer.slice(0, cut).split('\n'))
+            if (line.startsWith('data: ')) {
+              const alert = JSON.parse(line.slice(6)).data?.relationshipAlerts;
+              if (alert) alerts.push(alert);
+            }
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch {
+      // aborted by the test
+    }
+  })();
+  return { alerts, close: () => controller.abort() };
+}
+
+test('an alert reaches the firm on every instance, once: one watcher leads, LISTEN/NOTIFY carries it', async () => {
+  const supplier = await party(stores[0], 'Granite Movers');
+  const client = await party(stores[0], 'Hillside Hotel');
+  const readerKey = (await createApiKey(stores[0], client.rawId, 'READER')).secret;
+  const rel = await relationship(servers[0].graphqlUrl, supplier, client);
+  const streams = await Promise.all([1, 2, 3].map((i) => alertStream(servers[i].graphqlUrl, readerKey)));
+  try {
+    const made = await post(servers[0].graphqlUrl, supplier.key, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { errors { message } } }', {
+      i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'ship the marble', dueAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    expect(made.data.makePromise.errors).toEqual([]);
+    const deadline = Date.now() + 20_000;
+    while (streams.some((s) => s.alerts.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // Time for any duplicate from another instance's watcher to arrive too.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const s of streams) {
+      expect(s.alerts.map((a) => [a.kind, a.promise?.description])).toEqual([['PROMISE_OVERDUE', 'ship the marble']]);
+      expect(s.alerts[0].relationship.id).toBe(rel);
+    }
+  } finally {
+    for (const s of streams) s.close();
+  }
+}, 120_000);

@@ -233,6 +233,14 @@ export interface Store {
   reviewPageRows(query: ReviewPageQuery): Promise<RelationshipRow[]>;
 
   // Alerts.
+  /**
+   * Where alerts travel between instances: an EventTarget every instance on this store shares
+   * (PostgreSQL: LISTEN/NOTIFY, store/pg/shared.ts), or undefined for the in-process default
+   * (SQLite serves one instance).
+   */
+  sharedEvents(): Promise<EventTarget | undefined>;
+  /** Whether this instance runs the background watchers: always on SQLite; on PostgreSQL the one instance holding the leader lock. */
+  leads(): boolean;
   /** ACTIVE relationships with at least one entry (the stage watcher). */
   activeRelationships(): Promise<RelationshipRow[]>;
   /** Open, standing promises of relationships not ended, due in (since, until]. */

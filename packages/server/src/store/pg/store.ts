@@ -25,6 +25,7 @@ import type {
 } from '../types.ts';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migratePg, pgMigrationsFolder } from './migrate.ts';
+import { notifyEventTarget, watcherLeader } from './shared.ts';
 import * as t from './schema.ts';
 import { PgWriter } from './write-tx.ts';
 
@@ -84,32 +85,34 @@ export class PgStore implements Store {
   readonly pool: pg.Pool;
   readonly db: PgDb;
   readonly #writer: PgWriter;
+  readonly #config: pg.ClientConfig;
+  readonly #leader: Awaited<ReturnType<typeof watcherLeader>>;
+  #events: ReturnType<typeof notifyEventTarget> | null = null;
   #closed = false;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, config: pg.ClientConfig, leader: Awaited<ReturnType<typeof watcherLeader>>) {
     this.pool = pool;
     this.db = drizzle(pool, { schema: t });
     this.#writer = new PgWriter(pool);
+    this.#config = config;
+    this.#leader = leader;
   }
 
   /** Connects, creates the schema if needed and applies pending migrations (once across instances). */
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const timeout = Math.max(0, Math.floor(options.statementTimeoutMs ?? 30_000));
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: Math.max(1, Math.floor(options.poolSize ?? 10)),
-      // A statement timeout on every connection, so a stuck query cannot hold a connection forever.
-      statement_timeout: timeout,
-    });
+    // A statement timeout on every connection, so a stuck query cannot hold a connection forever.
+    const config: pg.ClientConfig = { connectionString: options.url, statement_timeout: timeout };
+    const pool = new pg.Pool({ ...config, max: Math.max(1, Math.floor(options.poolSize ?? 10)) });
     // An idle connection that fails (the server restarted) must not crash the process.
     pool.on('error', (error) => console.error('postgres pool: %s', error.message));
     try {
       await migratePg(pool);
+      return new PgStore(pool, config, await watcherLeader(config));
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PgStore(pool);
   }
 
   write<T>(fn: (tx: WriteTx) => T): Promise<T> {
@@ -138,6 +141,8 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#leader.close();
+    if (this.#events) await (await this.#events).close().catch(() => undefined);
     await this.#writer.close();
     await this.pool.end();
   }
@@ -367,6 +372,15 @@ export class PgStore implements Store {
       .orderBy(sql`case ${band} when 'UNRATED' then 2 when 'PROVISIONAL' then 1 else 0 end`, sql`${score} is null`, direction(score), r.id)
       .limit(q.limit)
       .offset(q.offset);
+  }
+
+  sharedEvents(): Promise<EventTarget | undefined> {
+    this.#events ??= notifyEventTarget(this.#config, this.pool);
+    return this.#events as Promise<EventTarget>;
+  }
+
+  leads(): boolean {
+    return this.#leader.isLeader();
   }
 
   async activeRelationships(): Promise<RelationshipRow[]> {

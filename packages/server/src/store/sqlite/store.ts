@@ -366,6 +366,14 @@ export class SqliteStore implements Store {
       .all();
   }
 
+  async sharedEvents(): Promise<EventTarget | undefined> {
+    return undefined;
+  }
+
+  leads(): boolean {
+    return true;
+  }
+
   async activeRelationships(): Promise<RelationshipRow[]> {
     return this.db
       .select()
