@@ -231,3 +231,31 @@ test('an alert reaches the firm on every instance, once: one watcher leads, LIST
     for (const s of streams) s.close();
   }
 }, 120_000);
+
+test('the rate limit holds across instances: one key’s budget is spent on whichever instance its requests reach', async () => {
+  const a = await openStore({ databaseUrl: url, poolSize: 2 });
+  const b = await openStore({ databaseUrl: url, poolSize: 2 });
+  const limited = [
+    await startServer({ store: a, port: 0, host: '127.0.0.1', rateLimitPerMinute: 6, overdueCheckMs: 3_600_000 }),
+    await startServer({ store: b, port: 0, host: '127.0.0.1', rateLimitPerMinute: 6, overdueCheckMs: 3_600_000 }),
+  ];
+  try {
+    const firm = await party(a, 'Budget Buyer');
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await fetch(limited[i % 2].graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${firm.key}` },
+        body: JSON.stringify({ query: '{ viewer { role } }' }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    // Six a minute in all, not six on each instance.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+  } finally {
+    for (const s of limited) await s.close();
+    await a.close();
+    await b.close();
+  }
+}, 120_000);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
 /**
  * The PostgreSQL tables: the same tables, columns and indexes as the SQLite schema
@@ -205,3 +205,14 @@ export const idempotency = pgTable(
   },
   (t) => [primaryKey({ columns: [t.firmId, t.key] })],
 );
+
+/**
+ * Request counts per API key and window, shared by every instance: rate-limiter-flexible's
+ * RateLimiterPostgres table (its columns, created here by migration rather than by the library
+ * at run time, so instances started together do not race to create it).
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: varchar('key', { length: 255 }).primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+});

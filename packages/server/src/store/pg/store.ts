@@ -3,6 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, max, ne,
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { SqliteStore } from '../sqlite/store.ts';
 import { rowToEntry } from '../sqlite/write-tx.ts';
 import type {
@@ -377,6 +378,20 @@ export class PgStore implements Store {
   sharedEvents(): Promise<EventTarget | undefined> {
     this.#events ??= notifyEventTarget(this.#config, this.pool);
     return this.#events as Promise<EventTarget>;
+  }
+
+  sharedRateLimiter(perMinute: number): (keyId: string) => Promise<{ count: number; resetMs: number }> {
+    const limiter = new RateLimiterPostgres({ storeClient: this.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, points: perMinute, duration: 60 });
+    return async (keyId) => {
+      try {
+        const res = await limiter.consume(keyId);
+        return { count: res.consumedPoints, resetMs: res.msBeforeNext };
+      } catch (rejection) {
+        // Over the budget, the library rejects with where the key stands; anything else is a store error.
+        if (rejection instanceof RateLimiterRes) return { count: rejection.consumedPoints, resetMs: rejection.msBeforeNext };
+        throw rejection;
+      }
+    };
   }
 
   leads(): boolean {

@@ -370,6 +370,10 @@ export class SqliteStore implements Store {
     return undefined;
   }
 
+  sharedRateLimiter(): undefined {
+    return undefined;
+  }
+
   leads(): boolean {
     return true;
   }
