@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
+import { createAlertPubSub, noteAlert, watchOverdue, watchStages } from './alerts/service.ts';
 import { handleHealth } from './health.ts';
 import { loadTracing, tracingEnabled } from './tracing.ts';
 import { beginRequest, createLogger, type Logger, logRequest } from './request-log.ts';
@@ -54,7 +54,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const store =
     options.store ??
     (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
-  const pubsub = createAlertPubSub();
+  const shared = await store.sharedEvents();
+  const pubsub = createAlertPubSub(shared);
+  // Stage changes told by any instance count as told here too (the stage watcher does not repeat them).
+  if (shared && 'observe' in shared) (shared as { observe: (fn: (type: string, detail: unknown) => void) => void }).observe((_type, detail) => noteAlert(pubsub, detail));
   const logger = options.logger ?? createLogger();
   const tracing = (options.tracing ?? tracingEnabled()) ? await loadTracing() : undefined;
   const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });

@@ -54,7 +54,7 @@ export function createApp({
   limits: limitsOverride,
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
-  const limit = createRateLimiter(rateLimitPerMinute);
+  const limit = createRateLimiter(rateLimitPerMinute, rateLimitPerMinute > 0 ? store.sharedRateLimiter(rateLimitPerMinute) : undefined);
   /** Where each keyed request's API key stands, for its response's RateLimit headers. */
   const rateStates = new WeakMap<Request, RateLimitState>();
   /** Each request's log line, filled in as it is served and written when its response starts. */
@@ -133,7 +133,7 @@ export function createApp({
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
       if (viewer) {
-        const state = limit(viewer.keyId);
+        const state = await limit(viewer.keyId);
         if (state) rateStates.set(request, state);
       }
       return createContext(store, viewer, now, pubsub);

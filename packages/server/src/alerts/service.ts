@@ -17,8 +17,12 @@ export interface AlertEvent {
 }
 
 export type AlertPubSub = ReturnType<typeof createAlertPubSub>;
-/** One topic per firm: a firm hears only about its own relationships. */
-export const createAlertPubSub = () => createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>();
+/**
+ * One topic per firm: a firm hears only about its own relationships. `eventTarget`: where events
+ * travel (Store.sharedEvents: every instance on one PostgreSQL database); default in-process.
+ */
+export const createAlertPubSub = (eventTarget?: EventTarget) =>
+  createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
 
 /** How often an open alert stream re-checks its API key. */
 export const STREAM_CHECK_MS = 1000;
@@ -110,6 +114,15 @@ const announcedOf = (pubsub: AlertPubSub): Map<string, ChurnStage> => {
   return map;
 };
 
+/**
+ * Notes a STAGE_CHANGED alert that another instance published (Store.sharedEvents), so this
+ * instance's stage watcher does not tell the same change again.
+ */
+export function noteAlert(pubsub: AlertPubSub, event: unknown): void {
+  const e = event as Partial<AlertEvent> | null;
+  if (e?.kind === 'STAGE_CHANGED' && e.relationshipId && e.stage) announcedOf(pubsub).set(e.relationshipId, e.stage);
+}
+
 function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: ChurnStage, stage: ChurnStage, now: string): void {
   announcedOf(pubsub).set(rel.id, stage);
   if (stage === previousStage) return;
@@ -149,7 +162,7 @@ export function watchStages(store: Store, pubsub: AlertPubSub, now: () => string
     const until = now();
     const last = announcedOf(pubsub);
     try {
-      for (const rel of await store.activeRelationships()) {
+      for (const rel of store.leads() ? await store.activeRelationships() : []) {
         try {
           const previousStage = last.get(rel.id) ?? (await stageOf(store, rel, since));
           publishStage(pubsub, rel, previousStage, await stageOf(store, rel, until), until);
@@ -180,6 +193,12 @@ export function watchOverdue(store: Store, pubsub: AlertPubSub, now: () => strin
     if (running) return;
     running = true;
     const until = now();
+    // One instance tells (Store.leads); the others only keep their place, to take over from it.
+    if (!store.leads()) {
+      since = until;
+      running = false;
+      return;
+    }
     let due: Awaited<ReturnType<Store['fallenDue']>>;
     try {
       due = await store.fallenDue(since, until);

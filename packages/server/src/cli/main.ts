@@ -48,7 +48,7 @@ program
     const report = demo ? demoReport(demo, server.url) : null;
     print(
       { url: server.graphqlUrl, portalUrl: `${server.url}/portal`, db: opts().db, demo: report?.json ?? null },
-      [`trustledger API on ${server.graphqlUrl} (database ${opts().db})`, ...(report ? ['', report.text] : [])].join('\n'),
+      [`trustledger API on ${server.graphqlUrl} (database ${process.env.TRUSTLEDGER_DATABASE_URL ? 'PostgreSQL, TRUSTLEDGER_DATABASE_URL' : opts().db})`, ...(report ? ['', report.text] : [])].join('\n'),
     );
     const stop = () =>
       server

@@ -237,6 +237,20 @@ export interface Store {
   reviewPageRows(query: ReviewPageQuery): Promise<RelationshipRow[]>;
 
   // Alerts.
+  /**
+   * Where alerts travel between instances: an EventTarget every instance on this store shares
+   * (PostgreSQL: LISTEN/NOTIFY, store/pg/shared.ts), or undefined for the in-process default
+   * (SQLite serves one instance).
+   */
+  sharedEvents(): Promise<EventTarget | undefined>;
+  /**
+   * A per-minute request budget per API key that every instance on this store shares (PostgreSQL:
+   * rate-limiter-flexible's RateLimiterPostgres), or undefined when one process's memory is the
+   * right place to count (SQLite). Counts one request of `keyId` and tells where it stands.
+   */
+  sharedRateLimiter(perMinute: number): ((keyId: string) => Promise<{ count: number; resetMs: number }>) | undefined;
+  /** Whether this instance runs the background watchers: always on SQLite; on PostgreSQL the one instance holding the leader lock. */
+  leads(): boolean;
   /** ACTIVE relationships with at least one entry (the stage watcher). */
   activeRelationships(): Promise<RelationshipRow[]>;
   /** Open, standing promises of relationships not ended, due in (since, until]. */

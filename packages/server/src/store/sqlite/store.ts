@@ -387,6 +387,18 @@ export class SqliteStore implements Store {
       .all();
   }
 
+  async sharedEvents(): Promise<EventTarget | undefined> {
+    return undefined;
+  }
+
+  sharedRateLimiter(): undefined {
+    return undefined;
+  }
+
+  leads(): boolean {
+    return true;
+  }
+
   async activeRelationships(): Promise<RelationshipRow[]> {
     return this.db
       .select()
