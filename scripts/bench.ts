@@ -14,3 +14,7 @@ console.log(engine.table ?? JSON.stringify(engine, null, 2));
 
 console.log('\n## Ingestion, writes and reads through the API, against floors measured in the same run (CPU time)\n');
 console.log(perfTable(await runPerfBench({ large, manyRelationships: many })));
+
+console.log('\n## One mixed workload on each store: SQLite × 1 against PostgreSQL × 1, 2 and 4 API instances (operations per second, same run)\n');
+const { runScaleBench, scaleTable } = await import('../packages/server/bench/scale.ts');
+console.log(scaleTable(await runScaleBench({ seconds: Number(process.env.BENCH_SCALE_SECONDS ?? 15) })));
