@@ -34,7 +34,25 @@ export interface ReviewOptions {
    * since, back-dated or not. Relationships not yet accepted then are left out. @default now: every entry
    */
   asKnownAt?: string | null;
+  /**
+   * Told the number of ledger entries before each scorecard this review recomputes (one its
+   * state cannot answer: a past asOf, the start of `change`'s period, a review asKnownAt), so the
+   * caller can charge the work or refuse it by throwing (issue 11).
+   */
+  beforeFullRecompute?: (entries: number) => void;
+  /** Scorecards computed beforehand (e.g. on the scoring pool's thread), by cardKey: used instead of recomputing them. */
+  precomputed?: ReadonlyMap<string, Scorecard>;
 }
+
+/** The key of a scorecard in ReviewOptions.precomputed: relationship, ledger head (seq) and asOf. */
+export const cardKey = (relationshipId: string, seq: number, asOf: string): string => `${relationshipId}|${seq}|${asOf}`;
+
+/** The relationships a firm's review at asOf covers (see reviewItems), ordered by id. */
+export const reviewRelationships = (store: Store, firmId: string, as: Side, asOf: string): Promise<RelationshipRow[]> => store.reviewRelationships(firmId, as, asOf);
+
+/** The seq of the last entry of a relationship recorded (recordedAt) by asKnownAt; undefined when none. */
+export const knownSeq = async (store: Store, relationshipId: string, asKnownAt: string): Promise<number | undefined> =>
+  (await store.lastSeqRecordedBy(relationshipId, asKnownAt)) ?? undefined;
 
 /**
  * A firm's review of its counterparties at `asOf` (DESIGN §3, for procurement and account
@@ -45,7 +63,7 @@ export interface ReviewOptions {
 export async function reviewItems(store: Store, firmId: string, as: Side, asOf: string, options: ReviewOptions = {}): Promise<ReviewItem[]> {
   const rels = await store.reviewRelationships(firmId, as, asOf);
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
-  let items = options.asKnownAt ? await knownAtItems(store, rels, as, asOf, options.asKnownAt) : await itemsOf(store, rels, as, asOf, counterpartySide);
+  let items = options.asKnownAt ? await knownAtItems(store, rels, as, asOf, options.asKnownAt, options) : await itemsOf(store, rels, as, asOf, counterpartySide, options);
   if (options.bands?.length) items = items.filter((i) => options.bands?.includes(i.score.band));
   if (options.stages?.length) items = items.filter((i) => options.stages?.includes(i.card.churn.stage));
   const orderBy = options.orderBy ?? 'TRUST_SCORE_ASC';
@@ -66,7 +84,9 @@ export async function reviewItems(store: Store, firmId: string, as: Side, asOf: 
 }
 
 /** Review items of the given relationships at asOf, in their order. */
-async function itemsOf(store: Store, rels: RelationshipRow[], as: Side, asOf: string, counterpartySide: 'client' | 'supplier'): Promise<ReviewItem[]> {
+async function itemsOf(store: Store, rels: RelationshipRow[], as: Side, asOf: string, counterpartySide: 'client' | 'supplier', options: ReviewOptions = {}): Promise<ReviewItem[]> {
+  const cardAt = async (rel: RelationshipRow, at: string) =>
+    options.precomputed?.get(cardKey(rel.id, rel.headSeq, at)) ?? (await scorecardOf(store, rel, at, options.beforeFullRecompute));
   const counts = await store.openPromiseCounts(
     rels.map((r) => r.id),
     as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER',
@@ -74,14 +94,14 @@ async function itemsOf(store: Store, rels: RelationshipRow[], as: Side, asOf: st
   );
   const items: ReviewItem[] = [];
   for (const rel of rels) {
-    const card = await scorecardOf(store, rel, asOf);
+    const card = await cardAt(rel, asOf);
     const score = card[counterpartySide];
     const memo = new Map<number, Promise<number | null>>();
     const change = (days: number) => {
       let known = memo.get(days);
       if (!known) {
         const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
-        known = scorecardOf(store, rel, past).then((c) => {
+        known = cardAt(rel, past).then((c) => {
           const before = c[counterpartySide].trustScore;
           return score.trustScore !== null && before !== null ? score.trustScore - before : null;
         });
@@ -100,7 +120,7 @@ async function itemsOf(store: Store, rels: RelationshipRow[], as: Side, asOf: st
  * prefix up to the last entry recorded by then, and the scorecards and promise counts of that
  * prefix alone.
  */
-async function knownAtItems(store: Store, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string): Promise<ReviewItem[]> {
+async function knownAtItems(store: Store, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string, options: ReviewOptions = {}): Promise<ReviewItem[]> {
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
   const promisor: Side = as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
   const items: ReviewItem[] = [];
@@ -109,13 +129,19 @@ async function knownAtItems(store: Store, rels: RelationshipRow[], as: Side, asO
     if (!known) continue;
     const entries = await store.ledger(rel.id, known);
     if (!entries.some((e) => e.type === 'RELATIONSHIP_ACCEPTED')) continue;
-    const card = computeScorecard(entries, { asOf });
+    const cardAt = (at: string) => {
+      const pre = options.precomputed?.get(cardKey(rel.id, known, at));
+      if (pre) return pre;
+      options.beforeFullRecompute?.(entries.length);
+      return computeScorecard(entries, { asOf: at });
+    };
+    const card = cardAt(asOf);
     const score = card[counterpartySide];
     const memo = new Map<number, number | null>();
     const change = async (days: number) => {
       if (!memo.has(days)) {
         const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
-        const before = computeScorecard(entries, { asOf: past })[counterpartySide].trustScore;
+        const before = cardAt(past)[counterpartySide].trustScore;
         memo.set(days, score.trustScore !== null && before !== null ? score.trustScore - before : null);
       }
       return memo.get(days) ?? null;
@@ -240,5 +266,5 @@ export async function reviewPage(store: Store, firmId: string, as: Side, asOf: s
     offset,
     limit,
   });
-  return itemsOf(store, rels, as, asOf, counterpartySide);
+  return itemsOf(store, rels, as, asOf, counterpartySide, options);
 }
