@@ -158,6 +158,13 @@ test('opens a relationship: both sides, the trend and the churn stage are the AP
   // Beside each driver, what its promise weighed (amount against the usual, and the weight).
   expect(await page.textContent('[data-testid=drivers] thead')).toContain('Stake');
   expect((await page.locator('[data-testid=driver-stake]').allTextContents()).some((t) => /weighs/.test(t))).toBe(true);
+  // Disputes, with where each stands, as the API lists them (the demo's disputed delivery was resolved: it stands).
+  const disputes = ok(await gqlAs(oak().keys.writer, `query($id: ID!) { node(id: $id) { ... on Relationship { disputes { state resolution entry { seq } } } } }`, { id: rel().id })).node
+    .disputes as { state: string; resolution: string | null; entry: { seq: number } }[];
+  expect(disputes.length).toBeGreaterThan(0);
+  expect(await page.locator('[data-testid=dispute-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(disputes.map((d) => d.state));
+  expect(await page.textContent('[data-testid=disputes]')).toContain(`#${disputes[0].entry.seq}`);
+  if (disputes[0].resolution === 'STANDS') expect(await page.textContent('[data-testid=disputes]')).toContain('resolved: stands');
   await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
 });
 
@@ -234,7 +241,14 @@ test("answering a complaint through the form moves the supplier's responsiveness
   expect(same(await shown('trust-supplier'), api.supplier.trustScore)).toBe(true);
   // It leaves the complaints awaiting a response, and shows among what moved the figures.
   expect(await page.locator('[data-testid=complaints] li', { hasText: 'Scratched tabletop' }).count()).toBe(0);
-  expect(await page.textContent('[data-testid=drivers]')).toMatch(/Scratched tabletop in room 12.*answered in/);
+  // It moved the figures as a claim: the supplier answered its own complaint, so it weighs half
+  // until Harbor confirms it (DESIGN §2a); the page marks claimed drivers as such.
+  const drivers = ok(
+    await gqlAs(oak().keys.writer, `query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { supplier { responsiveness { drivers { reason standing } } } } } } }`, { id: rel().id }),
+  ).node.scorecard.supplier.responsiveness.drivers as { reason: string; standing: string | null }[];
+  expect(drivers.find((d) => /Scratched tabletop in room 12.*answered in/.test(d.reason))).toMatchObject({ standing: 'CLAIMED' });
+  const standings = await page.locator('[data-testid=driver-standing]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')));
+  for (const st of standings) expect(['CLAIMED', 'DISPUTED', 'CONTESTED']).toContain(st);
   await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
 });
 
