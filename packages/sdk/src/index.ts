@@ -43,6 +43,7 @@ export type { Interaction, ListInteractionsOptions } from './client/operations/i
 export type { PolicyProposal } from './client/operations/policies.ts';
 export type { ListPromisesOptions, PromiseNode } from './client/operations/promises.ts';
 export {
+  type Dispute,
   type LedgerEntry,
   type LedgerOptions,
   type LedgerRecord,

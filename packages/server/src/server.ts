@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
 import { handleHealth } from './health.ts';
+import { loadTracing, tracingEnabled } from './tracing.ts';
 import { beginRequest, createLogger, type Logger, logRequest } from './request-log.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
@@ -29,6 +30,8 @@ export interface StartOptions {
   busyTimeoutMs?: number;
   /** Where the one JSON line per request goes (see createLogger). @default createLogger(): standard output, TRUSTLEDGER_LOG_LEVEL */
   logger?: Logger;
+  /** Traces GraphQL operations with OpenTelemetry (loadTracing). @default tracingEnabled(): TRUSTLEDGER_OTEL, off unless set */
+  tracing?: boolean;
 }
 
 export interface RunningServer {
@@ -44,7 +47,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
   const pubsub = createAlertPubSub();
   const logger = options.logger ?? createLogger();
-  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger });
+  const tracing = (options.tracing ?? tracingEnabled()) ? await loadTracing() : undefined;
+  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
   const stopStages = watchStages(db, pubsub, clock, options.stageCheckMs);

@@ -33,6 +33,8 @@ export interface AppOptions {
    * duration, and a failed request's first unexpected error). @default createLogger() (standard output, TRUSTLEDGER_LOG_LEVEL)
    */
   logger?: Logger;
+  /** An OpenTelemetry plugin (loadTracing), when tracing is on. @default none */
+  tracing?: Plugin;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createApp({
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
   corsOrigins: origins = corsOrigins(),
   logger = createLogger(),
+  tracing,
   limits: limitsOverride,
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
@@ -100,6 +103,7 @@ export function createApp({
     cors: corsOption(origins),
     plugins: [
       requestLog,
+      ...(tracing ? [tracing] : []),
       useJsonOnly(),
       errorLog.plugin,
       EnvelopArmorPlugin({

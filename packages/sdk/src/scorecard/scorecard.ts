@@ -6,7 +6,8 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, policyAt, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { layItem, pendingKeys, scratchOf } from './standing.ts';
 import type { Scorecard } from './types.ts';
 
 /** Options of computeScorecard and scorecardSeries. */
@@ -29,14 +30,22 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   const h: HalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
   // What depends on asOf (lapsed promises, overdue complaints) goes into a copy of the sides.
   const sides: Record<Side, SideAcc> = structuredClone(state.sides);
+  // Claimed and disputed evidence weighs what its steps say at asOf (DESIGN §2a).
+  const pending = state.pending ?? {};
+  const keys = pendingKeys(pending);
+  const metrics = keys.some((k) => pending[k].metrics) ? structuredClone(state.metrics) : state.metrics;
+  for (const key of keys) layItem(pending[key], sides, metrics, asOf.ms, h);
   const brokenTimes = [...state.churn.broken];
   let openRescheduledSupplierPromise = false;
   for (const key of Object.keys(state.promises).sort(bySeqKey)) {
     const p = state.promises[key];
-    if (p.disputed) continue;
-    const ev = evaluatePromiseOf(p, asOf.iso, policy);
+    // Judged by the policy in force when it was made (DESIGN §2a).
+    const pp = policyAt(state, timeMs(p.made.occurredAt));
+    const ev = evaluatePromiseOf(p, asOf.iso, pp);
     if (ev.outcome !== null) {
-      const brokenAt = settlePromise(sides[p.promisor], p, ev, policy, h, 1 - (p.delivered ?? 0));
+      const sink = p.steps ? scratchOf(sides[p.promisor]) : sides[p.promisor];
+      const brokenAt = settlePromise(sink, p, ev, pp, h, 1 - (p.delivered ?? 0));
+      if (p.steps) layItem({ side: p.promisor, steps: p.steps, reliability: sink.reliability, transparency: sink.transparency }, sides, metrics, asOf.ms, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
     } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
   }
@@ -44,7 +53,12 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   for (const key of Object.keys(state.complaints).sort(bySeqKey)) {
     const c = state.complaints[key];
     if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
-    overdueComplaint(sides[c.against], c, asOf.ms, policy, h);
+    const cp = policyAt(state, c.at);
+    if (c.steps) {
+      const scratch = scratchOf(sides[c.against]);
+      overdueComplaint(scratch, c, asOf.ms, cp, h);
+      layItem({ side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, sides, metrics, asOf.ms, h);
+    } else overdueComplaint(sides[c.against], c, asOf.ms, cp, h);
   }
   const faded = policy.evidence.faded;
   const party = (side: Side) => {
@@ -57,7 +71,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
         reliability: betaDimension(acc.reliability, asOf.ms, h, faded, 'UNKNOWN'),
         transparency: betaDimension(acc.transparency, asOf.ms, h, faded, 'NOT_APPLICABLE'),
         responsiveness: betaDimension(acc.responsiveness, asOf.ms, h, faded, pendingComplaint ? 'UNKNOWN' : 'NOT_APPLICABLE'),
-        goalAttainment: goalDimension(state, side, asOf.ms, h, faded),
+        goalAttainment: goalDimension({ goals: state.goals, metrics }, side, asOf.ms, h, faded),
       },
       medianHours(acc.firstResponse),
       policy,

@@ -1,4 +1,4 @@
-import { CHURN_STAGES, DIMENSION_STATUSES, type DimensionStatus, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
+import { CHURN_STAGES, DIMENSION_STATUSES, EVIDENCE_STANDINGS, type DimensionStatus, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
@@ -47,6 +47,12 @@ const StakeRef = builder.objectRef<StakeData>('Stake').implement({
   }),
 });
 export const ChurnStageEnum = builder.enumType('ChurnStage', { values: CHURN_STAGES });
+export const EvidenceStandingEnum = builder.enumType('EvidenceStanding', {
+  values: EVIDENCE_STANDINGS,
+  description:
+    'CLAIMED: self-serving and not yet attested, weighs policy.attestation.claimWeight until the other side confirms it or the attestation window passes undisputed; ' +
+    'DISPUTED: under an open dispute, weighs policy.disputes.weight; CONTESTED: its dispute lapsed unresolved, it counts again in full.',
+});
 
 const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
   description: 'An entry that moved a figure, with its signed, decayed effect.',
@@ -55,6 +61,12 @@ const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
     effect: t.float({ resolve: (d) => d.data.effect }),
     reason: t.string({ resolve: (d) => d.data.reason }),
     stake: t.field({ type: StakeRef, nullable: true, description: "For a promise's evidence, what it weighed; null otherwise, and for a promise without an amount that weighed 1.", resolve: (d) => d.data.stake ?? null }),
+    standing: t.field({
+      type: EvidenceStandingEnum,
+      nullable: true,
+      description: 'How the evidence stands at asOf (DESIGN §2a): CLAIMED, DISPUTED or CONTESTED; null when it counts in full, uncontested. The reason says what it weighs.',
+      resolve: (d) => d.data.standing ?? null,
+    }),
   }),
 });
 
