@@ -18,6 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Servers started by tests log nothing unless a test asks (test/operability reads the request log).
+    env: { TRUSTLEDGER_LOG_LEVEL: 'silent' },
     // Type tests (*.test-d.ts, expectTypeOf) run with tsc over the root tsconfig; type errors
     // elsewhere are `pnpm typecheck`'s to report.
     typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], ignoreSourceErrors: true },

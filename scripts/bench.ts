@@ -3,6 +3,8 @@
 import { runEngineBench } from '../packages/sdk/bench/engine.ts';
 import { perfTable, runPerfBench } from '../packages/server/bench/perf.ts';
 
+// Request log lines (pino, one per request) are left out of the output: warnings only, unless TRUSTLEDGER_LOG_LEVEL says otherwise.
+process.env.TRUSTLEDGER_LOG_LEVEL ??= 'warn';
 const large = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const many = Number(process.env.BENCH_RELATIONSHIPS ?? 1000);
 

@@ -8,10 +8,12 @@ import { must } from '../support/api.ts';
 import { activeRelationship, ok, startTestServer, type TestServer } from '../support/server.ts';
 
 let ts: TestServer;
+/** The server's request log, one parsed JSON line each. */
+const log: Record<string, any>[] = [];
 let rel: string;
 let interactionIds: string[];
 beforeAll(async () => {
-  ts = await startTestServer();
+  ts = await startTestServer({ log });
   rel = await activeRelationship(ts);
   const res = await must(
     ts.supplier,
@@ -48,14 +50,17 @@ test('nodes(ids:) with 101 ids is LIMIT_EXCEEDED naming the limit; 100 ids are s
   expect(ok(await ts.outsider.gql(NODES, { ids: reversed })).nodes.every((n: unknown) => n === null)).toBe(true);
 });
 
-test('nodes(ids:) with 40,000 ids answers one typed error and logs nothing per id', async () => {
+test('nodes(ids:) with 40,000 ids answers one typed error and logs one line, nothing per id', async () => {
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const ids = Array.from({ length: 40_000 }, (_, i) => interactionIds[i % interactionIds.length]);
+    const before = log.length;
     const res = await ts.supplier.gql(NODES, { ids });
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0].extensions?.code).toBe('LIMIT_EXCEEDED');
     expect(res.errors![0].message).toMatch(/got 40000/);
+    expect(log.slice(before)).toEqual([expect.objectContaining({ level: 'info', errorCodes: ['LIMIT_EXCEEDED'], firmId: ts.supplier.rawId })]);
+    expect(log.slice(before)[0].err).toBeUndefined();
     expect(logged).not.toHaveBeenCalled();
   } finally {
     logged.mockRestore();
@@ -79,12 +84,18 @@ test('a request whose items all fail unexpectedly logs one line, and the client 
   raw.prepare(`update entries set payload = 'not json'`).run();
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
-    const res = await ts.supplier.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on LedgerEntry { payload } } }`, { ids });
+    const before = log.length;
+    const res = await ts.supplier.gql(`query Payloads($ids: [ID!]!) { nodes(ids: $ids) { id ... on LedgerEntry { payload } } }`, { ids });
     expect(res.errors).toHaveLength(100);
     expect(res.errors!.every((e) => e.message === 'Unexpected error.')).toBe(true);
     expect(JSON.stringify(res)).not.toMatch(/SyntaxError|\.ts:\d+/);
-    expect(logged).toHaveBeenCalledTimes(1);
-    expect(String(logged.mock.calls[0][0])).toMatch(/request failed with 100 unexpected errors/);
+    // One line for the request, at level error, with the first error's stack for the operator.
+    const lines = log.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', operation: 'Payloads', unexpectedErrors: 100, firstErrorAt: 'nodes.0.payload', err: { type: 'SyntaxError' } });
+    expect(lines[0].msg).toMatch(/request failed with 100 unexpected errors/);
+    expect(lines[0].err.stack).toMatch(/SyntaxError/);
+    expect(logged).not.toHaveBeenCalled();
   } finally {
     logged.mockRestore();
   }

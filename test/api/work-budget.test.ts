@@ -1,6 +1,6 @@
 /**
  * Work-proportional cost (issue 11): a field's cost reflects the scoring it computes — a
- * scorecard at a past asOf folds the ledger, a series folds it once per past point — and a
+ * scorecard at a past asOf folds the ledger, a series folds it once for all its points — and a
  * request over the budget gets LIMIT_EXCEEDED with the figure and the limit, before the work runs.
  * Scorecards at a past asOf are cached, so asking again costs nothing.
  */
@@ -33,18 +33,26 @@ const points = Array.from({ length: 100 }, (_, i) => new Date(Date.parse('2025-0
 const series = (n: number) =>
   `query($id: ID!, $points: [DateTime!]!) { ${Array.from({ length: n }, (_, i) => `s${i}: node(id: $id) { ... on Relationship { scorecardSeries(points: $points) { asOf supplier { trustScore } } } }`).join(' ')} }`;
 
-test('aliases of 100-point series over a 3,000-entry ledger are refused with the figure and the limit', async () => {
-  const res = await ts.client.gql(series(15), { id: rel, points }, 'reader');
+test('a series folds its ledger once for all its points: 15 aliases of a 100-point series over a 3,000-entry ledger are served', async () => {
+  const data = ok(await ts.client.gql(series(15), { id: rel, points }, 'reader'));
+  expect(Object.keys(data)).toHaveLength(15);
+  for (const v of Object.values(data) as { scorecardSeries: unknown[] }[]) expect(v.scorecardSeries).toHaveLength(100);
+});
+
+test('series beyond the budget are refused with the figure and the limit: one pass per series, plus a snapshot per point', async () => {
+  // 100 copies of the relationship through nodes(ids:), each asking for a 100-point series.
+  const query = `query($ids: [ID!]!, $points: [DateTime!]!) { nodes(ids: $ids) { ... on Relationship { scorecardSeries(points: $points) { asOf } } } }`;
+  const res = await ts.client.gql(query, { ids: Array(100).fill(rel), points }, 'reader');
   const refusals = res.errors ?? [];
   expect(refusals.length).toBeGreaterThan(0);
   for (const e of refusals) {
     expect(e.extensions?.code).toBe('LIMIT_EXCEEDED');
-    expect(e.message).toMatch(/asks for [\d,]+ ledger entries of scoring work \(this field: scorecardSeries: 100 past points × 3,000 entries\); the limit is 1,000,000 a request/);
+    expect(e.message).toMatch(/asks for [\d,]+ ledger entries of scoring work \(this field: scorecardSeries: one pass over 3,000 entries \+ 100 points × 150\); the limit is 1,000,000 a request/);
   }
-  // What was computed within the budget is served; nothing beyond it.
-  const served = Object.values(res.data ?? {}).filter((v) => v !== null);
-  expect(served.length).toBe(3);
-  expect(served.length + refusals.length).toBe(15);
+  // Each series costs its ledger once plus 150 a point (README): as many as fit are served, nothing beyond.
+  const served = (res.data?.nodes as unknown[]).filter((v) => v !== null);
+  expect(served.length).toBe(Math.floor(1_000_000 / (ENTRIES + 100 * 150)));
+  expect(served.length + refusals.length).toBe(100);
 });
 
 test('one such series is within the budget and its points come back in the order asked', async () => {

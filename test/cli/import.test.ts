@@ -122,6 +122,38 @@ test('the sample file is recorded; importing it again records nothing new', asyn
   expect((await ledger()).head).toBe(SETUP_ENTRIES + 19);
 });
 
+test('rows dated ahead of the server clock (within the skew) are recorded at its now, and importing the file again records nothing new', async () => {
+  // Another firm's clock running fast: 4 minutes ahead, inside the 5-minute skew the server accepts.
+  const ahead = new Date(Date.now() + 4 * 60_000);
+  const at = (s: number) => new Date(ahead.getTime() + s * 1000).toISOString();
+  const due = new Date(ahead.getTime() + 10 * 86_400_000).toISOString();
+  const file = join(tmp.dir, 'ahead.csv');
+  writeFileSync(
+    file,
+    `ref,type,occurred_at,promisor,kind,description,due_at,interaction_kind,initiated_by,volume
+PO-9,promise,${at(0)},supplier,delivery,Spare chairs,${due},,,
+,interaction,${at(1)},,,,,activity,client,7
+PO-9,keep,${at(2)},,,,,,,
+`,
+  );
+  const first = await cliJson(tmp.db, importArgs(file));
+  expect(first).toMatchObject({ rows: 3, recorded: 3, duplicates: 0, bad: [], written: true });
+  const read = await ledger();
+  const recorded = read.entries.slice(SETUP_ENTRIES);
+  expect(recorded.map((e) => e.type)).toEqual(['PROMISE_MADE', 'INTERACTION_RECORDED', 'PROMISE_KEPT']);
+  // No business time after the moment of recording.
+  for (const e of recorded) expect(Date.parse(e.occurredAt)).toBeLessThan(ahead.getTime());
+
+  const again = await cliJson(tmp.db, importArgs(file));
+  expect(again).toMatchObject({ rows: 3, recorded: 0, duplicates: 3, bad: [], written: false });
+  expect((await ledger()).head).toBe(SETUP_ENTRIES + 3);
+
+  // The same rows dated earlier than the moment they were recorded are other events: recorded.
+  const earlier = new Date(Date.parse(recorded[1].occurredAt) - 60_000).toISOString();
+  writeFileSync(file, `type,occurred_at,interaction_kind,initiated_by,volume\ninteraction,${earlier},activity,client,7\n`);
+  expect(await cliJson(tmp.db, importArgs(file))).toMatchObject({ recorded: 1, duplicates: 0, written: true });
+});
+
 const BAD = `ref,type,occurred_at,promisor,kind,description,due_at,new_due_at,reason,interaction_kind,initiated_by,volume,metric_ref,value
 PO-1,promise,2026-02-01T09:00:00Z,supplier,delivery,Chairs,2026-02-10T16:00:00Z,,,,,,,
 PO-2,promise,2026-02-01T09:05:00Z,supplier,delivery,Tables,next week,,,,,,,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { type GqlResult, ok } from '../support/server.ts';
  * server over the demo data: what the page shows must be what the API says.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const require = createRequire(import.meta.url);
 const artifacts = join(root, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -83,6 +85,8 @@ const DIMENSIONS = ['reliability', 'transparency', 'responsiveness', 'goalAttain
 const oak = () => firm('Oak & Sons Furniture');
 const harbor = () => firm('Harbor Hotels');
 const rel = () => relationship('Oak & Sons Furniture', 'Harbor Hotels');
+/** The element with keyboard focus: its tag and text. */
+const focused = () => page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent?.trim() }));
 const shown = (testid: string) => page.getAttribute(`main [data-testid="${testid}"]`, 'data-value');
 /** The API's scorecard at the instant the page computed its own, so every figure must be equal. */
 const apiScorecard = async () =>
@@ -96,11 +100,17 @@ test('signs in with an API key (an unknown key is refused) and lists suppliers a
   await page.getByLabel('API key').fill('tl_not_a_key');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => page.textContent('[data-testid=sign-in]')).toMatch(/unknown or revoked/i);
+  // The refusal is tied to the field, which has the focus again.
+  const keyField = page.getByLabel('API key');
+  expect(await keyField.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.textContent(`#${await keyField.getAttribute('aria-describedby')}`)).toMatch(/unknown or revoked/i);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('key');
 
   await page.getByLabel('API key').fill(oak().keys.writer);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForSelector('[data-testid=clients]');
   expect(await page.textContent('#who')).toContain('Oak & Sons Furniture');
+  expect(await focused()).toEqual({ tag: 'H1', text: 'My relationships' });
   expect(await page.evaluate(() => sessionStorage.getItem('trustledger.key'))).toBe(oak().keys.writer);
   expect(await page.getByRole('heading', { name: 'My suppliers' }).count()).toBe(1);
 
@@ -129,6 +139,8 @@ test('signs in with an API key (an unknown key is refused) and lists suppliers a
 test('opens a relationship: both sides, the trend and the churn stage are the API numbers, verified in the browser', async () => {
   await page.click(`[data-testid=clients] tr[data-relationship="${rel().id}"] a`);
   await page.waitForSelector('main [data-testid=trust-supplier]');
+  // Keyboard and screen-reader focus follows the route to the new view's heading, not <body>.
+  await expect.poll(focused).toEqual({ tag: 'H1', text: 'Oak & Sons Furniture → Harbor Hotels' });
   const api = await apiScorecard();
   for (const side of ['supplier', 'client'] as const) {
     expect(same(await shown(`trust-${side}`), api[side].trustScore), `${side} trust score`).toBe(true);
@@ -146,6 +158,13 @@ test('opens a relationship: both sides, the trend and the churn stage are the AP
   // Beside each driver, what its promise weighed (amount against the usual, and the weight).
   expect(await page.textContent('[data-testid=drivers] thead')).toContain('Stake');
   expect((await page.locator('[data-testid=driver-stake]').allTextContents()).some((t) => /weighs/.test(t))).toBe(true);
+  // Disputes, with where each stands, as the API lists them (the demo's disputed delivery was resolved: it stands).
+  const disputes = ok(await gqlAs(oak().keys.writer, `query($id: ID!) { node(id: $id) { ... on Relationship { disputes { state resolution entry { seq } } } } }`, { id: rel().id })).node
+    .disputes as { state: string; resolution: string | null; entry: { seq: number } }[];
+  expect(disputes.length).toBeGreaterThan(0);
+  expect(await page.locator('[data-testid=dispute-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).toEqual(disputes.map((d) => d.state));
+  expect(await page.textContent('[data-testid=disputes]')).toContain(`#${disputes[0].entry.seq}`);
+  if (disputes[0].resolution === 'STANDS') expect(await page.textContent('[data-testid=disputes]')).toContain('resolved: stands');
   await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
 });
 
@@ -193,12 +212,20 @@ test('a bad input comes back as a typed error beside the field it concerns, and 
   await pulse.getByLabel('Score (1–5)').fill('7');
   await pulse.getByRole('button', { name: 'Record pulse' }).click();
   await expect.poll(() => pulse.locator('[data-error-for=score]').textContent()).toMatch(/1 to 5/);
+  // The message is tied to its field: marked invalid and described by it; the other field is not.
+  const score = pulse.getByLabel('Score (1–5)');
+  expect(await score.getAttribute('aria-invalid')).toBe('true');
+  expect(await pulse.locator(`#${await score.getAttribute('aria-describedby')}`).textContent()).toMatch(/1 to 5/);
+  expect(await pulse.getByLabel('Note').getAttribute('aria-invalid')).toBeNull();
   expect(await pulse.locator('[data-error-for=form]').textContent()).toBe('');
 
   // Breaking a promise needs a reason.
   const promise = page.locator('[data-testid=open-promises] li', { hasText: 'Terrace lounge set' });
   await promise.getByRole('button', { name: 'Broken' }).click();
   await expect.poll(() => promise.locator('[data-error-for=reason]').textContent()).toMatch(/\S/);
+  const reason = promise.getByLabel('Reason (to break)');
+  expect(await reason.getAttribute('aria-invalid')).toBe('true');
+  expect(await promise.locator(`#${await reason.getAttribute('aria-describedby')}`).textContent()).toMatch(/\S/);
   expect(await promise.locator('[data-error-for=form]').textContent()).toBe('');
   expect(await head()).toBe(before);
 });
@@ -214,7 +241,14 @@ test("answering a complaint through the form moves the supplier's responsiveness
   expect(same(await shown('trust-supplier'), api.supplier.trustScore)).toBe(true);
   // It leaves the complaints awaiting a response, and shows among what moved the figures.
   expect(await page.locator('[data-testid=complaints] li', { hasText: 'Scratched tabletop' }).count()).toBe(0);
-  expect(await page.textContent('[data-testid=drivers]')).toMatch(/Scratched tabletop in room 12.*answered in/);
+  // It moved the figures as a claim: the supplier answered its own complaint, so it weighs half
+  // until Harbor confirms it (DESIGN §2a); the page marks claimed drivers as such.
+  const drivers = ok(
+    await gqlAs(oak().keys.writer, `query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { supplier { responsiveness { drivers { reason standing } } } } } } }`, { id: rel().id }),
+  ).node.scorecard.supplier.responsiveness.drivers as { reason: string; standing: string | null }[];
+  expect(drivers.find((d) => /Scratched tabletop in room 12.*answered in/.test(d.reason))).toMatchObject({ standing: 'CLAIMED' });
+  const standings = await page.locator('[data-testid=driver-standing]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')));
+  for (const st of standings) expect(['CLAIMED', 'DISPUTED', 'CONTESTED']).toContain(st);
   await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
 });
 
@@ -252,4 +286,56 @@ test('a ledger that does not check out is shown as not verified', async () => {
   } finally {
     await page.unroute('**/graphql');
   }
+});
+
+/** Serious and critical axe-core violations on the page as it is (axe-core injected into the page). */
+async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** Whether the page scrolls sideways, and the right edge of an element against the viewport's width. */
+const widths = (selector: string) =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const box = el?.getBoundingClientRect();
+    return { scroll: document.documentElement.scrollWidth, viewport: window.innerWidth, right: box ? box.right : null, visible: !!box && box.width > 0 && box.height > 0 };
+  }, selector);
+
+test('on a 390-px phone nothing scrolls sideways and the key figures are in view; axe-core finds nothing serious on any page', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${server.url}/portal/#/`);
+  await page.waitForSelector('[data-testid=clients]');
+  for (const cell of ['[data-testid=clients] [data-testid=review-trust]', '[data-testid=clients] [data-testid=review-stage]', '[data-testid=clients] td[data-label=Overdue]']) {
+    const w = await widths(cell);
+    expect(w.scroll, 'overview page width').toBeLessThanOrEqual(390);
+    expect(w.visible, cell).toBe(true);
+    expect(w.right!, cell).toBeLessThanOrEqual(390);
+  }
+  expect(await axeViolations()).toEqual([]);
+  await page.screenshot({ path: join(artifacts, 'portal-phone-overview.png'), fullPage: true });
+
+  await page.click(`[data-testid=clients] tr[data-relationship="${rel().id}"] a`);
+  await page.waitForSelector('main [data-testid=trust-supplier]');
+  await page.waitForSelector('[data-testid=verified][data-state=verified]', { timeout: 30_000 });
+  for (const cell of ['[data-testid=trust-supplier]', '[data-testid=trust-client]', '[data-testid=stage]', '[data-testid=drivers] td[data-label=Effect]', '[data-testid=drivers] td[data-label=Stake]', '[data-testid=pulse-form] button']) {
+    const w = await widths(cell);
+    expect(w.scroll, 'relationship page width').toBeLessThanOrEqual(390);
+    expect(w.visible, cell).toBe(true);
+    expect(w.right!, cell).toBeLessThanOrEqual(390);
+  }
+  expect(await axeViolations()).toEqual([]);
+  await page.screenshot({ path: join(artifacts, 'portal-phone-relationship.png'), fullPage: true });
+
+  // The wide layout and the sign-in page pass too.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect(await axeViolations()).toEqual([]);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForSelector('[data-testid=sign-in]');
+  expect(await focused()).toEqual({ tag: 'H1', text: 'Sign in' });
+  expect(await axeViolations()).toEqual([]);
 });

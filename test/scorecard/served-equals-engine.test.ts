@@ -1,5 +1,6 @@
 import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
-import { expect, test } from 'vitest';
+import { createClient } from '@trustledger/sdk';
+import { expect, onTestFinished, test, vi } from 'vitest';
 import { type BatchEntry, fetchLedger, record } from '../support/ledger.ts';
 import { activeRelationship, ok, startTestServer } from '../support/server.ts';
 import { mulberry32 as rng } from '../../packages/sdk/src/scorecard/testing.ts';
@@ -9,7 +10,7 @@ const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relation
   asOf head { seq hash }
   supplier { ...P } client { ...P }
   churn { stage announcedStage repairWindow signals { name shortRate baseline ratio count expected windowDays probability } actions } } } } }
-  fragment D on Dimension { score status uncertainty positive negative evidence drivers { entry { seq } effect reason stake { amount currency typical ratio weight } } }
+  fragment D on Dimension { score status uncertainty positive negative evidence drivers { entry { seq } effect reason standing stake { amount currency typical ratio weight } } }
   fragment P on PartyScore { trustScore band confidence evidence medianFirstResponseHours reliability { ...D } transparency { ...D } responsiveness { ...D } goalAttainment { ...D } }`;
 
 const CARD_AT = CARD.replace('query($id: ID!, $asOf: DateTime)', 'query($id: ID!, $asOf: DateTime, $atSeq: Int)').replace(
@@ -26,7 +27,7 @@ function asServed(card: Scorecard) {
     positive: d.positive,
     negative: d.negative,
     evidence: d.evidence,
-    drivers: d.drivers.map((x) => ({ entry: { seq: x.entrySeq }, effect: x.effect, reason: x.reason, stake: x.stake })),
+    drivers: d.drivers.map((x) => ({ entry: { seq: x.entrySeq }, effect: x.effect, reason: x.reason, standing: x.standing, stake: x.stake })),
   });
   const party = (p: Scorecard['supplier']) => ({
     trustScore: p.trustScore,
@@ -84,6 +85,9 @@ function randomHistory(seed: number, now: number) {
   const open: { seq: number; madeAt: number; dueAt: number; rescheduled: boolean }[] = [];
   const complaints: { seq: number; at: number; answered: boolean }[] = [];
   const own: Record<'supplier' | 'client', number[]> = { supplier: [], client: [] };
+  // Disputes by side, and resolutions proposed by side: ended (or accepted) in a later batch of the right side.
+  const disputes: Record<'supplier' | 'client', number[]> = { supplier: [], client: [] };
+  const proposals: Record<'supplier' | 'client', number[]> = { supplier: [], client: [] };
   for (let b = 0; b < 6; b++) {
     const side = b % 2 === 0 ? 'supplier' : 'client';
     const other = side === 'supplier' ? 'client' : 'supplier';
@@ -136,12 +140,26 @@ function randomHistory(seed: number, now: number) {
         const c = complaints.find((x) => !x.answered) as (typeof complaints)[number];
         add(r() < 0.5 ? 'COMPLAINT_RESPONDED' : 'COMPLAINT_RESOLVED', c.at + r() * 8 * DAY, { interactionSeq: c.seq });
         c.answered = true;
-      } else if (own[side].length > 3 && r() < 0.5) {
+      } else if (proposals[other].length && r() < 0.6) {
+        // The other side proposed how to end a dispute; this side accepts.
+        add('ENTRY_CONFIRMED', now - DAY, { entrySeq: proposals[other].shift() as number }, false);
+      } else if (disputes[side].length && r() < 0.5) {
+        // Its own dispute: withdrawn, or a resolution proposed (STANDS or STRUCK).
+        const target = disputes[side].shift() as number;
+        const how = r();
+        if (how < 0.3) add('DISPUTE_WITHDRAWN', now - DAY, { entrySeq: target }, false);
+        else proposals[side].push(add('DISPUTE_RESOLVED', now - DAY, { entrySeq: target, outcome: how < 0.65 ? 'STANDS' : 'STRUCK', note: 'agreed' }, false));
+      } else if (own[side].length > 3 && r() < 0.4) {
         const target = own[side].splice(Math.floor(r() * (own[side].length - 1)), 1)[0];
         add('ENTRY_VOIDED', now - DAY, { entrySeq: target, reason: 'recorded in error' }, false);
+      } else if (own[other].length > 3 && r() < 0.35) {
+        // The other side's entry attested (a claim confirmed), back-dated.
+        const target = own[other].splice(Math.floor(r() * own[other].length), 1)[0];
+        add('ENTRY_CONFIRMED', now - 2 * DAY, { entrySeq: target }, false);
       } else if (own[other].length > 3) {
         const target = own[other].splice(Math.floor(r() * own[other].length), 1)[0];
         add('ENTRY_DISPUTED', now - DAY, { entrySeq: target, reason: 'did not happen like this' }, false);
+        disputes[side].push(target);
       }
     }
     if (entries.length) batches.push({ side, entries });
@@ -173,6 +191,13 @@ test('the served scorecard equals the engine recomputing the fetched ledger, on 
     const past = new Date(now - 120 * DAY).toISOString();
     const servedPast = ok(await ts.client.gql(CARD, { id: rel, asOf: past })).node.scorecard;
     expectClose(servedPast, asServed(computeScorecard(ledger, { asOf: past })), `seed ${seed} past`);
+    // Time alone moves claims out of their attestation window and open disputes past their lapse:
+    // the server's incremental state answers a later asOf exactly as the engine's full recomputation.
+    for (const days of [8, 31]) {
+      const later = new Date(now + days * DAY).toISOString();
+      const servedLater = ok(await ts.supplier.gql(CARD, { id: rel, asOf: later })).node.scorecard;
+      expectClose(servedLater, asServed(computeScorecard(ledger, { asOf: later })), `seed ${seed} +${days} days`);
+    }
     // As known at an earlier head (atSeq): the engine on that prefix of the ledger, head included.
     const atSeq = 1 + ((seed * 7919) % ledger.length);
     const servedAt = ok(await ts.client.gql(CARD_AT, { id: rel, asOf: past, atSeq })).node.scorecard;
@@ -194,3 +219,32 @@ test('both firms are served the identical scorecard', async () => {
   expect(a).toEqual(b);
   expect(a.node.scorecard.supplier.reliability.evidence).toBe(1);
 });
+
+test('each point of a series equals the scorecard asked for alone at its asOf, through the SDK and the API (both on the scoring pool\'s thread), on 10 random ledgers', async () => {
+  // Every recomputation on the scoring pool's thread, however small (it is what serves large ledgers).
+  vi.stubEnv('TRUSTLEDGER_OFF_THREAD_WORK', '0');
+  onTestFinished(() => void vi.unstubAllEnvs());
+  await using ts = await startTestServer();
+  const now = Date.now();
+  const reader = createClient({ url: ts.url, apiKey: ts.client.keys.reader });
+  const r = rng(99);
+  for (let seed = 101; seed <= 110; seed++) {
+    const rel = await activeRelationship(ts, new Date(now - 401 * DAY).toISOString());
+    for (const batch of randomHistory(seed, now)) {
+      const firm = batch.side === 'supplier' ? ts.supplier : ts.client;
+      for (const entry of batch.entries)
+        await firm.gql(`mutation($i: RecordEntriesInput!) { recordEntries(input: $i) { errors { message } } }`, { i: { relationshipId: rel, entries: [entry] } });
+    }
+    // Points out of order, one repeated, from before the relationship to after its latest entry
+    // (voids and disputes lie between them, so the one pass must refold there).
+    const points = Array.from({ length: 8 }, () => new Date(now - (410 - r() * 412) * DAY).toISOString());
+    points.push(points[3]);
+    const series = await reader.relationships.scorecardSeries(rel, points);
+    expect(series.map((c) => c.asOf)).toEqual(points);
+    for (const [i, asOf] of points.entries()) {
+      // Alone, and recomputed by the SDK's engine from the verified ledger (verify throws on any difference).
+      const alone = await reader.relationships.scorecard(rel, { asOf, verify: true });
+      expectClose(series[i], alone, `seed ${seed} point ${i}`);
+    }
+  }
+}, 240_000);

@@ -102,11 +102,14 @@ test('bands need evidence: one promise kept is PROVISIONAL, one broken ten years
   const now = Date.now();
   const steady = await pair(ts, 'Steady', now - 300 * DAY, buyer);
   const s = new Story(now - 299 * DAY);
+  const keeps: number[] = [];
   for (let i = 0; i < 20; i++) {
     const p = s.promise('SUPPLIER', 'DELIVERY', `delivery ${i + 1}`, 10);
-    s.later(9).add('PROMISE_KEPT', { promiseSeq: p.seq });
+    keeps.push(s.later(9).add('PROMISE_KEPT', { promiseSeq: p.seq }));
   }
   await record(steady.supplier, steady.rel, s.entries);
+  // Recorded today by the supplier, its keeps are claims until the client attests them (DESIGN §2a).
+  await record(steady.client, steady.rel, keeps.map((entrySeq) => ({ type: 'ENTRY_CONFIRMED', occurredAt: iso(now - 120_000), payload: { entrySeq } })));
   const newcomer = await pair(ts, 'Newcomer', now - 30 * DAY, buyer);
   const n = new Story(now - 20 * DAY);
   const p = n.promise('SUPPLIER', 'DELIVERY', 'first delivery', 10);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey, createFirm, type RunningServer, startServer } from '@trustledger/server';
+import { createApiKey, createFirm, createLogger, type RunningServer, startServer } from '@trustledger/server';
 import type { KeyRole } from '@trustledger/schema';
 
 export interface GqlResult<T = any> {
@@ -36,11 +36,19 @@ export interface TestServer extends AsyncDisposable {
 
 /** Starts a real server on 127.0.0.1 (port 0) over a fresh database, with three firms. */
 export async function startTestServer(
-  options: { now?: () => string; rateLimitPerMinute?: number; overdueCheckMs?: number; stageCheckMs?: number; busyTimeoutMs?: number } = {},
+  options: {
+    now?: () => string;
+    rateLimitPerMinute?: number;
+    overdueCheckMs?: number;
+    stageCheckMs?: number;
+    busyTimeoutMs?: number;
+    /** Collects the server's request log lines, parsed (level `debug`); by default nothing is logged. */
+    log?: Record<string, any>[];
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-'));
   const sql: string[] = [];
-  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, stageCheckMs: options.stageCheckMs, busyTimeoutMs: options.busyTimeoutMs });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, stageCheckMs: options.stageCheckMs, busyTimeoutMs: options.busyTimeoutMs, logger: testLogger(options.log) });
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<GqlResult> => {
     const res = await fetch(server.graphqlUrl, {
       method: 'POST',
@@ -70,6 +78,12 @@ export async function startTestServer(
     rmSync(dir, { recursive: true, force: true });
   };
   return { server, url: server.graphqlUrl, supplier, client, outsider, firm, sql, post, close, [Symbol.asyncDispose]: close };
+}
+
+/** A logger writing parsed lines into `lines` (every level), or a silent one. */
+function testLogger(lines?: Record<string, any>[]) {
+  if (!lines) return createLogger({ level: 'silent' });
+  return createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
 }
 
 /** A server clock a test moves (startTestServer({ now: clock.now })), so entries can be recorded when they happen. */

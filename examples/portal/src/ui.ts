@@ -74,3 +74,15 @@ export function bar(label: string, score: number | null, evidence: number, testi
 }
 
 export const date = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : '—');
+
+/**
+ * Gives each body cell of the view's tables the text of its column header (`data-label`), so on
+ * a phone the stylesheet can show a row as a card of labelled figures instead of a table wider
+ * than the screen.
+ */
+export function labelCells(root: ParentNode): void {
+  for (const table of root.querySelectorAll('table')) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const row of table.querySelectorAll('tbody tr')) [...row.children].forEach((cell, i) => heads[i] && cell.setAttribute('data-label', heads[i]));
+  }
+}

@@ -80,5 +80,16 @@ export type TrustBand = (typeof TRUST_BANDS)[number];
 export const DIMENSION_STATUSES = ['SCORED', 'NOT_APPLICABLE', 'UNKNOWN', 'FADED'] as const;
 export type DimensionStatus = (typeof DIMENSION_STATUSES)[number];
 
+/**
+ * How one item of evidence stands (DESIGN §2a): CLAIMED, self-serving and not yet attested (it
+ * weighs policy.attestation.claimWeight until the other side confirms it or the attestation window
+ * passes undisputed); DISPUTED, under an open dispute (it weighs policy.disputes.weight);
+ * CONTESTED, its dispute lapsed unresolved (it counts again, in full). Evidence that counts in full
+ * and uncontested has no standing (null).
+ */
+export const EVIDENCE_STANDINGS = ['CLAIMED', 'DISPUTED', 'CONTESTED'] as const;
+export type EvidenceStanding = (typeof EVIDENCE_STANDINGS)[number];
+
+
 export const CHURN_STAGES = ['STABLE', 'THAWING', 'ANTI', 'SWITCHING', 'LOST'] as const;
 export type ChurnStage = (typeof CHURN_STAGES)[number];

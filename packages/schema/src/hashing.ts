@@ -41,8 +41,18 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
-/** Lower-case hex SHA-256 of a UTF-8 string. */
-export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+/**
+ * Node's own crypto when running in Node (process.getBuiltinModule, Node ≥ 20.16: no import, so
+ * browsers load this module too); elsewhere @noble/hashes. Both give the same digest.
+ */
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
+  | { createHash(algorithm: 'sha256'): { update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string } } }
+  | undefined;
+
+/** Lower-case hex SHA-256 of a UTF-8 string (lone surrogates as U+FFFD, as TextEncoder writes them). */
+export const sha256Hex: (text: string) => string = nodeCrypto
+  ? (text) => nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex')
+  : (text) => bytesToHex(sha256(utf8ToBytes(text)));
 
 /** hash = SHA-256(canonical JSON of every hashed field), DESIGN §2. Extra fields are ignored. */
 export function hashEntry(entry: HashedEntryFields): string {

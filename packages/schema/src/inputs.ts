@@ -53,6 +53,12 @@ const GRAMMAR = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?
  */
 export function parseDateTime(value: unknown): Parsed {
   if (typeof value !== 'string') return { ok: false, message: `must be an RFC 3339 date-time with an offset, e.g. ${EXAMPLE}` };
+  // The canonical form itself (what the ledger stores and most clients send back) is its own
+  // result: checked by the round trip, without the grammar below (a batch parses thousands).
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84) {
+    const ms = Date.parse(value);
+    if (ms === ms && new Date(ms).toISOString() === value) return { ok: true, time: value };
+  }
   const quoted = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   const fail = (why?: string): Parsed => ({
     ok: false,
@@ -176,12 +182,28 @@ export function loneSurrogate(text: string): { index: number; unit: string } | n
 const unicodeMessage = (at: { index: number; unit: string }, key: boolean) =>
   `${key ? 'a field name' : 'text'} holds a lone UTF-16 surrogate (${at.unit}) at character ${at.index + 1}: it is not well-formed Unicode, so it cannot be stored or hashed (RFC 8785); send the text as proper UTF-8 or UTF-16`;
 
+/** Whether a string of `v` (object keys included, down to the depth unicodeIssues walks) holds a lone surrogate. */
+function illFormedIn(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return LONE_SURROGATE.test(v);
+  if (depth >= 64 || v === null || typeof v !== 'object' || v instanceof Date) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (illFormedIn(x, depth + 1)) return true;
+    return false;
+  }
+  for (const k in v) if (Object.hasOwn(v, k) && (LONE_SURROGATE.test(k) || illFormedIn((v as Record<string, unknown>)[k], depth + 1))) return true;
+  return false;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Every string in a JSON-like value (object keys included) must be well-formed Unicode: no lone
  * UTF-16 surrogates (`String.prototype.isWellFormed`, ES2024). Returns one VALIDATION issue per
  * ill-formed string, with its path under `base`.
  */
 export function unicodeIssues(value: unknown, base: Path = []): Issue[] {
+  // Most input is well-formed: one pass without building paths says so (a batch checks thousands).
+  if (!illFormedIn(value, 0)) return [];
   const issues: Issue[] = [];
   const walk = (v: unknown, path: Path, depth: number) => {
     if (typeof v === 'string') {

@@ -46,6 +46,37 @@ export interface PromiseEvaluation {
   rescheduled: boolean;
 }
 
+/** The evaluation of a promise its event `e` settled: one object literal, no spreads (it runs for every promise of a fold). */
+function closed(
+  originalDueAt: string,
+  dueAt: string,
+  noticeGiven: boolean,
+  rescheduled: boolean,
+  delivered: number,
+  e: PromiseEvent,
+  state: PromiseState,
+  outcome: PromiseOutcome,
+  inFull: boolean,
+  deliveredShare: number,
+  announced: boolean,
+): PromiseEvaluation {
+  return {
+    originalDueAt,
+    inFull,
+    rescheduled,
+    noticeGiven,
+    deliveredShare,
+    restShare: 1 - delivered,
+    dueAt,
+    overdue: false,
+    resolvedAt: e.occurredAt,
+    resolvedBySeq: e.seq,
+    state,
+    outcome,
+    announced,
+  };
+}
+
 /** Shares within this of 1 count as the whole promise (floating-point sums of parts). */
 export const SHARE_EPSILON = 1e-9;
 
@@ -69,7 +100,6 @@ export function evaluatePromise(
   let rescheduled = false;
   let allNoticeInAdvance = true;
   let delivered = 0;
-  const base = { originalDueAt, inFull: true, rescheduled: false, noticeGiven: false };
   for (const e of events) {
     if (e.type === 'PROMISE_RESCHEDULED') {
       if (toMillis(e.noticeAt ?? e.occurredAt) > toMillis(dueAt)) allNoticeInAdvance = false;
@@ -83,20 +113,9 @@ export function evaluatePromise(
       continue;
     }
     const at = toMillis(e.occurredAt);
-    const late = at > toMillis(dueAt);
-    const resolved = {
-      ...base,
-      deliveredShare: delivered,
-      restShare: 1 - delivered,
-      dueAt,
-      rescheduled,
-      noticeGiven: rescheduled && allNoticeInAdvance,
-      overdue: false,
-      resolvedAt: e.occurredAt,
-      resolvedBySeq: e.seq,
-    };
-    if (e.type === 'PROMISE_CANCELLED')
-      return { ...resolved, state: 'CANCELLED', outcome: 'CANCELLED', announced: true };
+    const due = toMillis(dueAt);
+    const late = at > due;
+    if (e.type === 'PROMISE_CANCELLED') return closed(originalDueAt, dueAt, rescheduled && allNoticeInAdvance, rescheduled, delivered, e, 'CANCELLED', 'CANCELLED', true, delivered, true);
     if (e.type === 'PROMISE_KEPT') {
       const outcome: PromiseOutcome =
         at <= toMillis(originalDueAt)
@@ -106,25 +125,26 @@ export function evaluatePromise(
             : !late && rescheduled && allNoticeInAdvance
               ? 'KEPT_AFTER_NOTICE'
               : 'KEPT_LATE';
-      return { ...resolved, state: 'KEPT', outcome, inFull: e.inFull, deliveredShare: 1, announced: outcome === 'KEPT_AFTER_NOTICE' };
+      return closed(originalDueAt, dueAt, rescheduled && allNoticeInAdvance, rescheduled, delivered, e, 'KEPT', outcome, e.inFull, 1, outcome === 'KEPT_AFTER_NOTICE');
     }
     // PROMISE_BROKEN: announced when recorded (by the server's clock) before the due time in force.
-    const unannounced = late || toMillis(e.noticeAt ?? e.occurredAt) > toMillis(dueAt);
+    const unannounced = late || (e.noticeAt === undefined ? late : toMillis(e.noticeAt) > due);
     const outcome: PromiseOutcome = rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : unannounced ? 'BROKEN' : 'BROKEN_WITH_NOTICE';
-    return { ...resolved, state: 'BROKEN', outcome, announced: !unannounced };
+    return closed(originalDueAt, dueAt, rescheduled && allNoticeInAdvance, rescheduled, delivered, e, 'BROKEN', outcome, true, delivered, !unannounced);
   }
   const now = toMillis(asOf);
   const overdue = now > toMillis(dueAt);
   const lapse = toMillis(dueAt) + graceDays * DAY_MS;
   const lapsed = now > lapse;
   return {
-    ...base,
+    originalDueAt,
+    inFull: true,
+    rescheduled,
+    noticeGiven: rescheduled && allNoticeInAdvance,
     deliveredShare: delivered,
     restShare: 1 - delivered,
     state: 'OPEN',
     dueAt,
-    rescheduled,
-    noticeGiven: rescheduled && allNoticeInAdvance,
     overdue,
     outcome: lapsed ? (rescheduled ? 'BROKEN_AFTER_RESCHEDULE' : 'BROKEN') : null,
     resolvedAt: lapsed ? new Date(lapse).toISOString() : null,

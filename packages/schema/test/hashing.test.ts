@@ -127,3 +127,17 @@ describe('chain continuity', () => {
     expect(checkChain(rewritten)).toMatchObject({ ok: false, seq: 11, reason: 'PREV_HASH_MISMATCH' });
   });
 });
+
+describe('sha256Hex', () => {
+  it("gives the digest @noble/hashes gives (the browser's path) for any text, non-ASCII and lone surrogates included", async () => {
+    const fc = (await import('fast-check')).default;
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const { bytesToHex, utf8ToBytes } = await import('@noble/hashes/utils.js');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }), (text, odd) => {
+        for (const t of [text, text + odd]) expect(sha256Hex(t)).toBe(bytesToHex(sha256(utf8ToBytes(t))));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});

@@ -43,6 +43,7 @@ export type { Interaction, ListInteractionsOptions } from './client/operations/i
 export type { PolicyProposal } from './client/operations/policies.ts';
 export type { ListPromisesOptions, PromiseNode } from './client/operations/promises.ts';
 export {
+  type Dispute,
   type LedgerEntry,
   type LedgerOptions,
   type LedgerRecord,
@@ -57,6 +58,7 @@ export type { Firm, Viewer } from './client/operations/viewer.ts';
 export { MAX_PAGE_SIZE, type Paginated } from './client/pagination.ts';
 export type { FetchLike, RequestOptions, TransportOptions } from './client/transport/http.ts';
 export type { RetryOptions } from './client/transport/retry.ts';
+export { parseRateLimit, type RateLimitStatus } from './client/transport/rate-limit.ts';
 export {
   type LedgerHead,
   type LedgerVerification,

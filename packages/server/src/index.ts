@@ -1,6 +1,9 @@
 export { openDb, defaultDbPath, type Db } from './db/client.ts';
 export { createApp, type App } from './yoga.ts';
 export { startServer, type RunningServer, type StartOptions } from './server.ts';
+export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './request-log.ts';
+export { readiness, type Readiness } from './health.ts';
+export { loadTracing, tracingEnabled } from './tracing.ts';
 export { createFirm, createApiKey, revokeApiKey } from './keys/service.ts';
 export { schema, printedSchema, printedPossibleTypes, possibleTypesOf } from './schema.ts';
 export { seedDemo, isEmpty, DEMO_FIRMS, type DemoResult } from './demo/index.ts';

@@ -4,6 +4,7 @@ import './graphql/errors.ts';
 import './firms/types.ts';
 import './ledger/types.ts';
 import './ledger/mutations.ts';
+import './ledger/disputes.ts';
 import './relationships/types.ts';
 import './relationships/mutations.ts';
 import './goals/types.ts';

@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
 import { type Db, openDb } from './db/client.ts';
+import { handleHealth } from './health.ts';
+import { loadTracing, tracingEnabled } from './tracing.ts';
+import { beginRequest, createLogger, type Logger, logRequest } from './request-log.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
@@ -25,6 +28,10 @@ export interface StartOptions {
   rateLimitPerMinute?: number;
   /** How long a write waits for the database's write lock before answering UNAVAILABLE (HTTP 503). @default 5000 */
   busyTimeoutMs?: number;
+  /** Where the one JSON line per request goes (see createLogger). @default createLogger(): standard output, TRUSTLEDGER_LOG_LEVEL */
+  logger?: Logger;
+  /** Traces GraphQL operations with OpenTelemetry (loadTracing). @default tracingEnabled(): TRUSTLEDGER_OTEL, off unless set */
+  tracing?: boolean;
 }
 
 export interface RunningServer {
@@ -39,7 +46,9 @@ export interface RunningServer {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
   const pubsub = createAlertPubSub();
-  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute });
+  const logger = options.logger ?? createLogger();
+  const tracing = (options.tracing ?? tracingEnabled()) ? await loadTracing() : undefined;
+  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
   const stopStages = watchStages(db, pubsub, clock, options.stageCheckMs);
@@ -53,7 +62,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
-    if (handlePortal(req, res)) return;
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/health' || path === '/ready' || path === '/' || path === '/portal' || path.startsWith('/portal/')) {
+      // Health checks and the portal: one log line per request, like the app's (which adds the operation and the firm).
+      const record = beginRequest(req.method ?? 'GET', path, req.headers['x-request-id'] as string | undefined);
+      res.setHeader('x-request-id', record.requestId);
+      const log = () => logRequest(logger, record, res.statusCode);
+      res.once('finish', log);
+      if (handleHealth(req, res, db) || handlePortal(req, res)) return;
+      res.off('finish', log); // not theirs after all (a POST /health): the app answers and logs it
+      res.removeHeader('x-request-id');
+    }
     return app(req, res);
   });
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';

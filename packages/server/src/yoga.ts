@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { type DocumentNode, getOperationAST } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Db } from './db/client.ts';
 import { AppError } from './errors.ts';
@@ -9,9 +10,10 @@ import { createContext } from './graphql/context.ts';
 import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
-import { createRateLimiter } from './graphql/rate-limit.ts';
+import { createRateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
 import { viewerFromHeader } from './keys/service.ts';
+import { beginRequest, createLogger, type Logger, logRequest, type RequestRecord } from './request-log.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
@@ -26,8 +28,13 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Query limits, for tests that measure operations against them. @default QUERY_LIMITS */
   limits?: Partial<QueryLimits>;
-  /** Where the one line per failed request goes. @default console.error */
-  logError?: (line: string) => void;
+  /**
+   * Where each request's one JSON log line goes (request-log.ts: id, operation, firm, status,
+   * duration, and a failed request's first unexpected error). @default createLogger() (standard output, TRUSTLEDGER_LOG_LEVEL)
+   */
+  logger?: Logger;
+  /** An OpenTelemetry plugin (loadTracing), when tracing is on. @default none */
+  tracing?: Plugin;
 }
 
 /**
@@ -41,12 +48,49 @@ export function createApp({
   pubsub = createAlertPubSub(),
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
   corsOrigins: origins = corsOrigins(),
-  logError,
+  logger = createLogger(),
+  tracing,
   limits: limitsOverride,
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
   const limit = createRateLimiter(rateLimitPerMinute);
-  const errorLog = createErrorLog(logError);
+  /** Where each keyed request's API key stands, for its response's RateLimit headers. */
+  const rateStates = new WeakMap<Request, RateLimitState>();
+  /** Each request's log line, filled in as it is served and written when its response starts. */
+  const records = new WeakMap<Request, RequestRecord>();
+  const recordOf = (request: Request): RequestRecord => {
+    let record = records.get(request);
+    if (!record) {
+      record = beginRequest(request.method, request.url, request.headers.get('x-request-id'));
+      records.set(request, record);
+    }
+    return record;
+  };
+  const errorLog = createErrorLog((request, failure) => void (recordOf(request).unexpected = failure), logger);
+  const requestLog: Plugin<{ request: Request }> = {
+    onRequest: ({ request }) => void recordOf(request),
+    onParams({ request, params }) {
+      if (params.operationName) recordOf(request).operation = params.operationName;
+    },
+    // Named from the parsed document, so requests refused before they run (401, 429) are named too.
+    onParse: ({ context }) => ({ result }) => {
+      if (result && typeof result === 'object' && 'kind' in result && result.kind === 'Document')
+        nameOperation(recordOf(context.request), result as DocumentNode, context.params?.operationName);
+    },
+    onResultProcess({ request, result }) {
+      const codes = new Set<string>();
+      for (const r of Array.isArray(result) ? result : [result]) {
+        if (!r || typeof r !== 'object' || !('errors' in r)) continue;
+        for (const e of (r.errors ?? []) as readonly { extensions?: { code?: unknown } }[]) if (typeof e.extensions?.code === 'string') codes.add(e.extensions.code);
+      }
+      if (codes.size > 0) recordOf(request).errorCodes = [...codes];
+    },
+    onResponse({ request, response }) {
+      const record = recordOf(request);
+      response.headers.set('x-request-id', record.requestId);
+      logRequest(logger, record, response.status);
+    },
+  };
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -58,6 +102,8 @@ export function createApp({
     logging: errorLog.logger,
     cors: corsOption(origins),
     plugins: [
+      requestLog,
+      ...(tracing ? [tracing] : []),
       useJsonOnly(),
       errorLog.plugin,
       EnvelopArmorPlugin({
@@ -71,16 +117,32 @@ export function createApp({
       }),
       useLimitErrors(),
       useCostLimit(limits.maxCost),
+      {
+        // The IETF RateLimit headers on every response to a keyed request (429s carry them from the error).
+        onResponse({ request, response }) {
+          const state = rateStates.get(request);
+          if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
+        },
+      },
     ],
     context: ({ request }) => {
       const header = request.headers.get('authorization');
       const viewer = viewerFromHeader(db, header);
+      if (viewer) recordOf(request).firmId = viewer.firmId;
       if (header && !viewer)
         throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
-      if (viewer) limit(viewer.keyId);
+      if (viewer) {
+        const state = limit(viewer.keyId);
+        if (state) rateStates.set(request, state);
+      }
       return createContext(db, viewer, now, pubsub);
     },
   });
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Names the request's operation from its document, when the request did not name it. */
+function nameOperation(record: RequestRecord, document: DocumentNode, operationName?: string | null): void {
+  if (record.operation === undefined) record.operation = getOperationAST(document, operationName)?.name?.value ?? operationName ?? undefined;
+}

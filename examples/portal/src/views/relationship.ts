@@ -1,5 +1,5 @@
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { firstScorecardDifference, type PromiseNode, type Scorecard, type TrustledgerClient, TrustledgerError, ValidationError } from '@trustledger/sdk';
+import { type Dispute, firstScorecardDifference, type LedgerEntry, type PromiseNode, type Scorecard, type TrustledgerClient, TrustledgerError, ValidationError } from '@trustledger/sdk';
 import { bar, chip, date, fmt, h, word } from '../ui.ts';
 
 // Only what a line chart needs, so the bundle carries no other chart types.
@@ -17,13 +17,16 @@ const DIMENSIONS = [
 export async function relationshipView(client: TrustledgerClient, id: string, refresh: () => void): Promise<HTMLElement> {
   const now = Date.now();
   const points = Array.from({ length: 13 }, (_, i) => new Date(now - (12 - i) * 30.44 * 86_400_000).toISOString());
-  const [rel, card, series, promises, complaints] = await Promise.all([
+  const [rel, card, series, promises, complaints, disputes] = await Promise.all([
     client.relationships.get(id),
     client.relationships.scorecard(id),
     client.relationships.scorecardSeries(id, points),
     client.promises.list(id, { state: 'OPEN', pageSize: 100 }).toArray(),
     client.interactions.list(id, { kinds: ['COMPLAINT'], pageSize: 100 }).toArray(),
+    client.relationships.disputes(id),
   ]);
+  // The latest hundred entries, for the back-dated ones among them.
+  const recent = await client.relationships.ledger(id, { afterSeq: Math.max(0, card.head.seq - 100), pageSize: 100 }).toArray();
   const mySide = rel.viewerSide;
   const verified = h('p', { class: 'verify pending', 'data-testid': 'verified', 'data-state': 'pending', role: 'status' }, 'Verifying in your browser…');
   const verdict = (state: 'verified' | 'failed', text: string) => {
@@ -75,6 +78,7 @@ export async function relationshipView(client: TrustledgerClient, id: string, re
       churn(card),
     ),
     explanation(card),
+    recordStanding(disputes, recent),
     h(
       'div',
       { class: 'grid two' },
@@ -234,16 +238,93 @@ function explanation(card: Scorecard) {
             'tbody',
             {},
             rows.map((r) =>
-              h('tr', {}, h('td', {}, word(r.side.toUpperCase())), h('td', {}, r.label), h('td', {}, `#${r.entry.seq}`), h('td', {}, r.reason), h('td', { class: 'stake', 'data-testid': 'driver-stake' }, stakeText(r.stake)), h('td', { class: `num ${r.effect < 0 ? 'warn' : 'good'}` }, `${r.effect > 0 ? '+' : ''}${fmt(r.effect, 2)}`)),
+              h('tr', {}, h('td', {}, word(r.side.toUpperCase())), h('td', {}, r.label), h('td', {}, `#${r.entry.seq}`), h('td', {}, r.reason, r.standing ? [' ', chip(r.standing, 'driver-standing')] : []), h('td', { class: 'stake', 'data-testid': 'driver-stake' }, stakeText(r.stake)), h('td', { class: `num ${r.effect < 0 ? 'warn' : 'good'}` }, `${r.effect > 0 ? '+' : ''}${fmt(r.effect, 2)}`)),
             ),
           ),
         ),
   );
 }
 
-/** Runs a write; typed errors are shown beside the field their path names, else at the form. */
+const ENTRY_WORDS: Record<string, string> = {
+  PROMISE_MADE: 'promise made',
+  PROMISE_RESCHEDULED: 'reschedule',
+  PROMISE_KEPT: 'promise kept',
+  PROMISE_BROKEN: 'promise broken',
+  INTERACTION_RECORDED: 'interaction',
+  COMPLAINT_RESPONDED: 'complaint answered',
+  COMPLAINT_RESOLVED: 'complaint resolved',
+  MEASUREMENT_RECORDED: 'measurement',
+};
+const entryWord = (type: string) => ENTRY_WORDS[type] ?? word(type).toLowerCase();
+
+/**
+ * Disputes with where each stands, and back-dated entries (DESIGN §2a): a dispute is a state, not
+ * an eraser (open: the contested evidence weighs half; lapsed: it counts again); a back-dated
+ * entry buys no notice or speed unless the other side confirms it. Claimed evidence is marked
+ * among the drivers above.
+ */
+function recordStanding(disputes: readonly Dispute[], recent: readonly LedgerEntry[]) {
+  const backdated = recent.filter((e) => e.backdated).slice(-10).reverse();
+  const disputeText = (d: Dispute): string => {
+    if (d.state === 'OPEN') return `weighs half until it lapses on ${date(d.lapsesAt)}`;
+    if (d.state === 'LAPSED') return `lapsed on ${date(d.lapsesAt)}: counts again, contested`;
+    if (d.state === 'RESOLVED') return d.resolution === 'STRUCK' ? 'resolved: struck' : 'resolved: stands';
+    return 'withdrawn';
+  };
+  return h(
+    'details',
+    { class: 'card', open: disputes.length > 0 || backdated.length > 0 },
+    h('summary', {}, h('h2', {}, 'Disputes and back-dated entries')),
+    disputes.length === 0
+      ? h('p', { class: 'muted', 'data-testid': 'no-disputes' }, 'No disputes.')
+      : h(
+          'table',
+          { 'data-testid': 'disputes' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Entry'), h('th', {}, 'Raised by'), h('th', {}, 'Raised'), h('th', {}, 'State'), h('th', {}, 'What it means'))),
+          h(
+            'tbody',
+            {},
+            disputes.map((d) =>
+              h(
+                'tr',
+                { 'data-testid': 'dispute' },
+                h('td', {}, `#${d.entry.seq} ${entryWord(d.entry.type)}`),
+                h('td', {}, d.raisedBy ? word(d.raisedBy) : ''),
+                h('td', {}, date(d.raisedAt)),
+                h('td', {}, chip(d.state, 'dispute-state')),
+                h('td', {}, disputeText(d), d.reason ? h('span', { class: 'muted' }, ` — “${d.reason}”`) : ''),
+              ),
+            ),
+          ),
+        ),
+    backdated.length === 0
+      ? h('p', { class: 'muted small' }, 'No back-dated entries among the latest hundred.')
+      : h(
+          'table',
+          { 'data-testid': 'backdated' },
+          h('caption', { class: 'muted small' }, 'Back-dated: recorded more than an hour after the time they claim; they buy no notice or speed unless the other side confirms them.'),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Entry'), h('th', {}, 'Happened'), h('th', {}, 'Recorded'), h('th', {}, 'Status'))),
+          h(
+            'tbody',
+            {},
+            backdated.map((e) =>
+              h('tr', { 'data-testid': 'backdated-entry' }, h('td', {}, `#${e.seq} ${entryWord(e.type)}`), h('td', {}, date(e.occurredAt)), h('td', {}, date(e.recordedAt)), h('td', {}, chip(e.status))),
+            ),
+          ),
+        ),
+  );
+}
+
+/**
+ * Runs a write; typed errors are shown beside the field their path names (the field marked
+ * `aria-invalid` and described by the message), else at the form.
+ */
 async function submit(form: HTMLFormElement, write: () => Promise<unknown>, done: () => void) {
   for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+  }
   const button = form.querySelector('button[type=submit]') as HTMLButtonElement | null;
   if (button) button.disabled = true;
   try {
@@ -255,13 +336,19 @@ async function submit(form: HTMLFormElement, write: () => Promise<unknown>, done
       const field = String(issue.path[issue.path.length - 1] ?? '');
       const slot = (form.querySelector(`[data-error-for="${field}"]`) ?? form.querySelector('[data-error-for="form"]')) as HTMLElement;
       slot.textContent = issue.message;
+      const input = form.querySelector(`[name="${field}"]`);
+      if (input && slot.dataset.errorFor === field) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', slot.id);
+      }
     }
   } finally {
     if (button) button.disabled = false;
   }
 }
 
-const errorSlot = (field: string) => h('span', { class: 'field-error', 'data-error-for': field, role: 'alert' });
+let errorSlots = 0;
+const errorSlot = (field: string) => h('span', { class: 'field-error', id: `field-error-${++errorSlots}`, 'data-error-for': field, role: 'alert' });
 
 function promiseList(client: TrustledgerClient, promises: PromiseNode[], refresh: () => void) {
   return h(

@@ -12,6 +12,7 @@ import { reviewApi } from './operations/review.ts';
 import { scorecardApi } from './operations/scorecard.ts';
 import { fetchViewer, type Viewer } from './operations/viewer.ts';
 import { createTransport, type RequestOptions, type TransportOptions } from './transport/http.ts';
+import type { RateLimitStatus } from './transport/rate-limit.ts';
 
 /** Options of createClient: the endpoint, the key, and how to send requests. */
 export type ClientOptions = TransportOptions;
@@ -23,9 +24,20 @@ export type ClientOptions = TransportOptions;
  * when you give none) that retries reuse, so a retried write records once.
  */
 export function createClient(options: ClientOptions) {
-  const core = createCore(createTransport(options));
+  let rateLimit: RateLimitStatus | undefined;
+  const core = createCore(
+    createTransport({
+      ...options,
+      onRateLimit: (status) => {
+        rateLimit = status;
+        options.onRateLimit?.(status);
+      },
+    }),
+  );
   const relationships = relationshipsApi(core);
   return {
+    /** The API key's quota as of the last response that stated it (IETF RateLimit headers), or undefined before any. */
+    rateLimit: (): RateLimitStatus | undefined => (rateLimit ? { ...rateLimit } : undefined),
     /** The firm and role behind this client's API key. */
     viewer: (request?: RequestOptions): Promise<Viewer> => fetchViewer(core, request),
     relationships: { ...relationships, ...scorecardApi(core, relationships) },

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@trustledger/schema';
+import type { RateLimitStatus } from './transport/rate-limit.ts';
 
 /**
  * Codes the SDK adds to the contract's ERROR_CODES for failures that never reach a resolver:
@@ -74,12 +75,17 @@ export class AuthenticationError extends TrustledgerError {
   }
 }
 
-/** Too many requests (HTTP 429) after the configured retries; `retryAfterMs` when the server said. */
+/**
+ * Too many requests (HTTP 429) after the configured retries; `retryAfterMs` when the server said
+ * (Retry-After), and `rateLimit` the quota it stated (the IETF RateLimit headers).
+ */
 export class RateLimitError extends TrustledgerError {
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: TrustledgerErrorOptions & { retryAfterMs?: number } = {}) {
+  readonly rateLimit: RateLimitStatus | undefined;
+  constructor(message: string, options: TrustledgerErrorOptions & { retryAfterMs?: number; rateLimit?: RateLimitStatus } = {}) {
     super('RATE_LIMITED', message, options);
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimit = options.rateLimit;
   }
 }
 

@@ -4,7 +4,7 @@ import { graphql } from './graphql.ts';
 
 export const EntryFields = graphql(`
   fragment EntryFields on LedgerEntry {
-    id relationshipId seq type payload actorId occurredAt recordedAt prevHash hash status
+    id relationshipId seq type payload actorId occurredAt recordedAt prevHash hash status backdated
   }
 `);
 

@@ -79,7 +79,7 @@ export const noScore = (status: DimensionStatus, evidence = 0, uncertainty = 1):
 
 /** Drivers of candidate lists at asOf: each candidate's decayed, signed effect. */
 export const driversOf = (list: readonly Candidate[], asOf: number, h: number): Driver[] =>
-  list.map((c) => ({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h), reason: c.reason, stake: c.stake ?? null }));
+  list.map((c) => ({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h), reason: c.reason, stake: c.stake ?? null, standing: c.standing ?? null }));
 
 /**
  * A dimension as the trust score reads it: the dimension, its decayed evidence before stakes

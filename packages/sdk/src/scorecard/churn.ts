@@ -174,6 +174,17 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
   c.days[key] = b;
 }
 
+/**
+ * Inserts into a list kept in (at, seq) order where a stable sort of the list with the item
+ * pushed last would put it: after every item that does not come after it. Items mostly arrive in order.
+ */
+function insertSorted<T extends { at: number; seq?: number }>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1].at > item.at || (list[i - 1].at === item.at && (list[i - 1].seq ?? 0) > (item.seq ?? 0)))) i--;
+  if (i === list.length) list.push(item);
+  else list.splice(i, 0, item);
+}
+
 const firstOf = (cur: number | null, day: number) => (cur === null || day < cur ? day : cur);
 
 /** Adds one order of `volume` at `at` (in place). */
@@ -237,8 +248,7 @@ export function churnEntry(
         case 'COMPLAINT':
           if (!byClient) break;
           addBucket(c, day, COMPLAINTS, 1, policy);
-          c.complaints.push({ seq: e.seq, at, answered: null, resolved: null });
-          c.complaints.sort((a, b) => a.at - b.at || a.seq - b.seq);
+          insertSorted(c.complaints, { seq: e.seq, at, answered: null, resolved: null });
           if (c.complaints.length > LIST_CAP) c.complaints.shift();
           break;
         case 'NEGATIVE_CONTACT':
@@ -257,8 +267,7 @@ export function churnEntry(
         case 'SATISFACTION':
           if (i.score === undefined) break;
           addPair(c.satisfaction, i.score, 1, at, policy.churn.baselineHalfLifeDays * DAY_MS);
-          c.pulses.push({ at, score: i.score });
-          c.pulses.sort((a, b) => a.at - b.at);
+          insertSorted(c.pulses, { at, score: i.score });
           if (c.pulses.length > LIST_CAP) c.pulses.shift();
           break;
         case 'ALTERNATIVE_SUPPLIER':
@@ -294,14 +303,26 @@ function advanceHorizon(c: ChurnAcc, latest: number, policy: Policy): void {
   const p = policy.churn;
   const horizon = dayOf(latest) - horizonDays(policy);
   if (c.horizon !== null && horizon <= c.horizon) return;
+  const previous = c.horizon;
   c.horizon = horizon;
   const r = decayPerDay(policy);
-  for (const key of Object.keys(c.days)) {
-    const day = Number(key);
-    if (day >= horizon) break;
-    addOld(c, day, c.days[key], r);
-    delete c.days[key];
-  }
+  if (previous !== null && horizon - previous <= 64) {
+    // No bucket lies before the previous horizon (addVec folds those into `old`): only the days
+    // it moved over are looked at, in ascending order as below, without listing every bucket.
+    for (let day = previous; day < horizon; day++) {
+      const key = String(day);
+      const b = c.days[key];
+      if (b === undefined) continue;
+      addOld(c, day, b, r);
+      delete c.days[key];
+    }
+  } else
+    for (const key of Object.keys(c.days)) {
+      const day = Number(key);
+      if (day >= horizon) break;
+      addOld(c, day, c.days[key], r);
+      delete c.days[key];
+    }
   const week = weekOf(dayOf(latest)) - SEASON_WEEKS;
   for (const key of Object.keys(c.weeks)) {
     if (Number(key) >= week) break;

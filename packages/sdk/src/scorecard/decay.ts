@@ -1,4 +1,4 @@
-import { DAY_MS } from '@trustledger/schema';
+import { DAY_MS, toMillis } from '@trustledger/schema';
 
 /**
  * A decayed sum kept at a moving reference time: worth `v` at time `t` (ms), and
@@ -64,23 +64,8 @@ export function addPair(pair: DecayedPair, a: number, b: number, at: number, h: 
 /** The value of a decayed sum at `asOf` (not before its reference time). */
 export const sumAt = (sum: DecayedSum, asOf: number, h: number): number => (sum.v === 0 ? 0 : decayed(sum.v, sum.t, asOf, h));
 
-/** The two decimal digits of `s` at `i` and `i + 1` as a number. */
-function two(s: string, i: number): number {
-  return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-}
-
 /**
- * Milliseconds of a canonical ledger time ("2026-01-02T03:04:05.000Z"), parsed without Date.parse
- * on the hot path; any other form falls back to Date.parse, with the same result.
+ * Milliseconds of a ledger time: @trustledger/schema's toMillis, which reads a canonical time
+ * ("2026-01-02T03:04:05.000Z") by arithmetic and any other form with Date.parse, with the same result.
  */
-export function timeMs(iso: string): number {
-  if (iso.length === 24 && iso.charCodeAt(23) === 90 && iso.charCodeAt(10) === 84) {
-    // Two-digit fields through a top-level function: a closure here would be created on every call.
-    const year = two(iso, 0) * 100 + two(iso, 2);
-    if (year >= 100) {
-      const t = Date.UTC(year, two(iso, 5) - 1, two(iso, 8), two(iso, 11), two(iso, 14), two(iso, 17), two(iso, 20) * 10 + iso.charCodeAt(22) - 48);
-      if (!Number.isNaN(t)) return t;
-    }
-  }
-  return Date.parse(iso);
-}
+export const timeMs = toMillis;

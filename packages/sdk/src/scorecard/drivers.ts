@@ -1,4 +1,4 @@
-import type { Driver, Stake } from './types.ts';
+import type { Driver, EvidenceStanding, Stake } from './types.ts';
 
 /** How many drivers a dimension reports, and how many candidates per list the state keeps. */
 export const TOP_K = 5;
@@ -16,12 +16,15 @@ export interface Candidate {
   reason: string;
   /** What a promise's evidence weighed (absent for other evidence). */
   stake?: Stake;
+  /** Claimed, disputed or contested evidence (absent when it counts in full, uncontested). */
+  standing?: EvidenceStanding;
 }
 
 /** A candidate for a list whose items decay with half-life `h` (ms). */
-export const candidate = (seq: number, w: number, t: number, h: number, reason: string, stake?: Stake): Candidate => {
+export const candidate = (seq: number, w: number, t: number, h: number, reason: string, stake?: Stake, standing?: EvidenceStanding | null): Candidate => {
   const c: Candidate = { seq, w, t, k: Math.log2(Math.abs(w)) + t / h, reason };
   if (stake) c.stake = stake;
+  if (standing) c.standing = standing;
   return c;
 };
 

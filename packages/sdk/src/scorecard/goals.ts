@@ -88,16 +88,32 @@ export function onGoalStatus(state: ScoreState, goalSeq: number, type: 'GOAL_ACC
   for (const k of Object.keys(state.metrics)) if (state.metrics[k].goalSeq === goalSeq) delete state.metrics[k];
 }
 
-/** MEASUREMENT_RECORDED: adds the measurement's attainment to its metric (in place). */
-export function onMeasurement(state: ScoreState, e: LedgerEntry<'MEASUREMENT_RECORDED'>, at: number, h: HalfLives): void {
-  const m = state.metrics[metricKey(e.payload.metricSeq, e.payload.metricIndex)];
+/**
+ * MEASUREMENT_RECORDED: adds the measurement's attainment to its metric (in place). `hold` is
+ * given when the measurement is claimed or disputed (DESIGN §2a): it is handed the evidence to
+ * hold back by time instead of adding it.
+ */
+export function onMeasurement(
+  state: ScoreState,
+  e: LedgerEntry<'MEASUREMENT_RECORDED'>,
+  at: number,
+  h: HalfLives,
+  hold?: (side: Side, metric: { key: string; a: number; at: number; seq: number; reason: string }) => void,
+): void {
+  const key = metricKey(e.payload.metricSeq, e.payload.metricIndex);
+  const m = state.metrics[key];
   if (!m) return;
   const a = attainment(m, e.payload.value);
+  const unit = m.unit ? ` ${m.unit}` : '';
+  const reason = `${m.name}: ${e.payload.value}${unit} against a target of ${m.target}${unit} (${Math.round(a * 100)}% attained)`;
+  if (hold) {
+    hold(m.side, { key, a, at, seq: e.seq, reason });
+    return;
+  }
   addDecayed(m.pos, a, at, h.hp);
   addDecayed(m.neg, 1 - a, at, h.hn);
   m.n++;
-  const unit = m.unit ? ` ${m.unit}` : '';
-  offer(m.top, candidate(e.seq, 2 * a - 1, at, h.hp, `${m.name}: ${e.payload.value}${unit} against a target of ${m.target}${unit} (${Math.round(a * 100)}% attained)`));
+  offer(m.top, candidate(e.seq, 2 * a - 1, at, h.hp, reason));
 }
 
 const byKey = (a: string, b: string): number => {
@@ -114,7 +130,7 @@ const byKey = (a: string, b: string): number => {
  * metric the side is accountable for; UNKNOWN when none of them was measured; FADED when the
  * decayed measurements fall below policy.evidence.faded.
  */
-export function goalDimension(state: ScoreState, side: Side, asOf: number, h: HalfLives, faded: number): Scored {
+export function goalDimension(state: Pick<ScoreState, 'goals' | 'metrics'>, side: Side, asOf: number, h: HalfLives, faded: number): Scored {
   let mean = 0;
   let prior = 0;
   let metrics = 0;
@@ -136,7 +152,7 @@ export function goalDimension(state: ScoreState, side: Side, asOf: number, h: Ha
     positive += p;
     negative += n;
     evidence += m.n;
-    for (const c of m.top) drivers.push({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h.hp), reason: c.reason, stake: null });
+    for (const c of m.top) drivers.push({ entrySeq: c.seq, effect: decayed(c.w, c.t, asOf, h.hp), reason: c.reason, stake: null, standing: c.standing ?? null });
   }
   if (metrics === 0) return { dim: noScore(agreed > 0 ? 'UNKNOWN' : 'NOT_APPLICABLE'), mass: 0, prior: 1, items: 0 };
   const mass = positive + negative;

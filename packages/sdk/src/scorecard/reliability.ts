@@ -14,6 +14,7 @@ import { addBeta, type HalfLives, type Weighing } from './beta.ts';
 import { addPair } from './decay.ts';
 import { formatDuration, snippet } from './drivers.ts';
 import type { SideAcc } from './state.ts';
+import type { Step } from './standing.ts';
 import { addSlip } from './transparency.ts';
 import type { Stake } from './types.ts';
 
@@ -26,8 +27,11 @@ export interface OpenPromise {
   made: { occurredAt: string; dueAt: string };
   /** Reschedules so far, in ledger order. */
   events: PromiseEvent[];
-  /** Under open dispute (itself or a later entry of its history): it gives (0, 0). */
-  disputed: boolean;
+  /**
+   * Open disputes of the promise or of an entry of its history (DESIGN §2a): its evidence weighs
+   * policy.disputes.weight until each lapses. Absent when none.
+   */
+  steps?: Step[];
   /** Its amount, when it has one. */
   amount?: { amount: number; currency: string };
   /** Share delivered so far by keeps of part of it (their evidence is already counted). */
@@ -48,7 +52,7 @@ const KIND_LABEL: Record<PromiseKind, string> = {
 };
 
 /** An open promise from its PROMISE_MADE entry. */
-export function openPromise(e: LedgerEntry<'PROMISE_MADE'>, disputed: boolean): OpenPromise {
+export function openPromise(e: LedgerEntry<'PROMISE_MADE'>, steps?: Step[]): OpenPromise {
   const p = e.payload;
   const open: OpenPromise = {
     seq: e.seq,
@@ -57,8 +61,8 @@ export function openPromise(e: LedgerEntry<'PROMISE_MADE'>, disputed: boolean): 
     description: snippet(p.description),
     made: { occurredAt: e.occurredAt, dueAt: p.dueAt },
     events: [],
-    disputed,
   };
+  if (steps && steps.length > 0) open.steps = steps;
   if (p.amount) open.amount = { amount: p.amount.amount, currency: p.amount.currency };
   return open;
 }
@@ -67,7 +71,7 @@ export function openPromise(e: LedgerEntry<'PROMISE_MADE'>, disputed: boolean): 
  * The event a promise entry adds to the promise's history; reschedules and breaks carry the time
  * the other side could know of them (noticeTime: the server's clock unless `confirmed`, DESIGN §2a).
  */
-export function promiseEvent(e: LedgerEntry, confirmed = false): PromiseEvent | null {
+export function promiseEvent(e: LedgerEntry, confirmed = false, byBeneficiary = false): PromiseEvent | null {
   const p = e.payload as { newDueAt?: string; inFull?: boolean; share?: number };
   switch (e.type) {
     case 'PROMISE_RESCHEDULED':
@@ -77,13 +81,17 @@ export function promiseEvent(e: LedgerEntry, confirmed = false): PromiseEvent | 
         ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
         : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share };
     case 'PROMISE_BROKEN':
-      return { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: noticeTime(e, confirmed) };
+      // Said by the beneficiary, a break is no notice from the promisor, however early (DESIGN §2a).
+      return { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: byBeneficiary ? NO_NOTICE : noticeTime(e, confirmed) };
     case 'PROMISE_CANCELLED':
       return { type: e.type, seq: e.seq, occurredAt: e.occurredAt };
     default:
       return null;
   }
 }
+
+/** The notice time of a break its promisor never announced: later than any due time. */
+const NO_NOTICE = '9999-12-31T23:59:59.999Z';
 
 const subjectOf = (p: OpenPromise): string => (p.description ? `${KIND_LABEL[p.kind]} "${p.description}"` : KIND_LABEL[p.kind]);
 

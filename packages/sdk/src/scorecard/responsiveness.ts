@@ -2,6 +2,7 @@ import { DAY_MS, HOUR_MS, type Policy, type Side } from '@trustledger/schema';
 import { addBeta, type HalfLives } from './beta.ts';
 import { formatDuration, snippet } from './drivers.ts';
 import type { SideAcc } from './state.ts';
+import type { Step } from './standing.ts';
 
 /** A complaint not yet resolved, as the state keeps it. */
 export interface OpenComplaint {
@@ -13,6 +14,8 @@ export interface OpenComplaint {
   answeredAt: number | null;
   /** Whether it already counts as an item of evidence. */
   counted: boolean;
+  /** An open dispute of the complaint (DESIGN §2a): its evidence weighs policy.disputes.weight until it lapses. */
+  steps?: Step[];
 }
 
 /** A complaint from its INTERACTION_RECORDED entry. */

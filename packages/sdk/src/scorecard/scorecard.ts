@@ -6,7 +6,8 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, needsRebuild, policyAt, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { layItem, pendingKeys, scratchOf } from './standing.ts';
 import type { Scorecard } from './types.ts';
 
 /** Options of computeScorecard and scorecardSeries. */
@@ -29,14 +30,22 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   const h: HalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
   // What depends on asOf (lapsed promises, overdue complaints) goes into a copy of the sides.
   const sides: Record<Side, SideAcc> = structuredClone(state.sides);
+  // Claimed and disputed evidence weighs what its steps say at asOf (DESIGN §2a).
+  const pending = state.pending ?? {};
+  const keys = pendingKeys(pending);
+  const metrics = keys.some((k) => pending[k].metrics) ? structuredClone(state.metrics) : state.metrics;
+  for (const key of keys) layItem(pending[key], sides, metrics, asOf.ms, h);
   const brokenTimes = [...state.churn.broken];
   let openRescheduledSupplierPromise = false;
   for (const key of Object.keys(state.promises).sort(bySeqKey)) {
     const p = state.promises[key];
-    if (p.disputed) continue;
-    const ev = evaluatePromiseOf(p, asOf.iso, policy);
+    // Judged by the policy in force when it was made (DESIGN §2a).
+    const pp = policyAt(state, timeMs(p.made.occurredAt));
+    const ev = evaluatePromiseOf(p, asOf.iso, pp);
     if (ev.outcome !== null) {
-      const brokenAt = settlePromise(sides[p.promisor], p, ev, policy, h, 1 - (p.delivered ?? 0));
+      const sink = p.steps ? scratchOf(sides[p.promisor]) : sides[p.promisor];
+      const brokenAt = settlePromise(sink, p, ev, pp, h, 1 - (p.delivered ?? 0));
+      if (p.steps) layItem({ side: p.promisor, steps: p.steps, reliability: sink.reliability, transparency: sink.transparency }, sides, metrics, asOf.ms, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') brokenTimes.push(brokenAt);
     } else if (p.promisor === 'SUPPLIER' && ev.rescheduled) openRescheduledSupplierPromise = true;
   }
@@ -44,7 +53,12 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
   for (const key of Object.keys(state.complaints).sort(bySeqKey)) {
     const c = state.complaints[key];
     if (c.against === 'SUPPLIER') openComplaintsAgainstSupplier++;
-    overdueComplaint(sides[c.against], c, asOf.ms, policy, h);
+    const cp = policyAt(state, c.at);
+    if (c.steps) {
+      const scratch = scratchOf(sides[c.against]);
+      overdueComplaint(scratch, c, asOf.ms, cp, h);
+      layItem({ side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, sides, metrics, asOf.ms, h);
+    } else overdueComplaint(sides[c.against], c, asOf.ms, cp, h);
   }
   const faded = policy.evidence.faded;
   const party = (side: Side) => {
@@ -57,7 +71,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
         reliability: betaDimension(acc.reliability, asOf.ms, h, faded, 'UNKNOWN'),
         transparency: betaDimension(acc.transparency, asOf.ms, h, faded, 'NOT_APPLICABLE'),
         responsiveness: betaDimension(acc.responsiveness, asOf.ms, h, faded, pendingComplaint ? 'UNKNOWN' : 'NOT_APPLICABLE'),
-        goalAttainment: goalDimension(state, side, asOf.ms, h, faded),
+        goalAttainment: goalDimension({ goals: state.goals, metrics }, side, asOf.ms, h, faded),
       },
       medianHours(acc.firstResponse),
       policy,
@@ -107,42 +121,64 @@ export function computeScorecard(entries: readonly LedgerEntry[], options: { asO
   return build(foldSorted(upTo(sorted, at.ms), options.policy, supplierOf(sorted)), at, headOf(sorted));
 }
 
+/** Options of scorecardSeries. */
+export interface SeriesOptions extends ScorecardOptions {
+  /**
+   * Told, before the series folds the ledger again (a point after an entry that changes earlier
+   * evidence: a void, dispute, confirmation or policy acceptance; or a back-dated entry), how many
+   * entries that fold reads, so a caller can budget the work or refuse it by throwing. The one pass
+   * itself (every entry absorbed once, one snapshot per point) is not reported.
+   */
+  onRefold?: (entries: number) => void;
+}
+
 /**
- * The scorecard at each point (a trend line), in the order given. Sorts once and carries the
- * state forward from one point to the next when the entries in between can be applied
- * incrementally; the result equals computeScorecard at each point.
+ * The scorecard at each point (a trend line), in the order given, equal to computeScorecard at
+ * each point, in one pass over the ledger: the entries are taken in the order they occurred
+ * (occurredAt, then seq), each absorbed once into one state through the engine's incremental
+ * fold (absorbEntry) as the points are reached in time order, and the scorecard is read from
+ * the state at each point. Cost O(n log n + points × open items) for n entries. An entry the
+ * state cannot absorb without its ledger (needsRebuild: it changes earlier evidence or comes
+ * before one already absorbed) makes the point it falls before fold the entries up to it again
+ * (reported to `onRefold`); the pass then goes on from there.
  */
-export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: ScorecardOptions = {}): Scorecard[] {
+export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: SeriesOptions = {}): Scorecard[] {
   const sorted = bySeq(entries);
   const head = headOf(sorted);
   const supplier = supplierOf(sorted);
-  const times = sorted.map((e) => timeMs(e.occurredAt));
+  // An entry without a valid time is never within an asOf (as in computeScorecard): last, never reached.
+  const times = sorted.map((e) => {
+    const t = timeMs(e.occurredAt);
+    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+  });
+  const byTime = sorted.map((_, j) => j).sort((a, b) => times[a] - times[b] || a - b);
   const order = points.map((p, i) => ({ i, at: parseAsOf(p) })).sort((a, b) => a.at.ms - b.at.ms || a.i - b.i);
   const out = new Array<Scorecard>(points.length);
   let state: ScoreState | null = null;
-  let included = new Uint8Array(sorted.length);
+  let reached = 0; // byTime[0, reached) are within the latest point
   for (const { i, at } of order) {
-    if (state !== null) {
-      // Entries newly within asOf, absorbed in seq order as applyEntry would; any one that needs
-      // the ledger (see needsRebuild) sends the point to a full fold.
-      for (let j = 0; j < sorted.length && state !== null; j++) {
-        if (included[j] || !(times[j] <= at.ms)) continue;
-        if (needsRebuild(state, sorted[j])) state = null;
-        else {
+    const from = reached;
+    while (reached < byTime.length && times[byTime[reached]] <= at.ms) reached++;
+    if (state === null || reached > from) {
+      // The entries newly within asOf, absorbed in seq order as applyEntry would.
+      const fresh = byTime.slice(from, reached).sort((a, b) => a - b);
+      if (state !== null)
+        for (const j of fresh) {
+          if (needsRebuild(state, sorted[j])) {
+            state = null;
+            break;
+          }
           absorb(state, sorted[j], null);
-          included[j] = 1;
         }
+      if (state === null) {
+        const within = byTime.slice(0, reached).sort((a, b) => a - b);
+        if (from > 0) options.onRefold?.(within.length);
+        state = foldSorted(
+          within.map((j) => sorted[j]),
+          options.policy,
+          supplier,
+        );
       }
-    }
-    if (state === null) {
-      included = new Uint8Array(sorted.length);
-      const within: LedgerEntry[] = [];
-      for (let j = 0; j < sorted.length; j++)
-        if (times[j] <= at.ms) {
-          within.push(sorted[j]);
-          included[j] = 1;
-        }
-      state = foldSorted(within, options.policy, supplier);
     }
     out[i] = build(state, at, head);
   }

@@ -12,6 +12,7 @@ import {
   HOUR_MS,
   voidNeedsConsent,
   SHARE_EPSILON,
+  noticeTime,
 } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, type ChurnAcc, churnEntry, emptyChurn } from './churn.ts';
@@ -19,6 +20,7 @@ import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
+import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -43,7 +45,8 @@ export interface SideAcc {
 export interface ScoreState {
   /**
    * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
-   * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a). A state of another version is rebuilt.
+   * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a); 5: claimed and disputed
+   * evidence held back by time. A state of another version is rebuilt.
    */
   version: typeof STATE_VERSION;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
@@ -57,6 +60,13 @@ export interface ScoreState {
   policy: Policy;
   /** Whether the policy was given by the caller rather than taken from the ledger. */
   policyGiven: boolean;
+  /**
+   * The policies agreed in the ledger, by the time each acceptance was recorded (ms), oldest first
+   * (DESIGN §2a "A policy applies from its acceptance forward"): evidence is judged by the one in
+   * force when it arose (policyAt); half-lives, weights, bands and the churn detector are the
+   * latest's (`policy`). Absent when none was agreed or the caller gave the policy.
+   */
+  policyLog?: [number, Policy][];
   head: { seq: number; hash: string } | null;
   minOccurredAt: number | null;
   maxOccurredAt: number | null;
@@ -83,10 +93,20 @@ export interface ScoreState {
   metrics: Record<string, MetricAcc>;
   sides: { SUPPLIER: SideAcc; CLIENT: SideAcc };
   churn: ChurnAcc;
+  /**
+   * Evidence held back by time (DESIGN §2a): claimed (self-serving, not yet attested) or under an
+   * open dispute, whose weight changes when the attestation window passes or the dispute lapses.
+   * Each is laid into the sums for good once the latest business time passes all its steps.
+   * Evidence of the same side whose weights change at the same times (whole hours) is one bundle,
+   * keyed by bundleKey, so this holds at most a bundle per hour of a window, not the ledger.
+   */
+  pending?: Record<string, PendingItem>;
+  /** No pending item can be laid in for good before this time (ms). */
+  pendingDueAt?: number | null;
 }
 
-/** The version of ScoreState this engine writes and reads. */
-export const STATE_VERSION = 4;
+/** The version of ScoreState this engine writes and reads (5: claims and disputes weigh by time, DESIGN §2a). */
+export const STATE_VERSION = 5;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
@@ -125,10 +145,14 @@ export const initialState = (): ScoreState => emptyState(resolvePolicy(), false)
 
 /** What a fold knows from the whole ledger before it starts: entries without effect, disputed promises, acceptances. */
 export interface Knowledge {
-  /** Voided entries, and entries under open dispute. */
+  /** Voided entries, and entries under open dispute that carry no evidence of their own (goals, metrics, handovers; a disputed cancellation is declined). */
   skip: Set<number>;
-  /** Promises whose PROMISE_MADE or a later entry of theirs is under open dispute: they give (0, 0). */
-  disputedPromises: Set<number>;
+  /** Promises whose PROMISE_MADE or a later entry of theirs is under open dispute: each dispute. */
+  disputedPromises: Map<number, OpenDispute[]>;
+  /** Evidence entries under open dispute (complaints, follow-ups, measurements, promise entries). */
+  disputedAt: Map<number, OpenDispute>;
+  /** Entries the other side attested: confirmed, or whose dispute was withdrawn or resolved as STANDS. */
+  attested: Set<number>;
   /** The seq of each complaint's last follow-up (response, resolution): it stays open until then. */
   followUps: Map<number, number>;
   /** Per complaint: the earliest business time (ms) of any follow-up, and of a resolution. */
@@ -154,9 +178,13 @@ export function supplierOf(sorted: readonly LedgerEntry[]): string | null {
  * seq order, keeping only those their author may record (DESIGN §2a, AUTHORSHIP): a confirmation
  * or dispute by the other side, a withdrawal by the disputer, a void by the recorder (at once while
  * voidNeedsConsent says so, else once the other side accepts it), a resolution once accepted. The
- * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED, and applies to the whole computation.
+ * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED; `policies` lists each accepted
+ * one with the time its acceptance was recorded, from which it judges evidence (policyAt).
  */
-export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: string | null = supplierOf(sorted)): { knowledge: Knowledge; accepted: PolicyOverride | null } {
+export function scanLedger(
+  sorted: readonly LedgerEntry[],
+  supplierFirmId: string | null = supplierOf(sorted),
+): { knowledge: Knowledge; accepted: PolicyOverride | null; policies: { from: number; policy: PolicyOverride }[]; disputes: DisputeRecord[] } {
   // Entries are found by seq in the sorted array (index seq − 1 in a gapless ledger), so the scan
   // keeps only the few entries that refer to others.
   const find = (seq: number): LedgerEntry | undefined => {
@@ -181,7 +209,14 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
   const confirmed = new Set<number>();
   const accepted = new Set<number>();
   const referenced = new Set<number>();
+  const attested = new Set<number>();
+  const records = new Map<number, DisputeRecord>();
+  const end = (target: number, by: LedgerEntry, state: 'WITHDRAWN' | 'RESOLVED', resolution: 'STANDS' | 'STRUCK' | null) => {
+    const r = records.get(target);
+    if (r && r.ended === null) r.ended = { state, bySeq: by.seq, at: noticeTime(by, false), resolution };
+  };
   let policy: PolicyOverride | null = null;
+  const policies: { from: number; policy: PolicyOverride }[] = [];
   const followUps = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
   for (const e of sorted) {
@@ -194,7 +229,10 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
     } else if (type === 'POLICY_ACCEPTED') {
       const proposal = find(p.policySeq as number);
       const proposed = proposal?.type === 'POLICY_PROPOSED' ? (proposal.payload as { policy?: PolicyOverride }).policy : undefined;
-      if (proposed) policy = proposed;
+      if (proposed) {
+        policy = proposed;
+        policies.push({ from: timeMs(noticeTime(e, false)), policy: proposed });
+      }
     } else if (target !== undefined && !voided.has(target.seq)) {
       const t = target.seq;
       if (type === 'ENTRY_CONFIRMED') {
@@ -202,20 +240,31 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
           confirmed.add(t);
           const tp = target.payload as { entrySeq?: number; outcome?: string; promisor?: Side };
           if (target.type === 'PROMISE_MADE' || target.type === 'PROMISE_CANCELLED') accepted.add(t);
-          else if (target.type === 'ENTRY_VOIDED' && tp.entrySeq !== undefined) voided.add(tp.entrySeq);
-          else if (target.type === 'DISPUTE_RESOLVED' && tp.entrySeq !== undefined && disputed.has(tp.entrySeq)) {
+          else if (target.type === 'ENTRY_VOIDED' && tp.entrySeq !== undefined) {
+            voided.add(tp.entrySeq);
+            // The recorder's void, with consent, ends a dispute of the entry.
+            if (disputed.delete(tp.entrySeq)) end(tp.entrySeq, e, 'RESOLVED', 'STRUCK');
+          } else if (target.type === 'DISPUTE_RESOLVED' && tp.entrySeq !== undefined && disputed.has(tp.entrySeq)) {
             if (tp.outcome === 'STRUCK') voided.add(tp.entrySeq);
+            else attested.add(tp.entrySeq);
             disputed.delete(tp.entrySeq);
+            end(tp.entrySeq, e, 'RESOLVED', tp.outcome === 'STRUCK' ? 'STRUCK' : 'STANDS');
           }
         }
       } else if (type === 'ENTRY_DISPUTED') {
         if (ATTESTABLE_TYPES.has(target.type) && otherSideOf(e, target) && !everDisputed.has(t) && !confirmed.has(t)) {
           disputed.set(t, e);
           everDisputed.add(t);
+          const reason = (e.payload as { reason?: string }).reason;
+          records.set(t, { seq: e.seq, entrySeq: t, raisedBy: side(e), raisedAt: noticeTime(e, false), reason: reason ?? null, ended: null });
         }
       } else if (type === 'DISPUTE_WITHDRAWN') {
         const dispute = disputed.get(t);
-        if (dispute && (side(e) === null || side(e) === side(dispute))) disputed.delete(t);
+        if (dispute && (side(e) === null || side(e) === side(dispute))) {
+          disputed.delete(t);
+          attested.add(t);
+          end(t, e, 'WITHDRAWN', null);
+        }
       } else if (type === 'ENTRY_VOIDED') {
         const byRecorder = side(e) === null || side(e) === side(target);
         if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
@@ -225,30 +274,140 @@ export function scanLedger(sorted: readonly LedgerEntry[], supplierFirmId: strin
     const ref = referencedSeq(e.payload);
     if (ref !== null) referenced.add(ref);
   }
+  for (const seq of confirmed) attested.add(seq);
   const skip = new Set<number>(voided);
-  const disputedPromises = new Set<number>();
-  for (const seq of disputed.keys()) {
+  const disputedPromises = new Map<number, OpenDispute[]>();
+  const disputedAt = new Map<number, OpenDispute>();
+  // A dispute is a state, not an eraser (DESIGN §2a): disputed evidence still counts, weighed by
+  // the policy until the dispute lapses; only entries that carry no evidence are set aside.
+  for (const [seq, dispute] of disputed) {
     if (voided.has(seq)) continue;
-    skip.add(seq);
     const target = find(seq) as LedgerEntry;
+    const seen: OpenDispute = { at: timeMs(noticeTime(dispute, false)), by: side(dispute) };
     // Disputing a cancellation (a proposal) declines it; the promise itself is not disputed.
-    if (target.type === 'PROMISE_CANCELLED') continue;
-    if (target.type === 'PROMISE_MADE') disputedPromises.add(seq);
-    else if (target.type.startsWith('PROMISE_')) disputedPromises.add((target.payload as { promiseSeq: number }).promiseSeq);
+    if (target.type === 'PROMISE_CANCELLED' || target.type === 'GOAL_PROPOSED' || target.type === 'METRIC_ADDED' || target.type === 'REPRESENTATIVE_HANDOVER') {
+      skip.add(seq);
+      continue;
+    }
+    disputedAt.set(seq, seen);
+    const promiseSeq = target.type === 'PROMISE_MADE' ? seq : target.type.startsWith('PROMISE_') ? (target.payload as { promiseSeq: number }).promiseSeq : null;
+    if (promiseSeq !== null) {
+      const list = disputedPromises.get(promiseSeq);
+      if (list) list.push(seen);
+      else disputedPromises.set(promiseSeq, [seen]);
+    }
   }
-  // The times of the follow-ups that count (not voided, not under dispute).
+  // The times of the follow-ups that count (not voided), by the rule firstResponse applies (followUpTime).
   const followUpTimes = new Map<number, { first: number; resolved: number }>();
   for (const e of followUpEntries) {
     if (skip.has(e.seq)) continue;
     const c = (e.payload as { interactionSeq: number }).interactionSeq;
-    const at = timeMs(e.occurredAt);
+    const complaint = find(c);
+    if (complaint?.type !== 'INTERACTION_RECORDED') continue;
+    const raisedBy = (complaint.payload as { initiatedBy: Side }).initiatedBy;
+    const at = followUpTime(e, raisedBy === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER', side(e), attested.has(e.seq));
     const times = followUpTimes.get(c) ?? { first: Number.POSITIVE_INFINITY, resolved: Number.POSITIVE_INFINITY };
     times.first = Math.min(times.first, at);
     if (e.type === 'COMPLAINT_RESOLVED') times.resolved = Math.min(times.resolved, at);
     followUpTimes.set(c, times);
   }
-  return { knowledge: { skip, disputedPromises, followUps, followUpTimes, accepted, confirmed }, accepted: policy };
+  const disputes = [...records.values()].sort((a, b) => a.seq - b.seq);
+  return { knowledge: { skip, disputedPromises, disputedAt, attested, followUps, followUpTimes, accepted, confirmed }, accepted: policy, policies, disputes };
 }
+
+/** An open dispute as a fold knows it: raised at (ms, the server's clock), by which side (null: unknown). */
+export interface OpenDispute {
+  at: number;
+  by: Side | null;
+}
+
+/** A dispute as the ledger records it (scanLedger): raised by an ENTRY_DISPUTED its author may record, and how it ended, if it did. */
+export interface DisputeRecord {
+  /** The ENTRY_DISPUTED's seq. */
+  seq: number;
+  /** The disputed entry's seq. */
+  entrySeq: number;
+  raisedBy: Side | null;
+  /** When the other side could see it: the server's clock (recordedAt, or occurredAt if later). */
+  raisedAt: string;
+  reason: string | null;
+  /** Withdrawn by its raiser, or resolved by an accepted resolution (or the recorder's void with consent: STRUCK). */
+  ended: { state: 'WITHDRAWN' | 'RESOLVED'; bySeq: number; at: string; resolution: 'STANDS' | 'STRUCK' | null } | null;
+}
+
+/**
+ * When a complaint's follow-up counts as given (ms; DESIGN §2a "a complaint's first response counts
+ * from the time it was recorded"): recorded by the side complained against, the server's clock
+ * (recordedAt, or occurredAt if later) unless the complainant attested it; recorded by the
+ * complainant itself, its occurredAt.
+ */
+export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean): number {
+  if (by !== null && by !== against) return timeMs(e.occurredAt);
+  return timeMs(noticeTime(e, attested));
+}
+
+/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later. */
+const seenAt = (e: LedgerEntry): number => timeMs(noticeTime(e, false));
+
+/** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
+function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
+  const steps: Step[] = [];
+  if (selfServing && !k?.attested.has(e.seq)) steps.push(claimStep(policyAt(state, seenAt(e)), seenAt(e)));
+  const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
+  if (disputed !== undefined) steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
+  return steps;
+}
+
+/**
+ * Evidence under time-bound weights (DESIGN §2a): laid into the sums at once when every step has
+ * passed the latest business time the state holds (no asOf it can answer sees it weigh less),
+ * else held in `pending` until then.
+ */
+function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
+  const until = settledAt(item.steps);
+  const now = state.maxOccurredAt;
+  if (now !== null && until <= now) {
+    layItem(item, state.sides, state.metrics, now, h);
+    return;
+  }
+  const pending = (state.pending ??= {});
+  const key = bundleKey(item);
+  if (!pending[key]) pending[key] = { side: item.side, steps: item.steps };
+  bundle(pending[key], item, h);
+  state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
+}
+
+/** Lays in, for good, pending evidence whose steps have all passed the latest business time. */
+function releasePending(state: ScoreState, h: HalfLives): void {
+  const now = state.maxOccurredAt;
+  if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !state.pending) return;
+  let next: number | null = null;
+  for (const key of pendingKeys(state.pending)) {
+    const item = state.pending[key];
+    const until = settledAt(item.steps);
+    if (until <= now) {
+      layItem(item, state.sides, state.metrics, now, h);
+      delete state.pending[key];
+    } else next = next === null ? until : Math.min(next, until);
+  }
+  state.pendingDueAt = next;
+}
+
+/**
+ * The policy that judges evidence arising at `t` (ms): the one whose acceptance was recorded last at
+ * or before t, the defaults before any (DESIGN §2a); the caller's policy when it gave one.
+ */
+export function policyAt(state: Pick<ScoreState, 'policy' | 'policyLog'>, t: number): Policy {
+  const log = state.policyLog;
+  if (!log || log.length === 0) return state.policy;
+  let found: Policy | null = null;
+  for (const [from, p] of log) {
+    if (from > t) break;
+    found = p;
+  }
+  return found ?? (DEFAULT_RESOLVED ??= resolvePolicy());
+}
+let DEFAULT_RESOLVED: Policy | null = null;
 
 const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
 
@@ -279,9 +438,15 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
     case 'GOAL_RETIRED':
       onGoalStatus(state, (e.payload as { goalSeq: number }).goalSeq, e.type);
       break;
-    case 'MEASUREMENT_RECORDED':
-      onMeasurement(state, e as LedgerEntry<'MEASUREMENT_RECORDED'>, at, h);
+    case 'MEASUREMENT_RECORDED': {
+      const m = e as LedgerEntry<'MEASUREMENT_RECORDED'>;
+      const metric = state.metrics[`${m.payload.metricSeq}:${m.payload.metricIndex}`];
+      const by = actorSide(state.supplierFirmId, e);
+      // Recorded by the side accountable for the metric, a measurement is a claim (DESIGN §2a).
+      const steps = metric ? stepsOf(state, e, k, metric.side, by !== null && by === metric.side) : [];
+      onMeasurement(state, m, at, h, steps.length > 0 ? (side, x) => holdBack(state, { side, steps, metrics: { [x.key]: measurementEvidence(x, h) } }, h) : undefined);
       break;
+    }
     case 'PROMISE_MADE': {
       const by = actorSide(state.supplierFirmId, e);
       // Written by its beneficiary, a promise is a proposal until the promisor accepts it (DESIGN §2a).
@@ -289,7 +454,10 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
         state.proposals[String(e.seq)] = e.seq;
         break;
       }
-      state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.has(e.seq) ?? false);
+      {
+        const promisor = (e as LedgerEntry<'PROMISE_MADE'>).payload.promisor;
+        state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.get(e.seq)?.map((d) => disputeStep(policyAt(state, d.at), d, promisor)));
+      }
       break;
     }
     case 'PROMISE_RESCHEDULED':
@@ -308,18 +476,22 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       // Only the promisor reschedules (AUTHORSHIP).
       const by = actorSide(state.supplierFirmId, e);
       if (e.type === 'PROMISE_RESCHEDULED' && by !== null && by !== p.promisor) break;
-      const ev = promiseEvent(e, k?.confirmed.has(e.seq) ?? false);
+      const ev = promiseEvent(e, k?.confirmed.has(e.seq) ?? false, e.type === 'PROMISE_BROKEN' && by !== null && by !== p.promisor);
       if (!ev) break;
       const side = state.sides[p.promisor];
       const delivered = p.delivered ?? 0;
+      // Judged by the policy in force when the promise was made.
+      const pp = policyAt(state, timeMs(p.made.occurredAt));
+      // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
+      const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
+      const sink = steps.length > 0 ? scratchOf(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
           // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
-          if (!p.disputed) {
-            p.stake ??= stakeOf(side, p, policy);
-            const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, policy);
-            settlePromise(side, p, part, policy, h, ev.share, true);
-          }
+          p.stake ??= stakeOf(side, p, pp);
+          const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, pp);
+          settlePromise(sink, p, part, pp, h, ev.share, true);
+          if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
           p.delivered = delivered + ev.share;
           break;
         }
@@ -330,10 +502,16 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       if (ev.type === 'PROMISE_RESCHEDULED') break;
       delete state.promises[key];
       for (const seq in state.proposals) if (state.proposals[seq] === promiseSeq) delete state.proposals[seq];
-      if (p.disputed) break;
       // Its last event settles it, so the evaluation does not depend on asOf.
-      const evaluation = evaluatePromiseOf(p, e.occurredAt, policy);
-      const brokenAt = settlePromise(side, p, evaluation, policy, h, 1 - delivered);
+      const evaluation = evaluatePromiseOf(p, e.occurredAt, pp);
+      if (ev.type === 'PROMISE_BROKEN' && by !== null && by !== p.promisor && evaluation.resolvedAt !== null) {
+        // Said by the beneficiary, a break counts no earlier than the promise would have lapsed
+        // (due in force + grace): saying it early cannot make the slip older, and so lighter (DESIGN §2a).
+        const lapse = timeMs(evaluation.dueAt) + pp.graceDays * DAY_MS;
+        if (lapse > timeMs(evaluation.resolvedAt)) evaluation.resolvedAt = new Date(lapse).toISOString();
+      }
+      const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered);
+      if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
       if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
       break;
@@ -344,8 +522,14 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
         case 'COMPLAINT':
           state.complaints[String(e.seq)] = openComplaint(e.seq, i.initiatedBy, at, i.note);
           {
+            const disputed = k?.disputedAt.get(e.seq);
+            const c = state.complaints[String(e.seq)];
+            if (disputed !== undefined) c.steps = [disputeStep(policyAt(state, disputed.at), disputed, c.against)];
+          }
+          {
             // The earliest a complaint can be settled: past both its deadlines.
-            const settleAt = Math.max(at + policy.resolutionDays * DAY_MS, at + policy.firstResponseHours * HOUR_MS);
+            const cp = policyAt(state, at);
+            const settleAt = Math.max(at + cp.resolutionDays * DAY_MS, at + cp.firstResponseHours * HOUR_MS);
             state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
           }
           break;
@@ -359,18 +543,27 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const key = String((e.payload as { interactionSeq: number }).interactionSeq);
       const c = state.complaints[key];
       if (!c) {
-        lateFollowUp(state, key, e, at);
+        const record = state.settled?.[key];
+        if (record) lateFollowUp(state, key, e, followUpTime(e, record[0] === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, e), k?.attested.has(e.seq) ?? false));
         break;
       }
-      const side = state.sides[c.against];
+      const real = state.sides[c.against];
+      // Judged by the policy in force when the complaint was raised.
+      const cp = policyAt(state, c.at);
+      const by = actorSide(state.supplierFirmId, e);
+      // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
+      const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
+      const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
+      const side = steps.length > 0 ? scratchOf(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
-        if (c.answeredAt === null) firstResponse(side, c, e.seq, at, policy, h);
-        break;
+        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
+      } else {
+        // Resolved without a response: the resolution is the first response.
+        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
+        resolution(side, c, e.seq, t, cp, h);
+        delete state.complaints[key];
       }
-      // Resolved without a response: the resolution is the first response.
-      if (c.answeredAt === null) firstResponse(side, c, e.seq, at, policy, h);
-      resolution(side, c, e.seq, at, policy, h);
-      delete state.complaints[key];
+      if (side !== real) holdBack(state, { side: c.against, steps, responsiveness: side.responsiveness }, h);
       break;
     }
     case 'REPRESENTATIVE_HANDOVER': {
@@ -386,6 +579,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
   }
   churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
   settleComplaints(state, e.seq, k, h);
+  releasePending(state, h);
 }
 
 /**
@@ -396,11 +590,11 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
 function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
   const now = state.maxOccurredAt;
   if (now === null || state.complaintsDueAt == null || now <= state.complaintsDueAt) return;
-  const policy = state.policy;
   const due: string[] = [];
   let next: number | null = null;
   for (const key in state.complaints) {
     const c = state.complaints[key];
+    const policy = policyAt(state, c.at);
     const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
     if (now <= settleAt || (k !== null && answeredInTime(k, c, seq, policy))) {
       next = next === null ? settleAt : Math.min(next, settleAt);
@@ -409,27 +603,57 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     due.push(key);
   }
   state.complaintsDueAt = next;
+  if (due.length === 0) return;
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
+  const settled = (state.settled ??= {});
   for (const key of due) {
     const c = state.complaints[key];
-    overdueComplaint(state.sides[c.against], c, now, policy, h);
+    const policy = policyAt(state, c.at);
+    if (c.steps) {
+      const scratch = scratchOf(state.sides[c.against]);
+      overdueComplaint(scratch, c, now, policy, h);
+      holdBack(state, { side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, h);
+    } else overdueComplaint(state.sides[c.against], c, now, policy, h);
     state.settledOpen ??= { SUPPLIER: 0, CLIENT: 0 };
     state.settledOpen[c.against]++;
     delete state.complaints[key];
-    const settled = (state.settled ??= {});
     settled[key] = [c.against === 'SUPPLIER' ? 0 : 1, c.at, c.answeredAt === null ? 0 : 1];
-    let size = 0;
-    for (const _ in settled) size++;
-    // Over the bound: forget the oldest (integer keys iterate in ascending order) that no later
-    // entry of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes).
-    for (const old in settled) {
-      if (size <= SETTLED_KEPT) break;
-      if (k && (k.followUps.get(Number(old)) ?? 0) > seq) continue;
-      delete settled[old];
-      size--;
+  }
+  // Over the bound: forget the oldest (integer keys list in ascending order) that no later entry
+  // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
+  // after adding all of them: the same records go as when trimming after each one.
+  const listed = settledKeys.get(settled);
+  let keys: string[];
+  if (listed === undefined) keys = Object.keys(settled);
+  else {
+    // The memo, without records a late follow-up removed, and with the new ones in their place.
+    keys = listed.filter((key) => key in settled);
+    for (const key of due) {
+      let i = keys.length;
+      while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
+      keys.splice(i, 0, key);
     }
   }
+  let size = keys.length;
+  if (size > SETTLED_KEPT) {
+    const kept: string[] = [];
+    for (const old of keys) {
+      if (size > SETTLED_KEPT && !(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+        delete settled[old];
+        size--;
+      } else kept.push(old);
+    }
+    keys = kept;
+  }
+  settledKeys.set(settled, keys);
 }
+
+/**
+ * The keys of a state's `settled`, in ascending order, as settleComplaints last left them (only it
+ * adds records; a late follow-up may remove one): spares listing and sorting them at every
+ * settlement. A memo of this process only; the state does not change with it.
+ */
+const settledKeys = new WeakMap<object, string[]>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
@@ -465,7 +689,11 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
 }
 
 /** Sorts a copy of entries by seq (stable for equal seqs). */
-export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...entries].sort((a, b) => a.seq - b.seq);
+export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  // A ledger read from the store is in seq order already: copied without sorting.
+  for (let i = 1; i < entries.length; i++) if (entries[i].seq < entries[i - 1].seq) return [...entries].sort((a, b) => a.seq - b.seq);
+  return entries.slice();
+}
 
 /**
  * Folds entries already sorted by seq into a fresh state, with an optional policy given by the
@@ -473,9 +701,12 @@ export const bySeq = (entries: readonly LedgerEntry[]): LedgerEntry[] => [...ent
  * (a ledger cut at asOf); default: read from the entries.
  */
 export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null, supplierFirmId: string | null = supplierOf(sorted)): ScoreState {
-  const { knowledge, accepted } = scanLedger(sorted, supplierFirmId);
+  const scanned = scanLedger(sorted, supplierFirmId);
+  const { knowledge, accepted } = scanned;
   const given = policy !== undefined && policy !== null;
+  const { policies } = scanned;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
+  if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
   for (const e of sorted) absorb(state, e, knowledge);
   return state;
 }
@@ -519,10 +750,11 @@ export function needsRebuild(state: ScoreState, entry: LedgerEntry): boolean {
     const record = state.settled?.[key];
     if (!record) return true;
     // A follow-up dated within a limit changes the settled evidence: the ledger decides.
-    const at = timeMs(entry.occurredAt);
-    const [, raised, answered] = record;
+    const [against, raised, answered] = record;
+    const at = followUpTime(entry, against === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, entry), false);
     const resolves = entry.type === 'COMPLAINT_RESOLVED';
-    return (answered === 0 && at <= raised + state.policy.firstResponseHours * HOUR_MS) || (resolves && at <= raised + state.policy.resolutionDays * DAY_MS);
+    const policy = policyAt(state, raised);
+    return (answered === 0 && at <= raised + policy.firstResponseHours * HOUR_MS) || (resolves && at <= raised + policy.resolutionDays * DAY_MS);
   }
   return false;
 }

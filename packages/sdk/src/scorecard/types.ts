@@ -1,4 +1,6 @@
-import type { ChurnStage, DimensionStatus, Policy, TrustBand } from '@trustledger/schema';
+import type { ChurnStage, DimensionStatus, EvidenceStanding, Policy, TrustBand } from '@trustledger/schema';
+
+export type { EvidenceStanding };
 
 /**
  * What a promise's evidence weighed (DESIGN §3 "Evidence weighs what is at stake"): its kind's
@@ -23,6 +25,12 @@ export interface Driver {
   reason: string;
   /** For a promise's evidence, what it weighed; null otherwise, and for a promise without an amount that weighed 1. */
   stake: Stake | null;
+  /**
+   * How the evidence stands at asOf (DESIGN §2a): CLAIMED (self-serving, not yet attested: weighs
+   * policy.attestation.claimWeight), DISPUTED (open dispute: weighs policy.disputes.weight),
+   * CONTESTED (the dispute lapsed: counts again); null when it counts in full, uncontested.
+   */
+  standing: EvidenceStanding | null;
 }
 
 /** One dimension of trust (DESIGN §3). No evidence: score null, uncertainty 1, evidence 0. */

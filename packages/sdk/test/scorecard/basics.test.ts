@@ -85,35 +85,46 @@ describe('entries after asOf, voids and disputes', () => {
     expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability).toEqual(before.supplier.reliability);
   });
 
-  it('a promise under open dispute gives nothing until the dispute is withdrawn', () => {
+  it('a promise under open dispute weighs half, counts again when the dispute lapses, and in full once withdrawn', () => {
     const b = new LedgerBuilder();
     const p = b.promise('SUPPLIER', 'DELIVERY', 'sofa', 5);
     const broken = b.advance(10).break(p, 'CLIENT');
     const before = computeScorecard(b.entries, { asOf: b.inDays(1) });
     b.advance(1).add('ENTRY_DISPUTED', { entrySeq: broken, reason: 'it was delivered' }, { by: 'SUPPLIER' });
     const disputed = computeScorecard(b.entries, { asOf: b.time });
-    expect(disputed.supplier.reliability.evidence).toBe(0);
-    expect(disputed.supplier.transparency.evidence).toBe(0);
+    // A dispute is a state, not an eraser (DESIGN §2a): the slip still counts, at half weight.
+    expect(disputed.supplier.reliability.evidence).toBe(1);
+    expect(disputed.supplier.reliability.negative).toBeCloseTo(before.supplier.reliability.negative / 2, 2);
+    expect(disputed.supplier.reliability.drivers[0]).toMatchObject({ entrySeq: broken, standing: 'DISPUTED' });
+    expect(disputed.supplier.reliability.drivers[0].reason).toMatch(/under open dispute, weighs 50%/);
+    expect(disputed.supplier.transparency.evidence).toBe(1);
+    expect(disputed.supplier.trustScore as number).toBeGreaterThan(before.supplier.trustScore as number);
+    // Nobody resolves it: 30 days later it lapses and the slip counts in full again, marked contested.
+    const lapsed = computeScorecard(b.entries, { asOf: b.inDays(31) });
+    const plain = computeScorecard(b.entries.filter((e) => e.seq <= broken), { asOf: b.inDays(31) });
+    expect(lapsed.supplier.reliability.negative).toBeCloseTo(plain.supplier.reliability.negative, 9);
+    expect(lapsed.supplier.reliability.drivers[0]).toMatchObject({ entrySeq: broken, standing: 'CONTESTED' });
     b.add('DISPUTE_WITHDRAWN', { entrySeq: broken }, { by: 'SUPPLIER' });
     expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability).toEqual(before.supplier.reliability);
   });
 
-  it('a disputed measurement does not count', () => {
+  it('a disputed measurement weighs half while the dispute is open', () => {
     const b = new LedgerBuilder();
     const goal = b.add('GOAL_PROPOSED', {
       title: 'On-time deliveries',
       metrics: [{ name: 'on-time rate', unit: '%', direction: 'HIGHER_IS_BETTER', target: 95, baseline: 80, accountable: 'SUPPLIER' }],
     });
     b.add('GOAL_ACCEPTED', { goalSeq: goal }, { by: 'CLIENT' });
-    b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 95 });
+    b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 95 }, { by: 'CLIENT' });
     const low = b.advance(30).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 80 }, { by: 'CLIENT' });
     const before = computeScorecard(b.entries, { asOf: b.time }).supplier.goalAttainment;
     expect(before.evidence).toBe(2);
     b.add('ENTRY_DISPUTED', { entrySeq: low, reason: 'wrong period' }, { by: 'SUPPLIER' });
     const card = computeScorecard(b.entries, { asOf: b.time });
-    expect(card.supplier.goalAttainment.evidence).toBe(1);
-    expect(card.supplier.goalAttainment.negative).toBe(0);
+    expect(card.supplier.goalAttainment.evidence).toBe(2);
+    expect(card.supplier.goalAttainment.negative).toBeCloseTo(before.negative / 2, 9);
     expect(card.supplier.goalAttainment.score).toBeGreaterThan(before.score as number);
+    expect(computeScorecard(b.entries, { asOf: b.inDays(31) }).supplier.goalAttainment.drivers.find((d) => d.entrySeq === low)?.standing).toBe('CONTESTED');
   });
 });
 
@@ -141,8 +152,9 @@ describe('goal attainment', () => {
         { name: 'forecast accuracy', unit: '%', direction: 'HIGHER_IS_BETTER', target: 90, accountable: 'CLIENT' },
       ],
     });
-    b.advance(1).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 2 });
-    b.add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 1, value: 45 }, { by: 'CLIENT' });
+    // Each recorded by the side not accountable for it, so neither is a claim (DESIGN §2a).
+    b.advance(1).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 2 }, { by: 'CLIENT' });
+    b.add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 1, value: 45 }, { by: 'SUPPLIER' });
     expect(computeScorecard(b.entries, { asOf: b.time }).supplier.goalAttainment.score).toBeNull();
     b.add('GOAL_ACCEPTED', { goalSeq: goal }, { by: 'CLIENT' });
     const agreed = computeScorecard(b.entries, { asOf: b.time });

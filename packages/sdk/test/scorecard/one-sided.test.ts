@@ -26,6 +26,8 @@ const forbidden = fc.record({
   dt,
 });
 
+const against = fc.record({ k: fc.constant('against' as const), what: fc.constantFrom('breakClient' as const, 'disputeClaim' as const, 'complaint' as const), pick, dt });
+
 const at = <T>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
 const sideOf = (e: LedgerEntry): Side => (e.actorFirmId === 'supplier-firm' ? 'SUPPLIER' : 'CLIENT');
 
@@ -135,5 +137,42 @@ describe('one side alone cannot move the other side', () => {
       }),
       { numRuns: 150, seed: 8 },
     );
+  });
+
+  it("what the supplier alone records never raises the client's figures, and lowers them only by evidence it may author against the client", () => {
+    let lowered = 0;
+    fc.assert(
+      fc.property(
+        opsArb(40),
+        fc.array(fc.oneof(own, forbidden, against, against), { maxLength: 25 }),
+        fc.double({ min: 0, max: 60, noNaN: true }),
+        (ops, steps, later) => {
+          const { base, all } = appendSupplierSteps(ops, steps);
+          const asOf = new Date(latest(all) + later * 86_400_000).toISOString();
+          const before = computeScorecard(base, { asOf }).client;
+          const after = computeScorecard(all, { asOf }).client;
+          const dims = ['reliability', 'transparency', 'responsiveness', 'goalAttainment'] as const;
+          for (const dim of dims) {
+            // No evidence in the client's favour appears, and none against it goes away ...
+            expect(after[dim].positive).toBeLessThanOrEqual(before[dim].positive + 1e-9);
+            expect(after[dim].negative).toBeGreaterThanOrEqual(before[dim].negative - 1e-9);
+            // ... so no dimension scored before scores higher.
+            if (before[dim].score !== null && after[dim].score !== null) expect(after[dim].score).toBeLessThanOrEqual((before[dim].score as number) + 1e-9);
+          }
+          // The trust score, over the same scored dimensions, never rises. (A dimension scored for the
+          // first time enters the mean at its own Beta value: one unanswered complaint reads 33, which
+          // can sit above a side whose record is already worse; docs/scorecard.md.)
+          const scored = (c: typeof before) => dims.filter((d) => c[d].status === 'SCORED').join();
+          if (before.trustScore !== null && after.trustScore !== null && scored(before) === scored(after))
+            expect(after.trustScore).toBeLessThanOrEqual(before.trustScore + 1e-9);
+          // Without a step against the client, nothing moved at all (the first property).
+          if (!steps.some((s) => s.k === 'against')) expect(clientFigures(all, asOf)).toEqual(clientFigures(base, asOf));
+          else if (after.trustScore !== before.trustScore) lowered++;
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
+    // The property is not vacuous: evidence against the client did lower it in some runs.
+    expect(lowered).toBeGreaterThan(10);
   });
 });

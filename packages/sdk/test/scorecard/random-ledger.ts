@@ -25,7 +25,9 @@ export type Op =
   | { k: 'goal'; dt: number; side: Side; lower: boolean; baseline: boolean; target: number }
   | { k: 'goalStatus'; dt: number; pick: number; status: 'GOAL_ACCEPTED' | 'GOAL_REJECTED' | 'GOAL_RETIRED' }
   | { k: 'measure'; dt: number; pick: number; value: number }
-  | { k: 'attest'; dt: number; pick: number; how: 'ENTRY_VOIDED' | 'ENTRY_DISPUTED' | 'DISPUTE_WITHDRAWN' | 'ENTRY_CONFIRMED' }
+  | { k: 'attest'; dt: number; pick: number; how: 'ENTRY_VOIDED' | 'ENTRY_DISPUTED' | 'DISPUTE_WITHDRAWN' | 'ENTRY_CONFIRMED'; by?: Side }
+  /** A dispute of an entry by the side that did not record it, then (or not) ended: withdrawn, resolved (STANDS or STRUCK) after `after` days, or left to lapse. */
+  | { k: 'dispute'; dt: number; pick: number; end: 'open' | 'withdraw' | 'STANDS' | 'STRUCK' | 'proposeOnly'; after: number }
   | { k: 'policy'; dt: number; positive: number; negative: number; grace: number; accept: boolean }
   | { k: 'other'; dt: number; what: 'end' | 'handover' | 'unknownRef' }
   /** A run of the client's orders or contacts at a steady cadence (enough for the churn tests to fire when it stops). */
@@ -55,7 +57,23 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('goal' as const), dt, side, lower: fc.boolean(), baseline: fc.boolean(), target: fc.integer({ min: -5, max: 100 }) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('goalStatus' as const), dt, pick, status: fc.constantFrom('GOAL_ACCEPTED' as const, 'GOAL_ACCEPTED' as const, 'GOAL_REJECTED' as const, 'GOAL_RETIRED' as const) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('measure' as const), dt, pick, value: fc.integer({ min: -10, max: 150 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('attest' as const), dt, pick, how: fc.constantFrom('ENTRY_VOIDED' as const, 'ENTRY_DISPUTED' as const, 'DISPUTE_WITHDRAWN' as const, 'ENTRY_CONFIRMED' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { k: fc.constant('attest' as const), dt, pick, how: fc.constantFrom('ENTRY_VOIDED' as const, 'ENTRY_DISPUTED' as const, 'DISPUTE_WITHDRAWN' as const, 'ENTRY_CONFIRMED' as const), by: side },
+      { requiredKeys: ['k', 'dt', 'pick', 'how'] },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('dispute' as const),
+      dt,
+      pick,
+      end: fc.constantFrom('open' as const, 'withdraw' as const, 'STANDS' as const, 'STRUCK' as const, 'proposeOnly' as const),
+      after: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 25, max: 40, noNaN: true })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('policy' as const), dt, positive: fc.integer({ min: 5, max: 400 }), negative: fc.integer({ min: 5, max: 800 }), grace: fc.integer({ min: 0, max: 5 }), accept: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('other' as const), dt, what: fc.constantFrom('end' as const, 'handover' as const, 'unknownRef' as const) }) },
 );
@@ -157,7 +175,25 @@ export function buildWith(ops: readonly Op[]): LedgerBuilder {
       }
       case 'attest': {
         const target = 1 + (o.pick % b.entries.length);
-        b.add(o.how, o.how === 'ENTRY_CONFIRMED' ? { entrySeq: target } : { entrySeq: target, reason: 'not what happened' }, { by: 'CLIENT' });
+        b.add(o.how, o.how === 'ENTRY_CONFIRMED' ? { entrySeq: target } : { entrySeq: target, reason: 'not what happened' }, { by: o.by ?? 'CLIENT' });
+        break;
+      }
+      case 'dispute': {
+        // Evidence entries only (seq 3 on), disputed by the side that did not record them.
+        if (b.entries.length < 3) break;
+        const target = b.entries[2 + (o.pick % (b.entries.length - 2))];
+        if (target.type.startsWith('ENTRY_') || target.type.startsWith('DISPUTE_') || target.type.startsWith('POLICY_')) break;
+        const recorder: Side = target.actorFirmId === b.supplierFirmId ? 'SUPPLIER' : 'CLIENT';
+        const disputer = other(recorder);
+        b.add('ENTRY_DISPUTED', { entrySeq: target.seq, reason: 'did not happen' }, { by: disputer });
+        if (o.end === 'open') break;
+        b.advance(o.after);
+        if (o.end === 'withdraw') b.add('DISPUTE_WITHDRAWN', { entrySeq: target.seq }, { by: disputer });
+        else {
+          const outcome = o.end === 'STRUCK' ? 'STRUCK' : 'STANDS';
+          const proposal = b.add('DISPUTE_RESOLVED', { entrySeq: target.seq, outcome, note: 'agreed' }, { by: disputer });
+          if (o.end !== 'proposeOnly') b.add('ENTRY_CONFIRMED', { entrySeq: proposal }, { by: recorder });
+        }
         break;
       }
       case 'policy': {

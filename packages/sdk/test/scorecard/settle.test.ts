@@ -43,10 +43,10 @@ it('a late or backdated follow-up to a settled complaint rebuilds the state and 
   const complaint = b.interaction('COMPLAINT', 'CLIENT', { note: 'wrong invoice' });
   b.advance(30);
   b.interaction('POSITIVE_CONTACT', 'CLIENT'); // the state settles the complaint as unanswered and unresolved
-  // Recorded now, but it happened two hours after the complaint: answered and resolved in time.
+  // Recorded now by the complainant itself, but it happened two hours after the complaint: answered and resolved in time.
   b.at(Date.parse('2025-01-01T11:00:00.000Z'));
-  b.add('COMPLAINT_RESPONDED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
-  b.add('COMPLAINT_RESOLVED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
+  b.add('COMPLAINT_RESPONDED', { interactionSeq: complaint }, { by: 'CLIENT' });
+  b.add('COMPLAINT_RESOLVED', { interactionSeq: complaint }, { by: 'CLIENT' });
   const asOf = '2025-03-01T00:00:00.000Z';
   const full = computeScorecard(b.entries, { asOf });
   const { card, rebuilds } = served(b.entries, asOf);
@@ -54,6 +54,30 @@ it('a late or backdated follow-up to a settled complaint rebuilds the state and 
   expect(card).toEqual(full);
   expect(full.supplier.responsiveness.negative).toBe(0);
   expect(full.supplier.responsiveness.score).toBeGreaterThan(50);
+});
+
+it('a follow-up back-dated by the side complained against cannot buy speed: it counts when recorded, unless the complainant confirms it', () => {
+  const b = new LedgerBuilder({ start: '2025-01-01T09:00:00.000Z' });
+  const complaint = b.interaction('COMPLAINT', 'CLIENT', { note: 'wrong invoice' });
+  b.advance(30);
+  b.interaction('POSITIVE_CONTACT', 'CLIENT');
+  b.at(Date.parse('2025-01-01T11:00:00.000Z'));
+  const answer = b.add('COMPLAINT_RESPONDED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
+  const resolved = b.add('COMPLAINT_RESOLVED', { interactionSeq: complaint }, { by: 'SUPPLIER' });
+  const asOf = '2025-03-01T00:00:00.000Z';
+  const full = computeScorecard(b.entries, { asOf });
+  expect(served(b.entries, asOf).card).toEqual(full);
+  // Recorded a month after the complaint: late on both counts, and a month in the median.
+  expect(full.supplier.responsiveness.positive).toBe(0);
+  expect(full.supplier.responsiveness.negative).toBeGreaterThan(0);
+  expect(full.supplier.medianFirstResponseHours as number).toBeGreaterThan(24 * 29);
+  b.at(Date.parse('2025-02-01T09:00:00.000Z'));
+  b.add('ENTRY_CONFIRMED', { entrySeq: answer }, { by: 'CLIENT' });
+  b.add('ENTRY_CONFIRMED', { entrySeq: resolved }, { by: 'CLIENT' });
+  const confirmed = computeScorecard(b.entries, { asOf });
+  expect(served(b.entries, asOf).card).toEqual(confirmed);
+  expect(confirmed.supplier.responsiveness.negative).toBe(0);
+  expect(confirmed.supplier.medianFirstResponseHours).toBe(2);
 });
 
 it('a follow-up dated past the limits, to a settled complaint, updates the state without a rebuild and counts as the ledger says', () => {

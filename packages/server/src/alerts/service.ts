@@ -1,10 +1,10 @@
 import type { ChurnStage } from '@trustledger/schema';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { and, eq, gt, lte, ne } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { entityId } from '../ids.ts';
-import type { RelationshipRow } from '../ledger/rules.ts';
+import { RELATIONSHIP_COLUMNS, type RelationshipRow } from '../ledger/rules.ts';
 import { scorecardOf } from '../scoring/state.ts';
 
 /** What a party is told about one of its relationships. */
@@ -129,7 +129,8 @@ function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: 
 }
 
 function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): void {
-  const rel = db.select().from(t.relationships).where(eq(t.relationships.id, relId)).get();
+  // Plain SQL (prepared once by its text, see sqliteOf): it runs after every write.
+  const rel = sqliteOf(db).prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ?`).get(relId) as RelationshipRow | undefined;
   if (!rel) return;
   const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : stageOf(db, before, now));
   publishStage(pubsub, rel, previousStage, stageOf(db, rel, now), now);

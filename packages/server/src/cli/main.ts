@@ -6,6 +6,7 @@ import * as t from '../db/schema.ts';
 import { isEmpty } from '../demo/index.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { createApiKey, createFirm, revokeApiKey } from '../keys/service.ts';
+import { createLogger, type Logger } from '../request-log.ts';
 import { startServer } from '../server.ts';
 import { registerCsv } from './csv.ts';
 import { baseUrlOf, demoReport, demoWanted, registerSeed, seedWithProgress } from './demo.ts';
@@ -32,9 +33,15 @@ program
   .option('--host <host>', 'interface to listen on (HOST)', process.env.HOST ?? '127.0.0.1')
   .option('--no-demo', 'do not seed the demo when the database has no firms (TRUSTLEDGER_DEMO=0)')
   .action(async (o: { port: string; host: string; demo: boolean }) => {
+    let logger: Logger;
+    try {
+      logger = createLogger(); // one JSON line per request on standard output, TRUSTLEDGER_LOG_LEVEL
+    } catch (error) {
+      return fail((error as Error).message);
+    }
     const db = openDb({ path: opts().db });
     const demo = demoWanted(o.demo) && isEmpty(db) ? seedWithProgress(db) : null;
-    const server = await startServer({ db, port: Number(o.port), host: o.host }).catch((error: Error) => {
+    const server = await startServer({ db, port: Number(o.port), host: o.host, logger }).catch((error: Error) => {
       // The demo is committed: its keys must not be lost with the listener.
       if (demo) console.log(demoReport(demo, baseUrlOf(o.host, o.port)).text);
       return fail(`cannot listen on ${o.host}:${o.port}: ${error.message}`);

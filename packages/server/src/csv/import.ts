@@ -1,7 +1,7 @@
-import { canonicalJson, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
+import { canonicalJson, MAX_CLOCK_SKEW_MS, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
 import { detectDelimiter } from './text.ts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gte, lt, or } from 'drizzle-orm';
 import { type Db, openDb } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -33,7 +33,7 @@ export interface ImportResult {
   rows: number;
   /** Rows recorded as new entries (or that would be, when nothing was written). */
   recorded: number;
-  /** Rows whose entry the ledger already holds: same type, occurredAt and payload. */
+  /** Rows whose entry the ledger already holds: same type, occurredAt and payload (a time ahead of the clock: recorded at the server's now). */
   duplicates: number;
   bad: BadRow[];
   /** Whether the recorded rows were committed. */
@@ -118,12 +118,29 @@ function metricResolver(db: Db, rel: RelationshipRow) {
   };
 }
 
-/** The seq of an entry already in the ledger with this type, time and canonical payload. */
+/**
+ * The seq of an entry already in the ledger with this type, time and canonical payload. A time
+ * ahead of the server's clock (within the skew) was recorded as the server's now (occurredAtOf),
+ * so an entry whose occurredAt is its recordedAt, up to the skew before the row's time, is the
+ * same row imported earlier: importing the file again records it once, whenever it runs.
+ */
 function existingSeq(db: Db, relId: string, type: string, occurredAt: string, payload: string): number | null {
+  const earliest = new Date(Date.parse(occurredAt) - MAX_CLOCK_SKEW_MS).toISOString();
   const row = db
     .select({ seq: t.entries.seq })
     .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.type, type), eq(t.entries.occurredAt, occurredAt), eq(t.entries.payload, payload)))
+    .where(
+      and(
+        eq(t.entries.relationshipId, relId),
+        eq(t.entries.type, type),
+        eq(t.entries.payload, payload),
+        or(
+          eq(t.entries.occurredAt, occurredAt),
+          and(eq(t.entries.occurredAt, t.entries.recordedAt), lt(t.entries.recordedAt, occurredAt), gte(t.entries.recordedAt, earliest)),
+        ),
+      ),
+    )
+    .orderBy(t.entries.seq)
     .get();
   return row?.seq ?? null;
 }

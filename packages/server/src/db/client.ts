@@ -17,7 +17,7 @@ export interface OpenDbOptions {
   busyTimeoutMs?: number;
 }
 
-const migrationsFolder = resolve(serverRoot, 'drizzle');
+export const migrationsFolder = resolve(serverRoot, 'drizzle');
 
 /**
  * A path as the user meant it: relative paths are taken from the directory the command was run

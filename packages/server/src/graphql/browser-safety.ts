@@ -53,7 +53,9 @@ export function corsOption(origins: readonly string[]) {
       origin: [origin],
       credentials: false,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'accept'],
+      allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'],
+      // So a page on an allowed origin can read its quota and the request id it may quote.
+      exposedHeaders: ['ratelimit', 'ratelimit-policy', 'retry-after', 'x-request-id'],
       maxAge: 600,
     };
   };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../request-log.ts';
 
 /** Seconds a client is asked to wait when the database was busy. */
 export const BUSY_RETRY_AFTER_S = 1;
@@ -30,25 +31,35 @@ export function busyError(error?: GraphQLError): GraphQLError {
   );
 }
 
+/** A request's unexpected errors: how many, the first one (with its stack), and its path. */
+export interface UnexpectedErrors {
+  count: number;
+  error: unknown;
+  at?: string;
+}
+
 /**
  * One log line per failed request, never one per item: graphql-yoga logs every unexpected error
  * it masks, so a list of 40,000 items failing the same way wrote 40,000 stack traces. Here the
- * masked errors of a request are counted and logged once, with the first one's stack. A busy
- * database is not masked: it answers UNAVAILABLE (see busyError).
+ * masked errors of a request are counted and handed to `report` once, with the first one (the
+ * request's log line carries them: request-log.ts). A busy database is not masked: it answers
+ * UNAVAILABLE (see busyError). Yoga's own messages go to `logger` (the server's pino logger).
  */
-export function createErrorLog(log: (line: string) => void = (line) => console.error(line)) {
+export function createErrorLog(report: (request: Request, failure: UnexpectedErrors) => void, logger: Logger) {
   /** Masked error → the unexpected error behind it. */
   const originals = new WeakMap<object, unknown>();
   const pending = new WeakSet<object>();
 
-  const logger: YogaLogger = {
+  const yogaLogger: YogaLogger = {
+    // Yoga's debug and info messages narrate each request; the request's own line says what matters.
     debug: () => {},
     info: () => {},
-    warn: (...args) => console.warn(...args),
+    warn: (...args) => logger.warn(args.map(String).join(' ')),
     // Errors masked in a request are summarised by the plugin below; anything else is logged as is.
     error: (...args) => {
       if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null && pending.has(args[0])) return;
-      console.error(...args);
+      if (args[0] instanceof Error) logger.error({ err: args[0] }, args.slice(1).map(String).join(' ') || args[0].message);
+      else logger.error(args.map(String).join(' '));
     },
   };
 
@@ -67,7 +78,7 @@ export function createErrorLog(log: (line: string) => void = (line) => console.e
   };
 
   const plugin: Plugin = {
-    onResultProcess({ result }) {
+    onResultProcess({ request, result }) {
       const results = Array.isArray(result) ? result : [result];
       let count = 0;
       let first: unknown;
@@ -83,11 +94,11 @@ export function createErrorLog(log: (line: string) => void = (line) => console.e
           }
         }
       }
-      if (count === 0) return;
-      const detail = first instanceof Error ? (first.stack ?? `${first.name}: ${first.message}`) : String(first);
-      log(`request failed with ${count} unexpected error${count === 1 ? '' : 's'}${path ? ` (first at ${path.join('.')})` : ''}: ${detail}`);
+      // The error a resolver threw, not the GraphQLError that located it.
+      if (first instanceof GraphQLError && first.originalError) first = first.originalError;
+      if (count > 0) report(request, { count, error: first, at: path?.join('.') });
     },
   };
 
-  return { logger, maskError: mask, plugin };
+  return { logger: yogaLogger, maskError: mask, plugin };
 }

@@ -1,10 +1,8 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { and, eq, or } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { type EntityKey, parseEntityId } from '../ids.ts';
-import type { RelationshipRow } from '../ledger/rules.ts';
+import { RELATIONSHIP_COLUMNS, type RelationshipRow } from '../ledger/rules.ts';
 import type { Viewer } from './context.ts';
 
 /** Decodes an opaque id of the given type; null when it is not one. */
@@ -22,13 +20,8 @@ export const globalIdOf = (typename: string, rawId: string): string => encodeGlo
 /** A relationship the viewer is party to, read inside the writing transaction; NOT_FOUND otherwise, as for unknown ids. */
 export function relationshipForWrite(db: Db, viewer: Viewer, relationshipId: string, path: (string | number)[]): RelationshipRow {
   const raw = rawIdOf(relationshipId, 'Relationship');
-  const rel =
-    raw &&
-    db
-      .select()
-      .from(t.relationships)
-      .where(and(eq(t.relationships.id, raw), or(eq(t.relationships.supplierId, viewer.firmId), eq(t.relationships.clientId, viewer.firmId))))
-      .get();
+  // Plain SQL (prepared once by its text, see sqliteOf): it runs for every write.
+  const rel = raw ? (sqliteOf(db).prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ? and (supplier_id = ? or client_id = ?)`).get(raw, viewer.firmId, viewer.firmId) as RelationshipRow | undefined) : undefined;
   if (!rel) throw notFound('No relationship with this id is visible to you.', path);
   return rel;
 }

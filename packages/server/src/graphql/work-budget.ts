@@ -2,11 +2,19 @@ import { AppError } from '../errors.ts';
 
 /**
  * Scoring work one request may ask for, in ledger entries folded: a scorecard at a past asOf
- * folds the whole ledger (its length), a series as many ledgers as it has past points. About a
- * second of one core at the engine's measured 155,000 entries/s (README, Performance) — 30
- * aliases of 100-point series over a 3,000-entry ledger (9,000,000) are refused before they run.
+ * folds the whole ledger (its length); a series folds it once for all its points (its length,
+ * plus POINT_WORK a point, plus any refold the ledger forces: see scorecardSeries). About a
+ * second of one core at the engine's measured 155,000 entries/s (README, Performance).
  */
 export const MAX_WORK = 1_000_000;
+
+/**
+ * The work of one scorecard read from a state (a snapshot: open promises and complaints judged at
+ * asOf, the 28-day churn stage machine), in ledger entries: measured at 50–150 times the fold of
+ * one entry (packages/sdk scorecard engine, 3,000- and 30,000-entry ledgers), so a series is
+ * charged its ledger's length (one pass) plus this much per point.
+ */
+export const POINT_WORK = 150;
 
 /** The work a request has been charged so far, against its budget. */
 export interface WorkBudget {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyRole, sha256Hex } from '@trustledger/schema';
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { and, eq } from 'drizzle-orm';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { Viewer } from '../graphql/context.ts';
 import { newId } from '../ids.ts';
@@ -40,10 +40,9 @@ export function revokeApiKey(db: Db, keyId: string, firmId?: string, now = new D
 export function viewerFromHeader(db: Db, header: string | null): Viewer | null {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!m) return null;
-  const row = db
-    .select()
-    .from(t.apiKeys)
-    .where(and(eq(t.apiKeys.secretHash, sha256Hex(m[1])), isNull(t.apiKeys.revokedAt)))
-    .get();
+  // Plain SQL (prepared once by its text, see sqliteOf): it runs for every request.
+  const row = sqliteOf(db)
+    .prepare('select id, firm_id as firmId, role from api_keys where secret_hash = ? and revoked_at is null')
+    .get(sha256Hex(m[1])) as { id: string; firmId: string; role: KeyRole } | undefined;
   return row ? { firmId: row.firmId, keyId: row.id, role: row.role } : null;
 }

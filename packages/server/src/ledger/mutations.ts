@@ -28,7 +28,7 @@ for (const [name, type, description, reasonRequired] of [
   });
 }
 
-const DisputeOutcomeEnum = builder.enumType('DisputeOutcome', {
+export const DisputeOutcomeEnum = builder.enumType('DisputeOutcome', {
   values: DISPUTE_OUTCOMES,
   description: 'What an agreed resolution does to the disputed entry: STANDS (it counts fully) or STRUCK (it counts for nothing).',
 });

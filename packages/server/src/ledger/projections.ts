@@ -9,7 +9,7 @@ import {
   type PromiseEvent,
   type Side,
 } from '@trustledger/schema';
-import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { sideOf, voidTakesEffect } from './rules.ts';
@@ -110,17 +110,15 @@ function reprojectPromise(db: Db, rel: { id: string; supplierId: string }, seq: 
 
 /** Rebuilds a complaint's response and resolution times from its standing entries. */
 function reprojectInteraction(db: Db, relId: string, seq: number): void {
-  const followUps = db
-    .select()
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq), like(t.entries.type, 'COMPLAINT_%'), isNull(t.entries.voidedBySeq)))
-    .orderBy(t.entries.seq)
-    .all();
+  // Plain SQL (prepared once by its text): this runs for every complaint follow-up of a batch.
+  const sqlite = sqliteOf(db);
+  const followUps = sqlite
+    .prepare("select type, occurred_at as occurredAt from entries where relationship_id = ? and subject_seq = ? and type like 'COMPLAINT_%' and voided_by_seq is null order by seq")
+    .all(relId, seq) as { type: string; occurredAt: string }[];
   const at = (type: string) => followUps.find((e) => e.type === type)?.occurredAt ?? null;
-  db.update(t.interactions)
-    .set({ firstResponseAt: at('COMPLAINT_RESPONDED'), resolvedAt: at('COMPLAINT_RESOLVED') })
-    .where(and(eq(t.interactions.relationshipId, relId), eq(t.interactions.seq, seq)))
-    .run();
+  sqlite
+    .prepare('update interactions set first_response_at = ?, resolved_at = ? where relationship_id = ? and seq = ?')
+    .run(at('COMPLAINT_RESPONDED'), at('COMPLAINT_RESOLVED'), relId, seq);
 }
 
 function reprojectRepresentative(db: Db, rel: { id: string; supplierId: string }, side: Side): void {

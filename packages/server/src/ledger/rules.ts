@@ -9,11 +9,15 @@ import {
   voidNeedsConsent,
 } from '@trustledger/schema';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { conflict, forbidden, notFound, validation } from '../errors.ts';
 
 export type RelationshipRow = typeof t.relationships.$inferSelect;
+
+/** Every column of a relationships row under its RelationshipRow name, for plain SQL on hot paths (none is a boolean or JSON column). */
+export const RELATIONSHIP_COLUMNS =
+  'id, supplier_id as supplierId, client_id as clientId, proposed_by as proposedBy, status, head_seq as headSeq, head_hash as headHash, max_occurred_at as maxOccurredAt, score_state as scoreState, created_at as createdAt, scored_at as scoredAt, supplier_score as supplierScore, supplier_band as supplierBand, client_score as clientScore, client_band as clientBand, churn_stage as churnStage';
 
 /** Entry types a relationship accepts while it is still only proposed: the negotiation. */
 const NEGOTIATION: ReadonlySet<EntryType> = new Set([
@@ -46,11 +50,10 @@ const entryAt = (db: Db, relId: string, seq: number) =>
   db.select().from(t.entries).where(and(eq(t.entries.relationshipId, relId), eq(t.entries.seq, seq))).get();
 
 function promiseAt(input: RuleInput<EntryType>, seq: number) {
-  const p = input.db
-    .select()
-    .from(t.promises)
-    .where(and(eq(t.promises.relationshipId, input.rel.id), eq(t.promises.seq, seq)))
-    .get();
+  // Plain SQL (prepared once by its text, see sqliteOf): this runs for every promise entry of a batch.
+  const p = sqliteOf(input.db)
+    .prepare('select promisor, state, made_at as madeAt, due_at as dueAt, voided from promises where relationship_id = ? and seq = ?')
+    .get(input.rel.id, seq) as { promisor: Side; state: string; madeAt: string; dueAt: string; voided: number } | undefined;
   if (!p || p.voided) throw notFound(`No promise was made at entry ${seq} of this relationship.`, [...input.at, 'promiseSeq']);
   if (p.state === 'PROPOSED')
     throw conflict(
@@ -75,11 +78,10 @@ function goalAt(input: RuleInput<EntryType>, seq: number) {
 }
 
 function complaintAt(input: RuleInput<EntryType>, seq: number) {
-  const i = input.db
-    .select()
-    .from(t.interactions)
-    .where(and(eq(t.interactions.relationshipId, input.rel.id), eq(t.interactions.seq, seq)))
-    .get();
+  // Plain SQL, as promiseAt: this runs for every complaint follow-up of a batch.
+  const i = sqliteOf(input.db)
+    .prepare('select kind, occurred_at as occurredAt, first_response_at as firstResponseAt, resolved_at as resolvedAt, voided from interactions where relationship_id = ? and seq = ?')
+    .get(input.rel.id, seq) as { kind: string; occurredAt: string; firstResponseAt: string | null; resolvedAt: string | null; voided: number } | undefined;
   if (!i || i.voided || i.kind !== 'COMPLAINT')
     throw notFound(`No complaint was recorded at entry ${seq} of this relationship.`, [...input.at, 'interactionSeq']);
   if (toMillis(input.occurredAt) < toMillis(i.occurredAt))

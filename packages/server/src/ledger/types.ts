@@ -1,12 +1,19 @@
 import {
+  ATTESTATIONS,
+  type Attestation,
   ENTRY_STATUSES,
   ENTRY_TYPES,
   type EntryStatus,
   HASHED_FIELDS,
   isBackdated,
   type LedgerEntry,
+  noticeTime,
   type Side,
 } from '@trustledger/schema';
+import { and, eq } from 'drizzle-orm';
+import * as t from '../db/schema.ts';
+import { stateOf } from '../scoring/state.ts';
+import { windowEnd } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { builder } from '../graphql/builder.ts';
 import type { EntryRow } from '../graphql/loaders.ts';
@@ -42,6 +49,65 @@ export async function statusOf(e: EntryRow, ctx: Pick<Context, 'loaders'>): Prom
   return 'STANDING';
 }
 
+export const AttestationEnum = builder.enumType('Attestation', {
+  values: ATTESTATIONS,
+  description:
+    'How an entry stands as evidence (DESIGN §2a): NOT_NEEDED (not self-serving: it counts at once); CLAIMED (self-serving — a keep by the promisor, an answer by the side complained against, ' +
+    'a measurement by the side accountable — weighs policy.attestation.claimWeight until the other side confirms it or the attestation window passes undisputed); ATTESTED; CONTESTED (its dispute lapsed unresolved: it counts again).',
+});
+
+const payloadOf = (e: Pick<EntryRow, 'payload'>) => JSON.parse(e.payload) as Record<string, unknown>;
+
+/** The side a self-serving entry would favour, if the entry is of a kind that can be a claim: the promisor, the side complained against, the side accountable. */
+async function favours(e: EntryRow, ctx: Pick<Context, 'loaders'>): Promise<Side | null> {
+  const p = payloadOf(e);
+  const load = (seq: unknown) => (typeof seq === 'number' ? ctx.loaders.entry.load(`${e.relationshipId}:${seq}`) : Promise.resolve(null));
+  if (e.type === 'PROMISE_KEPT') {
+    const made = await load(p.promiseSeq);
+    return made ? ((payloadOf(made).promisor as Side | undefined) ?? null) : null;
+  }
+  if (e.type === 'COMPLAINT_RESPONDED' || e.type === 'COMPLAINT_RESOLVED') {
+    const c = await load(p.interactionSeq);
+    const by = c ? (payloadOf(c).initiatedBy as Side | undefined) : undefined;
+    return by === undefined ? null : by === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
+  }
+  if (e.type === 'MEASUREMENT_RECORDED') {
+    const g = await load(p.metricSeq);
+    if (!g) return null;
+    const gp = payloadOf(g);
+    const m = g.type === 'METRIC_ADDED' ? (gp.metric as { accountable?: Side }) : (gp.metrics as { accountable?: Side }[] | undefined)?.[p.metricIndex as number];
+    return m?.accountable ?? null;
+  }
+  return null;
+}
+
+/** An entry's attestation at the server's now (see Attestation), by the windows of the policy the scorecard uses. */
+export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 'db' | 'now'>): Promise<Attestation> {
+  const favoured = await favours(e, ctx);
+  if (favoured === null) return 'NOT_NEEDED';
+  const rel = await ctx.loaders.relationship.load(e.relationshipId);
+  if (!rel) return 'NOT_NEEDED';
+  const recorder: Side = rel.supplierId === e.actorFirmId ? 'SUPPLIER' : 'CLIENT';
+  if (recorder !== favoured) return 'NOT_NEEDED';
+  if (e.confirmedBySeq !== null) return 'ATTESTED';
+  const policy = stateOf(rel).policy;
+  const now = Date.parse(ctx.now());
+  if (e.disputedBySeq !== null) {
+    const d = await ctx.loaders.entry.load(`${e.relationshipId}:${e.disputedBySeq}`);
+    const raised = d ? Date.parse(noticeTime(d, false)) : now;
+    return now >= windowEnd(raised, policy.disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
+  }
+  // Past the window without a dispute it is attested; so it is once a dispute of it ended (withdrawn,
+  // or resolved as STANDS; STRUCK voided it). The look-up runs only for claims still in their window.
+  if (now >= windowEnd(Date.parse(noticeTime(e, false)), policy.attestation.windowDays)) return 'ATTESTED';
+  const disputedOnce = ctx.db
+    .select({ seq: t.entries.seq })
+    .from(t.entries)
+    .where(and(eq(t.entries.relationshipId, e.relationshipId), eq(t.entries.subjectSeq, e.seq), eq(t.entries.type, 'ENTRY_DISPUTED')))
+    .get();
+  return disputedOnce ? 'ATTESTED' : 'CLAIMED';
+}
+
 export const EntryRef = builder.objectRef<EntryRow>('LedgerEntry');
 
 builder.node(EntryRef, {
@@ -62,6 +128,11 @@ builder.node(EntryRef, {
     prevHash: t.exposeString('prevHash'),
     hash: t.exposeString('hash'),
     status: t.field({ type: EntryStatusEnum, resolve: (e, _a, ctx) => statusOf(e, ctx) }),
+    attestation: t.field({
+      type: AttestationEnum,
+      description: 'Whether it is a claim awaiting the other side (CLAIMED), attested, contested, or not a claim at all (NOT_NEEDED); as of now.',
+      resolve: (e, _a, ctx) => attestationOf(e, ctx),
+    }),
     backdated: t.boolean({
       description: 'Recorded more than an hour after its occurredAt (late bookkeeping, an import): it buys no notice or speed unless the other side confirms it.',
       resolve: (e) => isBackdated(e),

@@ -1,4 +1,4 @@
-import { CHURN_STAGES, DIMENSION_STATUSES, type DimensionStatus, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
+import { CHURN_STAGES, DIMENSION_STATUSES, EVIDENCE_STANDINGS, type DimensionStatus, parseDateTime, TRUST_BANDS, type TrustBand, type ChurnStage } from '@trustledger/schema';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
@@ -8,10 +8,11 @@ import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
-import { readLedgerPrefix, scorecardAt } from '../scoring/state.ts';
-import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, scorecardSeries, type Stake } from '@trustledger/sdk/scorecard';
+import { recomputeScorecard, recomputeSeries } from '../scoring/pool.ts';
+import { readLedgerPrefix, scorecardAtOffThread } from '../scoring/state.ts';
+import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
-import { chargeWork } from '../graphql/work-budget.ts';
+import { chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3): the SDK's own types, so the two cannot drift. */
 type StakeData = Stake;
@@ -46,6 +47,12 @@ const StakeRef = builder.objectRef<StakeData>('Stake').implement({
   }),
 });
 export const ChurnStageEnum = builder.enumType('ChurnStage', { values: CHURN_STAGES });
+export const EvidenceStandingEnum = builder.enumType('EvidenceStanding', {
+  values: EVIDENCE_STANDINGS,
+  description:
+    'CLAIMED: self-serving and not yet attested, weighs policy.attestation.claimWeight until the other side confirms it or the attestation window passes undisputed; ' +
+    'DISPUTED: under an open dispute, weighs policy.disputes.weight; CONTESTED: its dispute lapsed unresolved, it counts again in full.',
+});
 
 const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
   description: 'An entry that moved a figure, with its signed, decayed effect.',
@@ -54,6 +61,12 @@ const DriverRef = builder.objectRef<In<DriverData>>('Driver').implement({
     effect: t.float({ resolve: (d) => d.data.effect }),
     reason: t.string({ resolve: (d) => d.data.reason }),
     stake: t.field({ type: StakeRef, nullable: true, description: "For a promise's evidence, what it weighed; null otherwise, and for a promise without an amount that weighed 1.", resolve: (d) => d.data.stake ?? null }),
+    standing: t.field({
+      type: EvidenceStandingEnum,
+      nullable: true,
+      description: 'How the evidence stands at asOf (DESIGN §2a): CLAIMED, DISPUTED or CONTESTED; null when it counts in full, uncontested. The reason says what it weighs.',
+      resolve: (d) => d.data.standing ?? null,
+    }),
   }),
 });
 
@@ -167,13 +180,22 @@ function atSeqArg(value: number | null | undefined, rel: RelationshipRow): numbe
 const AT_SEQ_DESCRIPTION =
   'The ledger head it is known at (DESIGN §2a): computed from the entries with seq ≤ atSeq only, so a figure pinned earlier is reproduced exactly, whatever was recorded since (back-dated entries included). From 1 to the current head; default: the current head.';
 
-/** The scorecard of one relationship at asOf, as known at ledger head atSeq (served from the incremental state at the current head). */
-export const cardOf = (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): In<ScorecardData> =>
+/**
+ * The scorecard of one relationship at asOf, as known at ledger head atSeq: from the incremental
+ * state at the current head; a recomputation (a past asOf or head) is charged and runs on the
+ * scoring pool's thread.
+ */
+export const cardOf = async (ctx: Context, rel: RelationshipRow, asOf: string, atSeq: number = rel.headSeq): Promise<In<ScorecardData>> =>
   wrap(
     rel.id,
-    scorecardAt(ctx.db, rel, asOf, atSeq, (entries) =>
-      chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
-    ) as ScorecardData,
+    (await scorecardAtOffThread(
+      ctx.db,
+      rel,
+      asOf,
+      atSeq,
+      (entries) => chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
+      recomputeScorecard,
+    )) as ScorecardData,
   );
 
 builder.objectFields(RelationshipRef, (t) => ({
@@ -186,20 +208,26 @@ builder.objectFields(RelationshipRef, (t) => ({
     type: [ScorecardRef],
     description: `The scorecard at each point (at most ${MAX_POINTS}), for trend lines.`,
     args: { points: t.arg({ type: ['DateTime'], required: true }), atSeq: t.arg.int({ description: AT_SEQ_DESCRIPTION }) },
-    resolve: (r, args, ctx) => {
+    resolve: async (r, args, ctx) => {
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
       const atSeq = atSeqArg(args.atSeq, r);
-      // Points before the latest entry need the ledger folded up to them: charged as a fold each.
-      const past = points.filter((p) => Date.parse(p) < Date.parse(r.maxOccurredAt)).length;
+      // One pass over the ledger for all the points (the engine's scorecardSeries), plus a
+      // snapshot per point; a refold the ledger forces (a void, dispute or policy between two
+      // points) is charged when it comes.
       chargeWork(
         ctx.work,
-        Math.max(1, past) * atSeq,
-        `scorecardSeries: ${past} past points × ${atSeq.toLocaleString('en-US')} entries`,
+        atSeq + POINT_WORK * points.length,
+        `scorecardSeries: one pass over ${atSeq.toLocaleString('en-US')} entries + ${points.length} points × ${POINT_WORK}`,
         ['points'],
       );
       const entries = readLedgerPrefix(ctx.db, r.id, atSeq);
-      return (scorecardSeries(entries, points) as ScorecardData[]).map((c) => wrap(r.id, c));
+      // On the scoring pool's thread; refolds may use what is left of the budget, and are charged.
+      const result = await recomputeSeries(entries, points, atSeq + POINT_WORK * points.length, ctx.work.limit - ctx.work.spent);
+      const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
+      if (refolded > 0)
+        chargeWork(ctx.work, refolded, `scorecardSeries: ${refolded.toLocaleString('en-US')} entries folded again after a void, dispute, confirmation, policy or back-dated entry`, ['points']);
+      return ('cards' in result ? (result.cards as ScorecardData[]) : []).map((c) => wrap(r.id, c));
     },
   }),
 }));

@@ -11,7 +11,7 @@ import {
 } from '@trustledger/sdk/scorecard';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../db/client.ts';
+import { type Db, sqliteOf } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
 import { rowToEntry } from '../ledger/projections.ts';
@@ -132,10 +132,10 @@ export function flushPending(db: Db): void {
     const scoreState = JSON.stringify(state);
     // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
     const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
-    db.update(t.relationships)
-      .set({ headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) })
-      .where(eq(t.relationships.id, id))
-      .run();
+    // Plain SQL (prepared once by its text, see sqliteOf): one per write, drizzle would build it anew each time.
+    sqliteOf(db)
+      .prepare('update relationships set head_seq = ?, head_hash = ?, max_occurred_at = ?, score_state = ?, scored_at = case when ? then null else scored_at end where id = ?')
+      .run(rel.headSeq, rel.headHash, rel.maxOccurredAt, scoreState, stale ? 1 : 0, id);
     hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
   }
   pending.clear();
@@ -179,4 +179,33 @@ export function scorecardOf(
   const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
   if (fromState) return fromState;
   return pastCard(`${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}`, rel.headSeq, beforeFullRecompute, () => computeScorecard(readLedger(db, rel.id), { asOf }));
+}
+
+/**
+ * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool's
+ * thread, scoring/pool.ts), so the event loop stays free: from the state or the cache as
+ * scorecardAt serves them (same keys), else `charge` is told the entries folded, the caller's
+ * entries are read here and sent, and the result is cached.
+ */
+export async function scorecardAtOffThread(
+  db: Db,
+  rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>,
+  asOf: string,
+  atSeq: number,
+  charge: ((entries: number) => void) | undefined,
+  recompute: (entries: LedgerEntry[], asOf: string) => Promise<Scorecard>,
+): Promise<Scorecard> {
+  const current = atSeq >= rel.headSeq;
+  if (current) {
+    const state = stateOf(rel);
+    const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
+    if (fromState) return fromState;
+  }
+  const key = current ? `${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}` : `${rel.id}|${atSeq}|prefix|${asOf}`;
+  const cached = pastCards.get(key);
+  if (cached) return cached;
+  charge?.(current ? rel.headSeq : atSeq);
+  const card = await recompute(current ? readLedger(db, rel.id) : readLedgerPrefix(db, rel.id, atSeq), asOf);
+  pastCards.set(key, card);
+  return card;
 }

@@ -86,6 +86,23 @@ const LedgerPage = graphql(
   [EntryFields],
 );
 
+const RelationshipDisputes = graphql(`
+  query RelationshipDisputes($id: ID!, $asOf: DateTime, $state: [DisputeState!]) {
+    node(id: $id) {
+      __typename
+      ... on Relationship {
+        disputes(asOf: $asOf, state: $state) {
+          state raisedBy raisedAt lapsesAt reason resolution endedAt
+          entry { seq type occurredAt recordedAt backdated } disputeEntry { seq } endedBy { seq type }
+        }
+      }
+    }
+  }
+`);
+
+/** A dispute as the SDK returns it (DESIGN §2a): its state at asOf, who raised it and when, when it lapses, how it ended. */
+export type Dispute = NonNullable<Extract<NonNullable<ResultOf<typeof RelationshipDisputes>['node']>, { __typename: 'Relationship' }>['disputes']>[number];
+
 /** A relationship as the SDK returns it. */
 export type Relationship = ResultOf<typeof RelationshipFields>;
 /** A ledger entry as the API returns it (the hashed fields, `actorId` for the actor, plus id and status). */
@@ -158,6 +175,15 @@ export function relationshipsApi(core: Core) {
 
     /** The ledger in seq order, fetched page by page (Relay cursors; `afterSeq` to resume from a seq) as you iterate. */
     ledger,
+
+    /**
+     * The relationship's disputes at asOf (default now), oldest first: OPEN (the contested evidence
+     * weighs half), WITHDRAWN, RESOLVED (STANDS or STRUCK) or LAPSED (counts again, contested).
+     */
+    async disputes(id: string, options: { asOf?: string; state?: Dispute['state'][] } = {}, request?: RequestOptions): Promise<Dispute[]> {
+      const data = await core.query(RelationshipDisputes, { id, asOf: options.asOf, state: options.state }, request);
+      return nodeOf(data.node, 'Relationship', id).disputes;
+    },
 
     /** The whole ledger (every page), each entry also carrying `actorFirmId`, ready for verifyLedger and the scorecard engine. */
     async ledgerEntries(id: string, request?: RequestOptions): Promise<LedgerRecord[]> {

@@ -11,7 +11,7 @@ import { nodeOf } from './shared.ts';
 const DimensionFields = graphql(`
   fragment DimensionFields on Dimension {
     score status uncertainty positive negative evidence
-    drivers { entry { seq } effect reason stake { amount currency typical ratio weight } }
+    drivers { entry { seq } effect reason standing stake { amount currency typical ratio weight } }
   }
 `);
 

@@ -10,6 +10,7 @@ import {
   TrustledgerError,
   UnavailableError,
 } from '../errors.ts';
+import { parseRateLimit, type RateLimitStatus } from './rate-limit.ts';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.ts';
 
 /** The fetch the client calls: the global one by default, or yours (a proxy, a test double). */
@@ -26,6 +27,11 @@ export interface TransportOptions {
   retry?: RetryOptions | false;
   /** Extra headers on every request (tracing, a proxy's token). */
   headers?: Record<string, string>;
+  /**
+   * Called with the API key's quota after every response that states it (the IETF RateLimit
+   * headers), e.g. to slow a bulk import down before it is refused. `client.rateLimit()` returns the last one.
+   */
+  onRateLimit?: (status: RateLimitStatus) => void;
 }
 
 export interface RequestOptions {
@@ -71,6 +77,8 @@ export function createTransport(options: TransportOptions): Transport {
       return { ok: false, error: new NetworkError(message, { cause }), retryable: true };
     }
     const status = response.status;
+    const rateLimit = parseRateLimit(response.headers.get('ratelimit'), response.headers.get('ratelimit-policy'));
+    if (rateLimit) options.onRateLimit?.(rateLimit);
     let json: GraphQLResponseBody | undefined;
     try {
       json = text ? (JSON.parse(text) as GraphQLResponseBody) : undefined;
@@ -81,7 +89,7 @@ export function createTransport(options: TransportOptions): Transport {
     const code = first?.extensions?.code;
     if (status === 429 || code === 'RATE_LIMITED') {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const error = new RateLimitError(first?.message ?? 'Too many requests.', { status, retryAfterMs });
+      const error = new RateLimitError(first?.message ?? 'Too many requests.', { status, retryAfterMs, rateLimit });
       return { ok: false, error, retryable: true, retryAfterMs };
     }
     if (isRetryableStatus(status) || code === 'UNAVAILABLE') {
