@@ -1,7 +1,9 @@
 // pnpm bench: the benchmarks behind the figures in the README. Medians; ratios within one run.
 // BENCH_ENTRIES (default 100000) sizes the large ledger, BENCH_RELATIONSHIPS (default 1000) the review.
+// BENCH_LATENCY_ENTRIES (default 5000) sizes the ledger the latency benchmark's heavy queries read.
 import { runEngineBench } from '../packages/sdk/bench/engine.ts';
 import { perfTable, runPerfBench } from '../packages/server/bench/perf.ts';
+import { latencyTable, runLatencyBench } from '../packages/server/bench/latency.ts';
 
 // Request log lines (pino, one per request) are left out of the output: warnings only, unless TRUSTLEDGER_LOG_LEVEL says otherwise.
 process.env.TRUSTLEDGER_LOG_LEVEL ??= 'warn';
@@ -14,3 +16,6 @@ console.log(engine.table ?? JSON.stringify(engine, null, 2));
 
 console.log('\n## Ingestion, writes and reads through the API, against floors measured in the same run (CPU time)\n');
 console.log(perfTable(await runPerfBench({ large, manyRelationships: many })));
+
+console.log("\n## A trivial query's latency while 4 clients run the heaviest queries allowed (wall time)\n");
+console.log(latencyTable(await runLatencyBench({ entries: Number(process.env.BENCH_LATENCY_ENTRIES ?? 5_000) })));

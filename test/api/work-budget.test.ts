@@ -78,3 +78,40 @@ test('scorecards at a past asOf are charged by ledger length, and once: the same
   const c = ok(await ts.client.gql(`query($id: ID!) { ${distinct} }`, { id: rel }, 'reader'));
   expect(new Set(Object.values(c).map((x: any) => x.scorecard.asOf)).size).toBe(15);
 });
+
+test('a review at a past asOf is charged by the scorecards it recomputes: with series that use most of the budget, it is refused; at the present, it is served', async () => {
+  // 55 series of 100 points over the 3,000-entry ledger: 990,000 of the 1,000,000 entries a request may ask for.
+  const fill = Math.floor(1_000_000 / (ENTRIES + 100 * 150));
+  const reviews = (asOf: (i: number) => string | null, select = 'trustScore', more = '') =>
+    Array.from({ length: 4 }, (_, i) => {
+      const at = asOf(i);
+      return `r${i}: viewer { review(as: CLIENT${at ? `, asOf: "${at}"` : ''}${more}) { edges { node { ${select} } } } }`;
+    }).join(' ');
+  const query = (more: string) =>
+    `query($ids: [ID!]!, $points: [DateTime!]!) { nodes(ids: $ids) { ... on Relationship { scorecardSeries(points: $points) { asOf } } } ${more} }`;
+  const vars = { ids: Array(fill).fill(rel), points };
+
+  // Four reviews at past dates each recompute the 3,000-entry relationship: over the budget.
+  const past = await ts.client.gql(query(reviews((i) => points[10 + i])), vars, 'reader');
+  const refused = (past.errors ?? []).filter((e) => e.extensions?.code === 'LIMIT_EXCEEDED');
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused.map((e) => e.message).join('\n')).toMatch(/scoring work .*the limit is 1,000,000 a request/);
+
+  // The same reviews at the present are read from the relationships' states: nothing to charge.
+  const present = await ts.client.gql(query(reviews(() => null)), vars, 'reader');
+  expect(present.errors).toBeUndefined();
+  expect((present.data as any).r0.review.edges.length).toBeGreaterThan(0);
+
+  // `change` at the present reads each scorecard at the start of its period: over a period that
+  // starts within the ledger, recomputed, and charged.
+  const change = await ts.client.gql(query(reviews(() => null, 'trustScore change', `, changeDays: 600`)), vars, 'reader');
+  expect((change.errors ?? []).some((e) => e.extensions?.code === 'LIMIT_EXCEEDED' && /review: a scorecard recomputed|scoring work/.test(e.message))).toBe(true);
+});
+
+test('a review at a past asOf equals the scorecards asked for alone at that asOf (recomputed on the scoring pool)', async () => {
+  const asOf = points[60];
+  const data = ok(await ts.client.gql(`{ viewer { review(as: CLIENT, asOf: "${asOf}") { edges { node { relationship { id } scorecard { asOf supplier { trustScore band } } } } } } }`, {}, 'reader'));
+  const item = data.viewer.review.edges.map((e: any) => e.node).find((n: any) => n.relationship.id === rel);
+  const alone = ok(await ts.client.gql(`query($id: ID!) { node(id: $id) { ... on Relationship { scorecard(asOf: "${asOf}") { asOf supplier { trustScore band } } } } }`, { id: rel }, 'reader'));
+  expect(item.scorecard).toEqual(alone.node.scorecard);
+});

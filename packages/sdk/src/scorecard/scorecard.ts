@@ -124,26 +124,33 @@ export function computeScorecard(entries: readonly LedgerEntry[], options: { asO
 /** Options of scorecardSeries. */
 export interface SeriesOptions extends ScorecardOptions {
   /**
-   * Told, before the series folds the ledger again (a point after an entry that changes earlier
-   * evidence: a void, dispute, confirmation or policy acceptance; or a back-dated entry), how many
-   * entries that fold reads, so a caller can budget the work or refuse it by throwing. The one pass
-   * itself (every entry absorbed once, one snapshot per point) is not reported.
+   * Told, before the series absorbs entries again, how many: from a checkpoint when an entry
+   * occurred before one already absorbed (a back-dated entry), or the whole ledger up to a point
+   * after an entry that changes earlier evidence (a void, dispute, confirmation or policy
+   * acceptance), so a caller can budget the work or refuse it by throwing. The one pass itself
+   * (every entry absorbed once, one snapshot per point) is not reported.
    */
   onRefold?: (entries: number) => void;
 }
 
+/** A copy of the series' state kept every so many entries, to resume from after a back-dated entry. */
+const CHECKPOINT_EVERY = 128;
+/** Checkpoints kept at most: beyond, every other one is dropped and the spacing doubles. */
+const MAX_CHECKPOINTS = 64;
+
 /**
  * The scorecard at each point (a trend line), in the order given, equal to computeScorecard at
- * each point, in one pass over the ledger: the entries are taken in the order they occurred
- * (occurredAt, then seq), each absorbed once into one state through the engine's incremental
- * fold (absorbEntry) as the points are reached in time order, and the scorecard is read from
- * the state at each point. Cost O(n log n + points × open items) for n entries. An entry the
- * state cannot absorb without its ledger (needsRebuild: it changes earlier evidence or comes
- * before one already absorbed) makes the point it falls before fold the entries up to it again
- * (reported to `onRefold`); the pass then goes on from there.
+ * each point, in one pass over the ledger: the points are taken in time order, the entries that
+ * occurred by each point are absorbed once, in seq order, into one state through the engine's
+ * incremental fold (absorbEntry's rules: needsRebuild says when it cannot), and the scorecard is
+ * read from the state at each point. Cost O(n log n + points × open items) for n entries in time
+ * order. An entry that occurred before one already absorbed (back-dated) resumes from the last
+ * checkpoint before it (copies of the state kept every 128 entries, at most 64); an entry that
+ * changes earlier evidence folds the entries up to its point again. Both are told to `onRefold`.
  */
 export function scorecardSeries(entries: readonly LedgerEntry[], points: readonly string[], options: SeriesOptions = {}): Scorecard[] {
   const sorted = bySeq(entries);
+  const n = sorted.length;
   const head = headOf(sorted);
   const supplier = supplierOf(sorted);
   // An entry without a valid time is never within an asOf (as in computeScorecard): last, never reached.
@@ -154,30 +161,92 @@ export function scorecardSeries(entries: readonly LedgerEntry[], points: readonl
   const byTime = sorted.map((_, j) => j).sort((a, b) => times[a] - times[b] || a - b);
   const order = points.map((p, i) => ({ i, at: parseAsOf(p) })).sort((a, b) => a.at.ms - b.at.ms || a.i - b.i);
   const out = new Array<Scorecard>(points.length);
+  const included = new Uint8Array(n);
+  let maxIncluded = -1;
   let state: ScoreState | null = null;
+  /** Index (in seq order) of the last entry the state absorbed. */
+  let last = -1;
+  let checkpoints: { at: number; state: ScoreState }[] = [];
+  let every = CHECKPOINT_EVERY;
+  let since = 0;
+  const checkpoint = (s: ScoreState, j: number) => {
+    last = j;
+    if (++since < every) return;
+    since = 0;
+    checkpoints.push({ at: j, state: structuredClone(s) });
+    if (checkpoints.length > MAX_CHECKPOINTS) {
+      checkpoints = checkpoints.filter((_, k) => k % 2 === 1);
+      every *= 2;
+    }
+  };
+  /** Folds every entry within the point, with the ledger's knowledge (foldSorted), keeping checkpoints. */
+  const fold = (): ScoreState => {
+    const within: number[] = [];
+    for (let j = 0; j <= maxIncluded; j++) if (included[j]) within.push(j);
+    checkpoints = [];
+    every = CHECKPOINT_EVERY;
+    since = 0;
+    last = -1;
+    return foldSorted(
+      within.map((j) => sorted[j]),
+      options.policy,
+      supplier,
+      (s, k) => checkpoint(s, within[k]),
+    );
+  };
+  /** Absorbs the included entries after index `from`, in seq order; false when one needs the ledger. */
+  const absorbAfter = (s: ScoreState, from: number): boolean => {
+    for (let j = from + 1; j <= maxIncluded; j++) {
+      if (!included[j]) continue;
+      if (needsRebuild(s, sorted[j])) return false;
+      absorb(s, sorted[j], null);
+      checkpoint(s, j);
+    }
+    return true;
+  };
   let reached = 0; // byTime[0, reached) are within the latest point
   for (const { i, at } of order) {
     const from = reached;
-    while (reached < byTime.length && times[byTime[reached]] <= at.ms) reached++;
-    if (state === null || reached > from) {
-      // The entries newly within asOf, absorbed in seq order as applyEntry would.
+    while (reached < n && times[byTime[reached]] <= at.ms) {
+      const j = byTime[reached++];
+      included[j] = 1;
+      if (j > maxIncluded) maxIncluded = j;
+    }
+    if (state === null) state = fold();
+    else if (reached > from) {
       const fresh = byTime.slice(from, reached).sort((a, b) => a - b);
-      if (state !== null)
+      let ok: boolean;
+      if (fresh[0] > last) {
+        // The usual case: every new entry comes after the ones absorbed.
+        ok = true;
         for (const j of fresh) {
           if (needsRebuild(state, sorted[j])) {
-            state = null;
+            ok = false;
             break;
           }
           absorb(state, sorted[j], null);
+          checkpoint(state, j);
         }
-      if (state === null) {
-        const within = byTime.slice(0, reached).sort((a, b) => a - b);
-        if (from > 0) options.onRefold?.(within.length);
-        state = foldSorted(
-          within.map((j) => sorted[j]),
-          options.policy,
-          supplier,
-        );
+      } else {
+        // A back-dated entry: resume from the last checkpoint before it.
+        while (checkpoints.length > 0 && (checkpoints.at(-1) as { at: number }).at >= fresh[0]) checkpoints.pop();
+        const cp = checkpoints.at(-1);
+        ok = cp !== undefined;
+        if (cp) {
+          let again = 0;
+          for (let j = cp.at + 1; j <= maxIncluded; j++) again += included[j];
+          options.onRefold?.(again);
+          state = structuredClone(cp.state);
+          last = cp.at;
+          since = 0;
+          ok = absorbAfter(state, cp.at);
+        }
+      }
+      if (!ok) {
+        let within = 0;
+        for (let j = 0; j <= maxIncluded; j++) within += included[j];
+        options.onRefold?.(within);
+        state = fold();
       }
     }
     out[i] = build(state, at, head);

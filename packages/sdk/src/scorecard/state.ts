@@ -698,16 +698,27 @@ export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
 /**
  * Folds entries already sorted by seq into a fresh state, with an optional policy given by the
  * caller. `supplierFirmId` names the supplier when the entries given may not include RELATIONSHIP_PROPOSED
- * (a ledger cut at asOf); default: read from the entries.
+ * (a ledger cut at asOf); default: read from the entries. `each` is called after each entry with
+ * the state and the entry's index (scorecardSeries keeps checkpoints); it must not change the state.
  */
-export function foldSorted(sorted: readonly LedgerEntry[], policy?: PolicyOverride | null, supplierFirmId: string | null = supplierOf(sorted)): ScoreState {
+export function foldSorted(
+  sorted: readonly LedgerEntry[],
+  policy?: PolicyOverride | null,
+  supplierFirmId: string | null = supplierOf(sorted),
+  each?: (state: ScoreState, index: number) => void,
+): ScoreState {
   const scanned = scanLedger(sorted, supplierFirmId);
   const { knowledge, accepted } = scanned;
   const given = policy !== undefined && policy !== null;
   const { policies } = scanned;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
   if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
-  for (const e of sorted) absorb(state, e, knowledge);
+  if (each)
+    for (let k = 0; k < sorted.length; k++) {
+      absorb(state, sorted[k], knowledge);
+      each(state, k);
+    }
+  else for (const e of sorted) absorb(state, e, knowledge);
   return state;
 }
 

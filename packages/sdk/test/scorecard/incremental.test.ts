@@ -129,6 +129,51 @@ describe('incremental state equals full recomputation', () => {
     );
   });
 
+  it('series after back-dated entries resumes from a checkpoint: equal to each point alone, and far less work than a fold per point', () => {
+    let refoldedTotal = 0;
+    let foldPerPoint = 0;
+    fc.assert(
+      fc.property(fc.array(opsWithStreamsArb(60), { minLength: 6, maxLength: 6 }), fc.array(fc.double({ min: 0, max: 1_500, noNaN: true }), { minLength: 20, maxLength: 40 }), (chunks, offsets) => {
+        // A long ledger (several hundred entries): no voids, disputes or policies, business times
+        // often before the latest (the random clock steps back), as entries recorded late are.
+        const entries = buildLedger(chunks.flat().filter((o) => o.k !== 'attest' && o.k !== 'policy'));
+        const points = offsets.map((d) => iso(Date.parse('2025-01-01T09:00:00.000Z') + d * DAY));
+        let refolded = 0;
+        const series = scorecardSeries(entries, points, { onRefold: (n) => (refolded += n) });
+        points.forEach((asOf, i) => expect(JSON.stringify(series[i])).toBe(JSON.stringify(computeScorecard(entries, { asOf }))));
+        refoldedTotal += refolded;
+        foldPerPoint += entries.length * points.length;
+      }),
+      { numRuns: 12, seed: 2026 },
+    );
+    expect(refoldedTotal).toBeLessThan(foldPerPoint / 4);
+  });
+
+  it('series over a long ledger with entries recorded days late resumes from checkpoints: equal to each point alone, a small share of a fold per point', () => {
+    const b = new LedgerBuilder();
+    let promise = 0;
+    for (let day = 0; day < 400; day++) {
+      b.advance(1);
+      b.interaction('ACTIVITY', 'CLIENT', { volume: 5 + (day % 7) });
+      b.interaction('POSITIVE_CONTACT', 'CLIENT');
+      if (day % 5 === 0) promise = b.promise('SUPPLIER', 'DELIVERY', `order ${day}`, 3);
+      // Recorded late: a delivery confirmed two days after it happened, a call four days after.
+      if (day % 5 === 3) b.add('PROMISE_KEPT', { promiseSeq: promise, inFull: true }, { by: 'CLIENT', at: b.inDays(-2) });
+      if (day % 9 === 0) b.add('INTERACTION_RECORDED', { kind: 'NEGATIVE_CONTACT', initiatedBy: 'CLIENT' }, { by: 'CLIENT', at: b.inDays(-4) });
+    }
+    const entries = b.entries;
+    const first = Date.parse(entries[0].occurredAt);
+    const points = Array.from({ length: 100 }, (_, i) => iso(first + (i + 1) * 4 * DAY + 3_600_000));
+    const refolds: number[] = [];
+    const series = scorecardSeries(entries, points, { onRefold: (n) => refolds.push(n) });
+    points.forEach((asOf, i) => expect(JSON.stringify(series[i]), asOf).toBe(JSON.stringify(computeScorecard(entries, { asOf }))));
+    // Entries recorded late cross points here, so the series resumes often, but each time from a
+    // checkpoint near the end, not from the start of the ledger.
+    expect(refolds.length).toBeGreaterThan(10);
+    expect(Math.max(...refolds)).toBeLessThan(entries.length / 4);
+    expect(refolds.reduce((a, x) => a + x, 0)).toBeLessThan((entries.length * points.length) / 10);
+  });
+
   it('is deterministic: the same entries in any order give identical JSON', () => {
     fc.assert(
       fc.property(opsArb(50), fc.integer(), (ops, seed) => {

@@ -37,6 +37,39 @@ export interface ReviewOptions {
    * since, back-dated or not. Relationships not yet accepted then are left out. @default now: every entry
    */
   asKnownAt?: string | null;
+  /**
+   * Told the number of ledger entries before each scorecard this review recomputes (one its
+   * state cannot answer: a past asOf, the start of `change`'s period, a review asKnownAt), so the
+   * caller can charge the work or refuse it by throwing (issue 11).
+   */
+  beforeFullRecompute?: (entries: number) => void;
+  /** Scorecards computed beforehand (e.g. on the scoring pool's thread), by cardKey: used instead of recomputing them. */
+  precomputed?: ReadonlyMap<string, Scorecard>;
+}
+
+/** The key of a scorecard in ReviewOptions.precomputed: relationship, ledger head (seq) and asOf. */
+export const cardKey = (relationshipId: string, seq: number, asOf: string): string => `${relationshipId}|${seq}|${asOf}`;
+
+/** The relationships a firm's review at asOf covers (see reviewItems), ordered by id. */
+export function reviewRelationships(db: Db, firmId: string, as: Side, asOf: string): RelationshipRow[] {
+  const own = as === 'SUPPLIER' ? t.relationships.supplierId : t.relationships.clientId;
+  return db
+    .select()
+    .from(t.relationships)
+    .where(and(eq(own, firmId), ne(t.relationships.status, 'PROPOSED'), acceptedBy(asOf)))
+    .orderBy(t.relationships.id)
+    .all();
+}
+
+/** The seq of the last entry of a relationship recorded (recordedAt) by asKnownAt; undefined when none. */
+export function knownSeq(db: Db, relationshipId: string, asKnownAt: string): number | undefined {
+  return (
+    db
+      .select({ seq: max(t.entries.seq) })
+      .from(t.entries)
+      .where(and(eq(t.entries.relationshipId, relationshipId), lte(t.entries.recordedAt, asKnownAt)))
+      .get()?.seq ?? undefined
+  );
 }
 
 /** Accepted by asOf: a relationship that did not exist yet has no row in a past review. */
@@ -50,21 +83,9 @@ const acceptedBy = (asOf: string) =>
  * provisional after the banded ones and unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
  */
 export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, options: ReviewOptions = {}): ReviewItem[] {
-  const own = as === 'SUPPLIER' ? t.relationships.supplierId : t.relationships.clientId;
-  const rels = db
-    .select()
-    .from(t.relationships)
-    .where(
-      and(
-        eq(own, firmId),
-        ne(t.relationships.status, 'PROPOSED'),
-        acceptedBy(asOf),
-      ),
-    )
-    .orderBy(t.relationships.id)
-    .all();
+  const rels = reviewRelationships(db, firmId, as, asOf);
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
-  let items = options.asKnownAt ? knownAtItems(db, rels, as, asOf, options.asKnownAt) : itemsOf(db, rels, as, asOf, counterpartySide);
+  let items = options.asKnownAt ? knownAtItems(db, rels, as, asOf, options.asKnownAt, options) : itemsOf(db, rels, as, asOf, counterpartySide, options);
   if (options.bands?.length) items = items.filter((i) => options.bands?.includes(i.score.band));
   if (options.stages?.length) items = items.filter((i) => options.stages?.includes(i.card.churn.stage));
   const orderBy = options.orderBy ?? 'TRUST_SCORE_ASC';
@@ -84,7 +105,9 @@ export function reviewItems(db: Db, firmId: string, as: Side, asOf: string, opti
 }
 
 /** Review items of the given relationships at asOf, in their order. */
-function itemsOf(db: Db, rels: RelationshipRow[], as: Side, asOf: string, counterpartySide: 'client' | 'supplier'): ReviewItem[] {
+function itemsOf(db: Db, rels: RelationshipRow[], as: Side, asOf: string, counterpartySide: 'client' | 'supplier', options: ReviewOptions = {}): ReviewItem[] {
+  const cardAt = (rel: RelationshipRow, at: string) =>
+    options.precomputed?.get(cardKey(rel.id, rel.headSeq, at)) ?? scorecardOf(db, rel, at, options.beforeFullRecompute);
   const counts = openPromiseCounts(
     db,
     rels.map((r) => r.id),
@@ -92,13 +115,13 @@ function itemsOf(db: Db, rels: RelationshipRow[], as: Side, asOf: string, counte
     asOf,
   );
   return rels.map((rel) => {
-    const card = scorecardOf(db, rel, asOf);
+    const card = cardAt(rel, asOf);
     const score = card[counterpartySide];
     const memo = new Map<number, number | null>();
     const change = (days: number) => {
       if (!memo.has(days)) {
         const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
-        const before = scorecardOf(db, rel, past)[counterpartySide].trustScore;
+        const before = cardAt(rel, past)[counterpartySide].trustScore;
         memo.set(days, score.trustScore !== null && before !== null ? score.trustScore - before : null);
       }
       return memo.get(days) ?? null;
@@ -113,26 +136,28 @@ function itemsOf(db: Db, rels: RelationshipRow[], as: Side, asOf: string, counte
  * prefix up to the last entry recorded by then, and the scorecards and promise counts of that
  * prefix alone.
  */
-function knownAtItems(db: Db, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string): ReviewItem[] {
+function knownAtItems(db: Db, rels: RelationshipRow[], as: Side, asOf: string, asKnownAt: string, options: ReviewOptions = {}): ReviewItem[] {
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
   const promisor: Side = as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
   const items: ReviewItem[] = [];
   for (const rel of rels) {
-    const known = db
-      .select({ seq: max(t.entries.seq) })
-      .from(t.entries)
-      .where(and(eq(t.entries.relationshipId, rel.id), lte(t.entries.recordedAt, asKnownAt)))
-      .get()?.seq;
+    const known = knownSeq(db, rel.id, asKnownAt);
     if (!known) continue;
     const entries = readLedgerPrefix(db, rel.id, known);
     if (!entries.some((e) => e.type === 'RELATIONSHIP_ACCEPTED')) continue;
-    const card = computeScorecard(entries, { asOf });
+    const cardAt = (at: string) => {
+      const pre = options.precomputed?.get(cardKey(rel.id, known, at));
+      if (pre) return pre;
+      options.beforeFullRecompute?.(entries.length);
+      return computeScorecard(entries, { asOf: at });
+    };
+    const card = cardAt(asOf);
     const score = card[counterpartySide];
     const memo = new Map<number, number | null>();
     const change = (days: number) => {
       if (!memo.has(days)) {
         const past = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
-        const before = computeScorecard(entries, { asOf: past })[counterpartySide].trustScore;
+        const before = cardAt(past)[counterpartySide].trustScore;
         memo.set(days, score.trustScore !== null && before !== null ? score.trustScore - before : null);
       }
       return memo.get(days) ?? null;
@@ -300,5 +325,5 @@ export function reviewPage(db: Db, firmId: string, as: Side, asOf: string, optio
     .limit(limit)
     .offset(offset)
     .all();
-  return itemsOf(db, rels, as, asOf, counterpartySide);
+  return itemsOf(db, rels, as, asOf, counterpartySide, options);
 }

@@ -3,7 +3,7 @@ import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
-import { type ReviewItem, reviewInstant, reviewItems, reviewPage, servedFromColumns } from './review.ts';
+import { cardKey, knownSeq, type ReviewItem, reviewInstant, reviewItems, reviewPage, reviewRelationships, servedFromColumns } from './review.ts';
 import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
@@ -12,6 +12,7 @@ import { recomputeScorecard, recomputeSeries } from '../scoring/pool.ts';
 import { readLedgerPrefix, scorecardAtOffThread } from '../scoring/state.ts';
 import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3): the SDK's own types, so the two cannot drift. */
@@ -232,6 +233,45 @@ builder.objectFields(RelationshipRef, (t) => ({
   }),
 }));
 
+/** Whether the operation selects a field named `name` anywhere below this field (fragments included). */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    set !== undefined &&
+    set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name || walk(s.selectionSet);
+      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return walk(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((f) => walk(f.selectionSet));
+}
+
+/** Charges a scorecard a review recomputes: the ledger's length (see work-budget.ts). */
+const reviewCharge = (ctx: Context) => (entries: number) =>
+  chargeWork(ctx.work, entries, `review: a scorecard recomputed at a past time, ${entries.toLocaleString('en-US')} entries`, ['asOf']);
+
+/**
+ * Computes, on the scoring pool's thread, the review's scorecards that need the ledger (one pass
+ * over each ledger for its points), into `pre` by cardKey; each is charged its ledger's length
+ * first, before any runs. A few ledgers at a time, so they are not all in memory at once.
+ */
+async function precompute(ctx: Context, pre: Map<string, Scorecard>, jobs: { relId: string; seq: number; points: string[] }[]): Promise<void> {
+  const todo = jobs.map((j) => ({ ...j, points: j.points.filter((p) => !pre.has(cardKey(j.relId, j.seq, p))) })).filter((j) => j.points.length > 0);
+  const charge = reviewCharge(ctx);
+  for (const j of todo) charge(j.seq);
+  for (let i = 0; i < todo.length; i += 4)
+    await Promise.all(
+      todo.slice(i, i + 4).map(async (j) => {
+        const result = await recomputeSeries(readLedgerPrefix(ctx.db, j.relId, j.seq), j.points, j.seq, ctx.work.limit - ctx.work.spent);
+        const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
+        if (refolded > 0) charge(refolded);
+        if ('cards' in result) j.points.forEach((p, k) => pre.set(cardKey(j.relId, j.seq, p), result.cards[k]));
+      }),
+    );
+}
+
 const ReviewOrderEnum = builder.enumType('ReviewOrder', {
   values: ['TRUST_SCORE_ASC', 'TRUST_SCORE_DESC', 'CHANGE_ASC', 'CHANGE_DESC'] as const,
   description: 'Provisional counterparties sort after the banded ones, and Unrated last, either way.',
@@ -280,7 +320,7 @@ builder.objectFields(ViewerRef, (t) => ({
           'Reproduce the review as it could be seen at this time (DESIGN §2a): each scorecard from its ledger up to the last entry recorded (recordedAt) by then, so a review pinned with asOf and asKnownAt gives the same figures later, whatever was recorded since, back-dated or not. Each scorecard names its head. Default: now (every entry).',
       }),
     },
-    resolve: (v, args, ctx) => {
+    resolve: async (v, args, ctx, info) => {
       const { first } = pageSize(args.first);
       const offset = Number(decodeCursor(args.after) ?? -1) + 1;
       // Without asOf: the review's refresh instant (now rounded down to TRUSTLEDGER_REVIEW_REFRESH_SECONDS),
@@ -290,12 +330,40 @@ builder.objectFields(ViewerRef, (t) => ({
       const changeDays = args.changeDays ?? 90;
       if (changeDays < 1 || changeDays > 3650) throw validation('changeDays must be from 1 to 3650.', ['changeDays']);
       const asKnownAt = args.asKnownAt == null ? null : asOfArg(args.asKnownAt, ctx, 'asKnownAt');
-      const options = { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays };
+      // Scorecards the relationships' states cannot answer (a past asOf, the start of `change`'s
+      // period, a review as known at a past time) are recomputed on the scoring pool's thread
+      // beforehand, and each is charged its ledger's length (issue 11).
+      const precomputed = new Map<string, Scorecard>();
+      const options = { bands: args.bands, stages: args.stages, orderBy: args.orderBy, changeDays, precomputed, beforeFullRecompute: reviewCharge(ctx) };
+      const past = new Date(Date.parse(asOf) - changeDays * 86_400_000).toISOString();
+      const byChange = args.orderBy === 'CHANGE_ASC' || args.orderBy === 'CHANGE_DESC';
+      const needs = (rel: RelationshipRow, at: string) => Date.parse(at) < Date.parse(rel.maxOccurredAt);
+      const fromColumns = asKnownAt === null && servedFromColumns(asOf, now, options);
+      if (!fromColumns) {
+        const rels = reviewRelationships(ctx.db, v.firmId, args.as, asOf);
+        const jobs = rels.map((rel) => {
+          if (asKnownAt !== null) return { relId: rel.id, seq: knownSeq(ctx.db, rel.id, asKnownAt) ?? 0, points: byChange ? [asOf, past] : [asOf] };
+          return { relId: rel.id, seq: rel.headSeq, points: [asOf, ...(byChange ? [past] : [])].filter((p) => needs(rel, p)) };
+        });
+        await precompute(ctx, precomputed, jobs.filter((j) => j.seq > 0));
+      }
       // A review as known at a past time is computed from each ledger's prefix, never from the stored columns.
-      const slice =
-        asKnownAt === null && servedFromColumns(asOf, now, options)
-          ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
-          : reviewItems(ctx.db, v.firmId, args.as, asOf, { ...options, asKnownAt }).slice(offset, offset + first + 1);
+      const slice = fromColumns
+        ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
+        : reviewItems(ctx.db, v.firmId, args.as, asOf, { ...options, asKnownAt }).slice(offset, offset + first + 1);
+      // `change` of the page's items, when asked for: the start of its period, likewise.
+      if (selects(info, 'change'))
+        await precompute(
+          ctx,
+          precomputed,
+          slice.slice(0, first).flatMap((item) => {
+            if (asKnownAt !== null) {
+              const seq = item.card.head.seq;
+              return seq > 0 ? [{ relId: item.rel.id, seq, points: [past] }] : [];
+            }
+            return needs(item.rel, past) ? [{ relId: item.rel.id, seq: item.rel.headSeq, points: [past] }] : [];
+          }),
+        );
       const page = slice.map((item, i) => ({ item: { ...item, changeDays }, index: offset + i }));
       const conn = toConnection(page, first, (x) => x.index, offset > 0);
       return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.item })) };
