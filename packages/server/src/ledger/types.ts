@@ -13,7 +13,7 @@ import {
 import { and, eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import { stateOf } from '../scoring/state.ts';
-import { windowEnd } from '@trustledger/sdk/scorecard';
+import { policyAt, windowEnd } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { builder } from '../graphql/builder.ts';
 import type { EntryRow } from '../graphql/loaders.ts';
@@ -90,16 +90,18 @@ export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 
   const recorder: Side = rel.supplierId === e.actorFirmId ? 'SUPPLIER' : 'CLIENT';
   if (recorder !== favoured) return 'NOT_NEEDED';
   if (e.confirmedBySeq !== null) return 'ATTESTED';
-  const policy = stateOf(rel).policy;
+  // Each window is the one of the policy in force when it opened (DESIGN §2a).
+  const state = stateOf(rel);
   const now = Date.parse(ctx.now());
   if (e.disputedBySeq !== null) {
     const d = await ctx.loaders.entry.load(`${e.relationshipId}:${e.disputedBySeq}`);
     const raised = d ? Date.parse(noticeTime(d, false)) : now;
-    return now >= windowEnd(raised, policy.disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
+    return now >= windowEnd(raised, policyAt(state, raised).disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
   }
+  const seen = Date.parse(noticeTime(e, false));
   // Past the window without a dispute it is attested; so it is once a dispute of it ended (withdrawn,
   // or resolved as STANDS; STRUCK voided it). The look-up runs only for claims still in their window.
-  if (now >= windowEnd(Date.parse(noticeTime(e, false)), policy.attestation.windowDays)) return 'ATTESTED';
+  if (now >= windowEnd(seen, policyAt(state, seen).attestation.windowDays)) return 'ATTESTED';
   const disputedOnce = ctx.db
     .select({ seq: t.entries.seq })
     .from(t.entries)
