@@ -52,7 +52,12 @@ export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string },
   return new Repeater<AlertEvent>(async (push, stop) => {
     const it = source[Symbol.asyncIterator]();
     const timer = setInterval(() => {
-      if (!keyActive(db, viewer.keyId)) stop();
+      // A database that is gone (the server closing) ends the stream too, instead of throwing in a timer.
+      try {
+        if (!keyActive(db, viewer.keyId)) stop();
+      } catch {
+        stop();
+      }
     }, checkMs);
     timer.unref?.();
     const stopped = stop.then(() => {
