@@ -49,9 +49,10 @@ export function guardedAlerts(store: Store, viewer: { firmId: string; keyId: str
   return new Repeater<AlertEvent>(async (push, stop) => {
     const it = source[Symbol.asyncIterator]();
     const timer = setInterval(() => {
+      // A database that is gone (the server closing) ends the stream too, instead of failing in a timer.
       keyActive(store, viewer.keyId).then(
         (active) => active || stop(),
-        () => undefined,
+        () => stop(),
       );
     }, checkMs);
     timer.unref?.();
