@@ -160,7 +160,9 @@ test('kill -9 of an instance loses no acknowledged write: another instance serve
     }
   };
   const streams = Promise.all([writer(1), writer(2), writer(3)]);
-  while (acknowledged.length < 15) await new Promise((r) => setTimeout(r, 20));
+  // Until 15 writes are acknowledged; a server that dies first, or never gets there, fails the test with its output.
+  for (const deadline = Date.now() + 60_000; acknowledged.length < 15; await new Promise((r) => setTimeout(r, 20)))
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${acknowledged.length} writes acknowledged; serve exited ${child.exitCode}: ${err.slice(-2000)}`);
   child.kill('SIGKILL');
   killed = true;
   await streams;
