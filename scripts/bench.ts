@@ -19,3 +19,6 @@ console.log(perfTable(await runPerfBench({ large, manyRelationships: many })));
 
 console.log("\n## A trivial query's latency while 4 clients run the heaviest queries allowed (wall time)\n");
 console.log(latencyTable(await runLatencyBench({ entries: Number(process.env.BENCH_LATENCY_ENTRIES ?? 5_000) })));
+console.log('\n## One mixed workload on each store: SQLite × 1 against PostgreSQL × 1, 2 and 4 API instances (operations per second, same run)\n');
+const { runScaleBench, scaleTable } = await import('../packages/server/bench/scale.ts');
+console.log(scaleTable(await runScaleBench({ seconds: Number(process.env.BENCH_SCALE_SECONDS ?? 15) })));

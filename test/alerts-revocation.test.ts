@@ -65,7 +65,7 @@ const makePromise = async (ts: TestServer, relationshipId: string, description: 
 test('a revoked key’s open alert stream ends within seconds; the firm’s other stream keeps receiving alerts', async () => {
   await using ts = await startTestServer({ overdueCheckMs: 200 });
   const rel = await activeRelationship(ts);
-  const doomed = createApiKey(ts.server.db, ts.client.rawId, 'READER', 'ops dashboard');
+  const doomed = await createApiKey(ts.server.store, ts.client.rawId, 'READER', 'ops dashboard');
   const revokedFeed = await stream(ts, doomed.secret);
   const otherFeed = await stream(ts, ts.client.keys.reader);
   try {

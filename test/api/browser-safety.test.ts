@@ -3,7 +3,7 @@
  * text/plain POST (no preflight) cannot run a mutation; CORS is off unless
  * TRUSTLEDGER_CORS_ORIGINS names the portals allowed.
  */
-import { createApiKey, createApp, createFirm, openDb } from '@trustledger/server';
+import { createApiKey, createApp, createFirm, openStore } from '@trustledger/server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { head } from '../support/api.ts';
 import { activeRelationship, ok, startTestServer, type TestServer } from '../support/server.ts';
@@ -64,10 +64,10 @@ test('TRUSTLEDGER_CORS_ORIGINS allows the portals it names, without credentials,
   const previous = process.env.TRUSTLEDGER_CORS_ORIGINS;
   process.env.TRUSTLEDGER_CORS_ORIGINS = 'https://portal.example.com, https://ops.example.com/';
   try {
-    const db = openDb({ path: ':memory:' });
-    const firm = createFirm(db, 'Portal Co');
-    const { secret } = createApiKey(db, firm.id, 'READER');
-    const app = createApp({ db });
+    const store = await openStore({ path: ':memory:' });
+    const firm = await createFirm(store, 'Portal Co');
+    const { secret } = await createApiKey(store, firm.id, 'READER');
+    const app = createApp({ store });
     const preflight = (origin: string) =>
       app.fetch('http://localhost/graphql', {
         method: 'OPTIONS',
@@ -87,7 +87,7 @@ test('TRUSTLEDGER_CORS_ORIGINS allows the portals it names, without credentials,
     });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://portal.example.com');
     expect(((await res.json()) as any).data.viewer.role).toBe('READER');
-    db.$client.close();
+    await store.close();
   } finally {
     if (previous === undefined) delete process.env.TRUSTLEDGER_CORS_ORIGINS;
     else process.env.TRUSTLEDGER_CORS_ORIGINS = previous;

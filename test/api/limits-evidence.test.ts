@@ -3,22 +3,22 @@
  * fits the server's query limits with a margin, and the limits are at or under graphql-armor's
  * defaults except where an operation needs more (depth: see the README).
  */
-import { createApp, openDb } from '@trustledger/server';
+import { createApp, openStore } from '@trustledger/server';
 import { Kind, parse, visit } from 'graphql';
 import { operationCost } from '../../packages/server/src/graphql/cost.ts';
 import { afterAll, expect, test } from 'vitest';
 import { sentOperations, tokenCount } from '../support/operations.ts';
 
 const ARMOR_DEFAULTS = { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000 };
-const db = openDb({ path: ':memory:' });
-afterAll(() => db.$client.close());
+const store = await openStore({ path: ':memory:' });
+afterAll(() => store.close());
 
 const operations = sentOperations();
 
 /** What graphql-armor finds for a document when the named limit is set to 0 and the rest open. */
 async function measure(document: string, limit: keyof typeof ARMOR_DEFAULTS): Promise<number> {
   const open = { maxDepth: 1e6, maxAliases: 1e6, maxCost: 1e9, maxDirectives: 1e6, maxTokens: 1e6 };
-  const app = createApp({ db, limits: { ...open, [limit]: 0 } });
+  const app = createApp({ store, limits: { ...open, [limit]: 0 } });
   const res = await app.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
   const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
   const refusal = body.errors?.find((e) => e.extensions?.code === 'LIMIT_EXCEEDED');
@@ -40,7 +40,7 @@ function largestVariables(document: string): Record<string, unknown> {
 }
 
 test('a page asked as a variable costs what the same page asked literally costs, and over the limit is refused with the figure', async () => {
-  const app = createApp({ db });
+  const app = createApp({ store });
   const literal = '{ viewer { relationships(first: 100) { edges { node { id scorecard { supplier { trustScore band } } } } } } }';
   const variable = 'query($n: Int) { viewer { relationships(first: $n) { edges { node { id scorecard { supplier { trustScore band } } } } } } }';
   expect(operationCost(parse(variable), null, { n: 100 })).toBe(operationCost(parse(literal), null));
@@ -66,7 +66,7 @@ test('the SDK, the portal and the examples send the operations these limits are 
 });
 
 test('every operation sent fits each limit with a margin, and the server serves it unrefused', async () => {
-  const app = createApp({ db });
+  const app = createApp({ store });
   const { QUERY_LIMITS } = await import('../../packages/server/src/graphql/limits.ts');
   let costliest = '';
   const largest = { maxDepth: 0, maxAliases: 0, maxCost: 0, maxDirectives: 0, maxTokens: 0 };

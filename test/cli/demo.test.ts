@@ -5,7 +5,7 @@
 import { type RunningServer, startServer } from '@trustledger/server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedDemo } from '../../packages/server/src/demo/index.ts';
-import { openDb } from '../../packages/server/src/db/client.ts';
+import { SqliteStore } from '../../packages/server/src/store/index.ts';
 import { cli, cliJson, gql, tempDb } from './cli.ts';
 
 interface Demo {
@@ -197,10 +197,11 @@ describe('seed --demo', () => {
     expect(nothing.stderr).toMatch(/pass --demo/);
   });
 
-  test('the same stories every time: only the clock moves them', () => {
-    const shape = (now: string) => {
-      const db = openDb({ path: ':memory:' });
-      seedDemo(db, { now });
+  test('the same stories every time: only the clock moves them', async () => {
+    const shape = async (now: string) => {
+      const store = SqliteStore.open({ path: ':memory:' });
+      const db = store.db;
+      await seedDemo(store, { now });
       const day0 = Math.floor(Date.parse(now) / 86_400_000) * 86_400_000;
       const rows = db.$client.prepare('select r.rowid, e.seq, e.type, e.occurred_at, e.payload from entries e join relationships r on r.id = e.relationship_id order by r.rowid, e.seq').all() as {
         seq: number;
@@ -208,7 +209,7 @@ describe('seed --demo', () => {
         occurred_at: string;
         payload: string;
       }[];
-      db.$client.close();
+      await store.close();
       return rows.map((r) => ({
         seq: r.seq,
         type: r.type,
@@ -217,7 +218,7 @@ describe('seed --demo', () => {
         payload: r.type === 'RELATIONSHIP_PROPOSED' ? null : r.payload.replace(/"(dueAt|newDueAt)":"[^"]+"/g, '"$1":…'),
       }));
     };
-    expect(shape('2026-01-10T08:00:00.000Z')).toEqual(shape('2027-06-01T21:30:00.000Z'));
+    expect(await shape('2026-01-10T08:00:00.000Z')).toEqual(await shape('2027-06-01T21:30:00.000Z'));
   });
 });
 

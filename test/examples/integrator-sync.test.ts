@@ -103,6 +103,31 @@ it('records only the rows appended since the last run, referring to promises alr
   expect((await head()).seq).toBe(before.seq + 3);
 });
 
+it('rows dated ahead of the server clock (within its skew) are recorded at its now, and a second run records nothing new', async () => {
+  // The ERP's clock runs 4 minutes fast: the server records those times as its own now.
+  const ahead = Date.now() + 4 * 60_000;
+  const at = (s: number) => new Date(ahead + s * 1000).toISOString();
+  const file = join(dir, 'fast-clock.csv');
+  writeFileSync(
+    file,
+    'ref,type,occurred_at,promisor,kind,description,due_at,amount,currency,new_due_at,reason\n' +
+      `PO-2001,promise,${at(0)},supplier,delivery,Spare chairs (PO-2001),${new Date(ahead + 10 * 86_400_000).toISOString()},,,,\n` +
+      `PO-2001,keep,${at(1)},,,,,,,,\n`,
+  );
+  const first = await runExample('integrator-sync', [file], env);
+  expect(first.code).toBe(0);
+  expect(first.stdout).toContain('2 rows, 0 already in the ledger, 2 to record');
+  const after = await head();
+  expect(after.seq).toBe(4);
+  const entries = await reader().relationships.ledger(relationshipId).toArray();
+  for (const e of entries.slice(2)) expect(Date.parse(e.occurredAt)).toBeLessThan(ahead);
+
+  const second = await runExample('integrator-sync', [file], env);
+  expect(second.code).toBe(0);
+  expect(second.stdout).toContain('2 rows, 2 already in the ledger, 0 to record');
+  expect(await head()).toEqual(after);
+});
+
 it('a batch sent again from a stale view of the ledger replays: its key is a hash of the relationship and its content', async () => {
   const sdk = createClient({ url: ts.url, apiKey: ts.supplier.keys.writer });
   const stale = await sdk.relationships.ledger(relationshipId).toArray();

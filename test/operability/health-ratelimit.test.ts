@@ -74,6 +74,24 @@ test('every keyed response carries RateLimit-Policy and RateLimit counting down 
   expect(anonymous.headers.get('ratelimit')).toBeNull();
 });
 
+test('a request refused by a query limit still counts against its key and carries the headers; an unknown key gets 401 whatever it sent', async () => {
+  await using ts = await startTestServer({ rateLimitPerMinute: 3 });
+  const deep = JSON.stringify({ query: `{ viewer { ${'firm { '.repeat(12)}id${' }'.repeat(12)} } }` });
+  const send = (key: string) => fetch(ts.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: deep });
+  const refused = await send(ts.supplier.keys.reader);
+  expect(((await refused.json()) as any).errors[0].extensions.code).toBe('LIMIT_EXCEEDED');
+  expect(refused.headers.get('ratelimit')).toMatch(/^"per-key";r=2;t=\d+$/);
+  await send(ts.supplier.keys.reader);
+  await send(ts.supplier.keys.reader);
+  // The quota is spent on refused documents as on any other: the fourth is 429, not another LIMIT_EXCEEDED.
+  const limited = await send(ts.supplier.keys.reader);
+  expect(limited.status).toBe(429);
+  expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  const unknown = await send('tl_unknown_key');
+  expect(unknown.status).toBe(401);
+  expect(((await unknown.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+});
+
 test('with rate limiting off, no RateLimit headers are sent', async () => {
   await using ts = await startTestServer({ rateLimitPerMinute: 0 });
   const res = await post(ts.url, ts.supplier.keys.reader);

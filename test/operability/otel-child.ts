@@ -15,8 +15,8 @@ trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new Sim
 
 const dir = mkdtempSync(join(tmpdir(), 'trustledger-otel-'));
 const server = await startServer({ port: 0, dbPath: join(dir, 'otel.db'), rateLimitPerMinute: 0, logger: createLogger({ level: 'silent' }) });
-const firm = createFirm(server.db, 'Harbor Hotels');
-const key = createApiKey(server.db, firm.id, 'ADMIN').secret;
+const firm = await createFirm(server.store, 'Harbor Hotels');
+const key = (await createApiKey(server.store, firm.id, 'ADMIN')).secret;
 const ask = async (query: string, variables: Record<string, unknown>) => {
   const res = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as { data?: unknown; errors?: unknown[] };

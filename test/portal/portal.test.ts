@@ -43,13 +43,13 @@ let dir: string;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-let demo: ReturnType<typeof seedDemo>;
+let demo: Awaited<ReturnType<typeof seedDemo>>;
 
 beforeAll(async () => {
   ensurePortalBuilt();
   dir = mkdtempSync(join(tmpdir(), 'trustledger-portal-'));
   server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'portal.db'), overdueCheckMs: 300, rateLimitPerMinute: 0 });
-  demo = seedDemo(server.db);
+  demo = await seedDemo(server.store);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -3,30 +3,29 @@ import { backtest, CLASSES, meets, TARGETS } from '../../scripts/churn/simulate.
 
 /**
  * Rows of the issue's targets that the full backtest (`pnpm bench:churn`, README "Churn stage")
- * does not meet yet with the default policy: they are reported there, not asserted here.
+ * does not meet with the default policy, and why (README gives the figures). Every other row is
+ * asserted; a row listed here that starts to pass fails the test, so the list cannot go stale.
  */
-const OPEN = new Set([
-  'lowVolume/switchingClientsPct',
-  'handledComplaint/antiClientsPct',
-  'handledComplaint/maxThawingDays',
-  'repairedThaw/detectedWithin21Pct',
-  'slowDrift/medianFirstAntiLead',
-  // Met by the full run (77 days) but too close to its bound to hold for 8 relationships.
-  'slowDrift/medianAlarmLead',
-]);
+const OPEN: Record<string, string> = {
+  'repairedThaw/detectedWithin21Pct':
+    'about 8 in 10 thaws show enough evidence in their first 21 days (one or two extra negative contacts often do not); flagging on less costs the steady clients their false-alarm budget',
+  'slowDrift/medianFirstAntiLead':
+    'a drift must read ANTI within about 30 days of its true onset in half the cases, a third of them silent (orders at 60-80%, fewer positive contacts): too little evidence to tell from a thaw or a steady client in that time',
+};
 
 /**
- * A small fixed-seed run of the churn backtest: a few simulated relationships per class, read
- * every day through the engine with the default policy, must meet the class's targets (issue 9),
- * so a change to the detector that breaks one fails CI. Not timed.
+ * A small fixed-seed run of the churn backtest: simulated relationships per class, read every day
+ * through the engine with the default policy, must meet every target of the class (issue 9), so a
+ * change to the detector that breaks one fails CI. Not timed.
  */
 describe('churn backtest (small, fixed seed): each class meets its targets with the default policy', () => {
   for (const cls of CLASSES) {
     it(cls, () => {
-      const { detector } = backtest(cls, 8, 7);
+      const { detector } = backtest(cls, 24, 7);
       for (const t of TARGETS[cls]) {
-        if (OPEN.has(`${cls}/${t.figure}`)) continue;
-        expect(meets(t, detector[t.figure]), `${t.label}: ${detector[t.figure]} ${t.op} ${t.bound}`).toBe(true);
+        const ok = meets(t, detector[t.figure]);
+        const open = OPEN[`${cls}/${t.figure}`];
+        expect(ok, `${t.label}: ${detector[t.figure]} ${t.op} ${t.bound}${open ? ` (listed as open: ${open})` : ''}`).toBe(!open);
       }
     });
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey, createFirm, createLogger, type RunningServer, startServer } from '@trustledger/server';
+import { createApiKeyIn, createFirmIn, createLogger, type RunningServer, type SqliteStore, startServer } from '@trustledger/server';
 import type { KeyRole } from '@trustledger/schema';
 
 export interface GqlResult<T = any> {
@@ -58,9 +58,11 @@ export async function startTestServer(
     const json = (await res.json()) as GqlResult;
     return { ...json, status: res.status };
   };
+  // Synchronous, on the SQLite store: tests add firms inline.
+  const sqlite = server.store as SqliteStore;
   const firm = (name: string): TestFirm => {
-    const f = createFirm(server.db, name);
-    const key = (role: KeyRole) => createApiKey(server.db, f.id, role).secret;
+    const f = sqlite.writeSync((tx) => createFirmIn(tx, name));
+    const key = (role: KeyRole) => sqlite.writeSync((tx) => createApiKeyIn(tx, f.id, role)).secret;
     const keys = { admin: key('ADMIN'), writer: key('WRITER'), reader: key('READER') };
     return {
       id: Buffer.from(`Firm:${f.id}`).toString('base64'),

@@ -25,6 +25,8 @@ export interface ExistingEntry {
   seq: number;
   type: string;
   occurredAt: string;
+  /** When the server recorded it (its clock); a row dated ahead of that clock was recorded at it. */
+  recordedAt?: string;
   payload: unknown;
 }
 
@@ -97,6 +99,10 @@ const sortedJson = (value: unknown): string =>
     : JSON.stringify(value);
 
 const identity = (e: { type: string; occurredAt: string; payload: unknown }) => `${e.type} ${e.occurredAt} ${sortedJson(e.payload)}`;
+const contentOf = (e: { type: string; payload: unknown }) => `${e.type} ${sortedJson(e.payload)}`;
+
+/** How far ahead of its clock the server accepts a time (and records it as its now): 5 minutes. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Turns rows into the entries still to record. A row whose entry (same type, time and payload)
@@ -106,6 +112,31 @@ const identity = (e: { type: string; occurredAt: string; payload: unknown }) => 
 export function plan(rows: readonly Row[], ledger: readonly ExistingEntry[], headSeq: number): Plan {
   const inLedger = new Map<string, number[]>();
   for (const e of ledger) inLedger.set(identity(e), [...(inLedger.get(identity(e)) ?? []), e.seq]);
+  // A time ahead of the server's clock (up to its 5-minute skew) is recorded as the server's now:
+  // such an entry (occurredAt = recordedAt) stands for a row of the same type and payload dated
+  // up to the skew after it, so a re-run does not record that row again.
+  const atServerNow = new Map<string, { seq: number; at: number }[]>();
+  for (const e of ledger)
+    if (e.recordedAt !== undefined && e.occurredAt === e.recordedAt)
+      atServerNow.set(contentOf(e), [...(atServerNow.get(contentOf(e)) ?? []), { seq: e.seq, at: Date.parse(e.recordedAt) }]);
+  const used = new Set<number>();
+  const take = (seqs: number[] | undefined): number | undefined => {
+    for (let s = seqs?.shift(); s !== undefined; s = seqs?.shift())
+      if (!used.has(s)) {
+        used.add(s);
+        return s;
+      }
+    return undefined;
+  };
+  const takeAhead = (entry: { type: string; occurredAt: string; payload: unknown }): number | undefined => {
+    const at = Date.parse(entry.occurredAt);
+    const candidates = atServerNow.get(contentOf(entry)) ?? [];
+    const i = candidates.findIndex((c) => !used.has(c.seq) && c.at < at && at <= c.at + CLOCK_SKEW_MS);
+    if (i < 0) return undefined;
+    const [match] = candidates.splice(i, 1);
+    used.add(match.seq);
+    return match.seq;
+  };
   const promiseSeqs = new Map<string, number>();
   const fresh: PlannedEntry[] = [];
   const errors: RowError[] = [];
@@ -116,7 +147,7 @@ export function plan(rows: readonly Row[], ledger: readonly ExistingEntry[], hea
       const entry = toEntry(row, line, (ref) => promiseSeqs.get(ref));
       if (entry.type === 'PROMISE_MADE' && promiseSeqs.has(row.ref)) throw new RowError(line, `ref ${row.ref} already names a promise above`);
       // Each ledger entry stands for one row, so two identical rows are two entries.
-      const seq = inLedger.get(identity(entry))?.shift();
+      const seq = take(inLedger.get(identity(entry))) ?? takeAhead(entry);
       if (seq !== undefined) already++;
       else fresh.push({ line, seq: headSeq + fresh.length + 1, ...entry });
       if (entry.type === 'PROMISE_MADE') promiseSeqs.set(row.ref, seq ?? headSeq + fresh.length);

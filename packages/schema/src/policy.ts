@@ -70,10 +70,14 @@ export interface ChurnPolicy {
   activityWindowDays: number;
   /** Longest window any rate is read over. @default 90 */
   maxWindowDays: number;
-  /** A signal speaks for THAWING when its count is this improbable under the baseline. @default 0.01 */
+  /** A signal speaks for THAWING when its count is this improbable under the baseline. @default 0.015 */
   thawingProbability: number;
   /** Order activity or cadence speaks for THAWING (and is a sign of ANTI) when this improbable. @default 0.002 */
   activityProbability: number;
+  /** Order volume is tested over the activity window and up to this many of its multiples (within maxWindowDays), Bonferroni-corrected. @default 3 */
+  activityScanWindows: number;
+  /** Fewer positive contacts with no negative ones speak for THAWING only when this improbable (together they are combined at thawingProbability). @default 0.002 */
+  singleContactProbability: number;
   /** This many complaints within the contact window (handled or not) are repeated complaints: a sign of ANTI. @default 3 */
   repeatedComplaints: number;
   /** Activity or cadence counts for SWITCHING when this improbable. @default 0.001 */
@@ -145,8 +149,10 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     contactWindowDays: 21,
     activityWindowDays: 28,
     maxWindowDays: 90,
-    thawingProbability: 0.01,
+    thawingProbability: 0.015,
     activityProbability: 0.002,
+    activityScanWindows: 3,
+    singleContactProbability: 0.002,
     repeatedComplaints: 3,
     switchingProbability: 0.001,
     lostProbability: 0.0001,
@@ -224,6 +230,8 @@ export const policyOverrideSchema = z
         maxWindowDays: days,
         thawingProbability: prob,
         activityProbability: prob,
+        activityScanWindows: z.number().int().min(1).max(12),
+        singleContactProbability: prob,
         repeatedComplaints: z.number().int().min(1).max(1000),
         switchingProbability: prob,
         lostProbability: prob,

@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { openDb } from '../src/db/client.ts';
-import { inTransaction } from '../src/graphql/mutation.ts';
+import { SqliteStore, type WriteTx } from '../src/store/index.ts';
 import { MAX_WORK, POINT_WORK } from '../src/graphql/work-budget.ts';
-import { createApiKey, createFirm } from '../src/keys/service.ts';
+import { createApiKeyIn, createFirmIn } from '../src/keys/service.ts';
 import { appendEntry, createRelationship } from '../src/ledger/append.ts';
 import { closeScoringPool, scoringThreads } from '../src/scoring/pool.ts';
 import { startServer } from '../src/server.ts';
@@ -40,10 +39,12 @@ export interface LatencyResult {
 /** Runs the latency benchmark: `entries` in the heavy ledger, `samples` trivial queries per phase, `rounds` rounds. */
 export async function runLatencyBench({ entries = 5_000, samples = 100, rounds = 3 } = {}): Promise<LatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-latency-'));
-  const db = openDb({ path: join(dir, 'bench.db') });
-  const supplier = createFirm(db, 'Oak & Sons Furniture');
-  const clientFirm = createFirm(db, 'Harbor Hotels');
-  const key = createApiKey(db, clientFirm.id, 'READER').secret;
+  // Setup, not measured: written synchronously on the SQLite store.
+  const db = SqliteStore.open({ path: join(dir, 'bench.db') });
+  const inTransaction = <T>(store: SqliteStore, fn: (tx: WriteTx) => T): T => store.writeSync(fn);
+  const supplier = db.writeSync((tx) => createFirmIn(tx, 'Oak & Sons Furniture'));
+  const clientFirm = db.writeSync((tx) => createFirmIn(tx, 'Harbor Hotels'));
+  const key = db.writeSync((tx) => createApiKeyIn(tx, clientFirm.id, 'READER')).secret;
   const start = Date.now() - 400 * DAY;
   const step = (380 * DAY) / entries;
   // A ledger of `entries`: promises kept, orders, contacts, complaints answered (setup, not measured).
@@ -74,7 +75,7 @@ export async function runLatencyBench({ entries = 5_000, samples = 100, rounds =
       return r;
     });
   }
-  const server = await startServer({ port: 0, host: '127.0.0.1', db, rateLimitPerMinute: 0 });
+  const server = await startServer({ port: 0, host: '127.0.0.1', store: db, rateLimitPerMinute: 0 });
   const id = encodeGlobalID('Relationship', rel.id);
   const send = async (query: string, variables: Record<string, unknown> = {}) => {
     const go = () =>
@@ -163,7 +164,7 @@ export async function runLatencyBench({ entries = 5_000, samples = 100, rounds =
     else process.env.TRUSTLEDGER_OFF_THREAD_WORK = saved;
     await server.close();
     await closeScoringPool();
-    db.$client.close();
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
   return result;

@@ -15,14 +15,17 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '@trustledger/schema';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { openDb } from '../src/db/client.ts';
-import { inTransaction } from '../src/graphql/mutation.ts';
-import { createApiKey, createFirm } from '../src/keys/service.ts';
+import type { KeyRole } from '@trustledger/schema';
+import { createApiKeyIn, createFirmIn } from '../src/keys/service.ts';
+import type { SqliteStore, WriteTx } from '../src/store/index.ts';
 import { appendEntry, createRelationship } from '../src/ledger/append.ts';
 import type { RelationshipRow } from '../src/ledger/rules.ts';
 import { startServer } from '../src/server.ts';
 
 const canonicalize = canonicalJson;
+/** Setup, not measured: firms and keys written synchronously on the SQLite store. */
+const createFirm = (db: SqliteStore, name: string) => db.writeSync((tx) => createFirmIn(tx, name));
+const createApiKey = (db: SqliteStore, firmId: string, role: KeyRole) => db.writeSync((tx) => createApiKeyIn(tx, firmId, role));
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -88,8 +91,8 @@ function entryMix(firstSeq: number, count: number, at: (i: number) => number) {
 }
 
 /** A proposed-and-accepted relationship written directly through the append path (setup, not measured). */
-function relationship(db: ReturnType<typeof openDb>, supplierId: string, clientId: string, start: number, extra: (rel: RelationshipRow, tx: ReturnType<typeof openDb>) => RelationshipRow = (r) => r) {
-  return inTransaction(db, (tx) => {
+function relationship(db: SqliteStore, supplierId: string, clientId: string, start: number, extra: (rel: RelationshipRow, tx: WriteTx) => RelationshipRow = (r) => r) {
+  return db.writeSync((tx) => {
     let rel = createRelationship(tx, { firmId: supplierId, side: 'SUPPLIER' }, clientId, iso(start), iso(Date.now())).rel;
     rel = appendEntry(tx, rel, clientId, { type: 'RELATIONSHIP_ACCEPTED', payload: {}, occurredAt: iso(start) }, iso(Date.now())).rel;
     return extra(rel, tx);
@@ -221,7 +224,7 @@ export async function runPerfBench(options: PerfOptions = {}) {
   const running = await startServer({ port: 0, dbPath: join(dir, 'api.db'), onQuery: (s) => counting && statements.push(s), overdueCheckMs: 3_600_000, rateLimitPerMinute: 0 });
   const servers: Server[] = [];
   try {
-    const db = running.db;
+    const db = running.store as SqliteStore;
     const supplier = createFirm(db, 'Supplier');
     const buyer = createFirm(db, 'Buyer');
     const writer = client(running.graphqlUrl, createApiKey(db, supplier.id, 'WRITER').secret);

@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { openDb } from '../src/db/client.ts';
 import { appendEntry, createRelationship } from '../src/ledger/append.ts';
-import { inTransaction } from '../src/graphql/mutation.ts';
-import { createApiKey, createFirm } from '../src/keys/service.ts';
+import { createApiKeyIn, createFirmIn } from '../src/keys/service.ts';
+import { SqliteStore } from '../src/store/index.ts';
 import { createApp } from '../src/yoga.ts';
 
 const DAY = 86_400_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Appends `n` realistic entries (promises and their outcomes, orders, contacts, complaints) over two years. */
-function fill(db: ReturnType<typeof openDb>, n: number, start: number) {
-  const supplier = createFirm(db, `Supplier ${n}`);
-  const client = createFirm(db, `Client ${n}`);
-  const key = createApiKey(db, client.id, 'READER').secret;
+function fill(db: SqliteStore, n: number, start: number) {
+  const inTransaction = <T>(_db: SqliteStore, fn: Parameters<SqliteStore['writeSync']>[0]) => db.writeSync(fn) as T;
+  const supplier = db.writeSync((tx) => createFirmIn(tx, `Supplier ${n}`));
+  const client = db.writeSync((tx) => createFirmIn(tx, `Client ${n}`));
+  const key = db.writeSync((tx) => createApiKeyIn(tx, client.id, 'READER')).secret;
   const iso = (ms: number) => new Date(ms).toISOString();
   let rel = inTransaction(db, (tx) => createRelationship(tx, { firmId: supplier.id, side: 'SUPPLIER' }, client.id, iso(start), iso(start)).rel);
   rel = inTransaction(db, (tx) => appendEntry(tx, rel, client.id, { type: 'RELATIONSHIP_ACCEPTED', payload: {}, occurredAt: iso(start) }, iso(Date.now())).rel);
@@ -50,13 +50,13 @@ function fill(db: ReturnType<typeof openDb>, n: number, start: number) {
 export async function runServeBench(large = 100_000, runs = 50) {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-bench-'));
   try {
-    const db = openDb({ path: join(dir, 'bench.db') });
+    const db = SqliteStore.open({ path: join(dir, 'bench.db') });
     const start = Date.now() - 730 * DAY;
     const t0 = performance.now();
     const small = fill(db, 10, start);
     const big = fill(db, large, start);
     const fillSeconds = (performance.now() - t0) / 1000;
-    const app = createApp({ db });
+    const app = createApp({ store: db });
     const query = 'query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { supplier { trustScore band } client { trustScore } churn { stage } head { seq } } } } }';
     const time = async (r: { id: string; key: string }) => {
       const samples: number[] = [];
@@ -75,7 +75,7 @@ export async function runServeBench(large = 100_000, runs = 50) {
     };
     const smallMs = await time(small);
     const bigMs = await time(big);
-    db.$client.close();
+    await db.close();
     return { smallEntries: small.entries, largeEntries: big.entries, smallMs, largeMs: bigMs, ratio: bigMs / smallMs, writesPerSecond: (small.entries + big.entries) / fillSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });

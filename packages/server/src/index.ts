@@ -1,10 +1,10 @@
-export { openDb, defaultDbPath, type Db } from './db/client.ts';
+export { openDb, defaultDbPath, type Db, openStore, type OpenStoreOptions, type Store, type WriteTx, SqliteStore } from './store/index.ts';
 export { createApp, type App } from './yoga.ts';
 export { startServer, type RunningServer, type StartOptions } from './server.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './request-log.ts';
 export { readiness, type Readiness } from './health.ts';
 export { loadTracing, tracingEnabled } from './tracing.ts';
-export { createFirm, createApiKey, revokeApiKey } from './keys/service.ts';
+export { createFirm, createApiKey, revokeApiKey, createFirmIn, createApiKeyIn } from './keys/service.ts';
 export { schema, printedSchema, printedPossibleTypes, possibleTypesOf } from './schema.ts';
 export { seedDemo, isEmpty, DEMO_FIRMS, type DemoResult } from './demo/index.ts';
 export { importCsv, type ImportResult } from './csv/import.ts';

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertPubSub, watchOverdue, watchStages } from './alerts/service.ts';
-import { type Db, openDb } from './db/client.ts';
+import { createAlertPubSub, noteAlert, watchOverdue, watchStages } from './alerts/service.ts';
 import { handleHealth } from './health.ts';
 import { loadTracing, tracingEnabled } from './tracing.ts';
 import { beginRequest, createLogger, type Logger, logRequest } from './request-log.ts';
+import { type Db, openStore, SqliteStore, type Store } from './store/index.ts';
 import { handlePortal } from './portal.ts';
 import { refreshReviewFigures, reviewRefreshMs } from './scorecard/review.ts';
 import { createApp } from './yoga.ts';
@@ -14,9 +14,12 @@ export interface StartOptions {
   port?: number;
   /** @default '127.0.0.1' unless HOST is set */
   host?: string;
-  /** Database path (see openDb), or an open database. */
+  /** SQLite database path (see openDb). */
   dbPath?: string;
+  /** An open SQLite database (not closed with the server). */
   db?: Db;
+  /** An open store (not closed with the server); wins over db and dbPath. */
+  store?: Store;
   now?: () => string;
   /** Called with every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
@@ -37,28 +40,40 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   graphqlUrl: string;
+  /** The store the server reads and writes through. */
+  store: Store;
+  /** The SQLite database under the store (tests and tools that inspect the file; SQLite stores only). */
   db: Db;
   server: Server;
   close: () => Promise<void>;
 }
 
-/** Opens the database (migrating it) and serves the GraphQL API over HTTP. */
+/** Opens the store (migrating it) and serves the GraphQL API over HTTP. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const db = options.db ?? openDb({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs });
-  const pubsub = createAlertPubSub();
+  const owned = !options.store && !options.db;
+  const store =
+    options.store ??
+    (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
+  const shared = await store.sharedEvents();
+  const pubsub = createAlertPubSub(shared);
+  // Stage changes told by any instance count as told here too (the stage watcher does not repeat them).
+  if (shared && 'observe' in shared) (shared as { observe: (fn: (type: string, detail: unknown) => void) => void }).observe((_type, detail) => noteAlert(pubsub, detail));
   const logger = options.logger ?? createLogger();
   const tracing = (options.tracing ?? tracingEnabled()) ? await loadTracing() : undefined;
-  const app = createApp({ db, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });
+  const app = createApp({ store, now: options.now, pubsub, rateLimitPerMinute: options.rateLimitPerMinute, logger, tracing });
   const clock = options.now ?? (() => new Date().toISOString());
-  const stopWatching = watchOverdue(db, pubsub, clock, options.overdueCheckMs);
-  const stopStages = watchStages(db, pubsub, clock, options.stageCheckMs);
+  const stopWatching = watchOverdue(store, pubsub, clock, options.overdueCheckMs);
+  const stopStages = watchStages(store, pubsub, clock, options.stageCheckMs);
   // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
+  let refreshing = false;
   const refresh = setInterval(() => {
-    try {
-      refreshReviewFigures(db, clock());
-    } catch (error) {
-      console.error('review refresh failed: %s', (error as Error).message);
-    }
+    if (refreshing) return;
+    refreshing = true;
+    refreshReviewFigures(store, clock())
+      .catch((error: Error) => console.error('review refresh failed: %s', error.message))
+      .finally(() => {
+        refreshing = false;
+      });
   }, reviewRefreshMs());
   refresh.unref();
   const server = createServer((req, res) => {
@@ -69,7 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       res.setHeader('x-request-id', record.requestId);
       const log = () => logRequest(logger, record, res.statusCode);
       res.once('finish', log);
-      if (handleHealth(req, res, db) || handlePortal(req, res)) return;
+      if (handleHealth(req, res, store) || handlePortal(req, res)) return;
       res.off('finish', log); // not theirs after all (a POST /health): the app answers and logs it
       res.removeHeader('x-request-id');
     }
@@ -85,7 +100,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     url,
     graphqlUrl: `${url}/graphql`,
-    db,
+    store,
+    db: (store as SqliteStore).db,
     server,
     close: () =>
       new Promise<void>((resolveClose) => {
@@ -94,8 +110,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         clearInterval(refresh);
         server.closeAllConnections();
         server.close(() => {
-          if (!options.db) db.$client.close();
-          resolveClose();
+          if (owned) void store.close().then(resolveClose, resolveClose);
+          else resolveClose();
         });
       }),
   };

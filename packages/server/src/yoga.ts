@@ -3,10 +3,10 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
-import type { Db } from './db/client.ts';
+import type { Store } from './store/index.ts';
 import { AppError } from './errors.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
-import { createContext } from './graphql/context.ts';
+import { createContext, type Viewer } from './graphql/context.ts';
 import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
@@ -17,7 +17,8 @@ import { beginRequest, createLogger, type Logger, logRequest, type RequestRecord
 import { schema } from './schema.ts';
 
 export interface AppOptions {
-  db: Db;
+  /** The data-access module every request reads and writes through (openStore). */
+  store: Store;
   /** The server's clock. @default () => new Date().toISOString() */
   now?: () => string;
   /** Where alerts are published. @default a new in-process pub/sub */
@@ -43,7 +44,7 @@ export interface AppOptions {
  * an unknown or revoked key is refused with 401.
  */
 export function createApp({
-  db,
+  store,
   now = () => new Date().toISOString(),
   pubsub = createAlertPubSub(),
   rateLimitPerMinute = Number(process.env.TRUSTLEDGER_RATE_LIMIT ?? 1200),
@@ -53,9 +54,11 @@ export function createApp({
   limits: limitsOverride,
 }: AppOptions) {
   const limits: QueryLimits = { ...QUERY_LIMITS, ...limitsOverride };
-  const limit = createRateLimiter(rateLimitPerMinute);
+  const limit = createRateLimiter(rateLimitPerMinute, rateLimitPerMinute > 0 ? store.sharedRateLimiter(rateLimitPerMinute) : undefined);
   /** Where each keyed request's API key stands, for its response's RateLimit headers. */
   const rateStates = new WeakMap<Request, RateLimitState>();
+  /** Each request's viewer (null: no key), found once, before the document is parsed. */
+  const viewers = new WeakMap<Request, Viewer | null>();
   /** Each request's log line, filled in as it is served and written when its response starts. */
   const records = new WeakMap<Request, RequestRecord>();
   const recordOf = (request: Request): RequestRecord => {
@@ -105,6 +108,27 @@ export function createApp({
       requestLog,
       ...(tracing ? [tracing] : []),
       useJsonOnly(),
+      {
+        // The key is checked and counted before the document is parsed or validated, so every
+        // keyed request, one refused by a query limit too, counts against the key's quota and is
+        // told where it stands (RateLimit headers); an unknown or revoked key gets 401 whatever it sent.
+        async onParams({ request, params, setResult }) {
+          const header = request.headers.get('authorization');
+          const viewer = await viewerFromHeader(store, header);
+          viewers.set(request, viewer);
+          if (viewer) recordOf(request).firmId = viewer.firmId;
+          try {
+            if (header && !viewer) throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
+            const state = viewer ? await limit(viewer.keyId) : undefined;
+            if (state) rateStates.set(request, state);
+          } catch (error) {
+            // Refused before parsing: the log names the operation from the request as sent.
+            const record = recordOf(request);
+            record.operation ??= params.operationName ?? OPERATION_NAME.exec(params.query ?? '')?.[1];
+            setResult({ errors: [error as AppError] });
+          }
+        },
+      },
       errorLog.plugin,
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
@@ -125,22 +149,15 @@ export function createApp({
         },
       },
     ],
-    context: ({ request }) => {
-      const header = request.headers.get('authorization');
-      const viewer = viewerFromHeader(db, header);
-      if (viewer) recordOf(request).firmId = viewer.firmId;
-      if (header && !viewer)
-        throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
-      if (viewer) {
-        const state = limit(viewer.keyId);
-        if (state) rateStates.set(request, state);
-      }
-      return createContext(db, viewer, now, pubsub);
-    },
+    context: async ({ request }) =>
+      createContext(store, viewers.has(request) ? (viewers.get(request) ?? null) : await viewerFromHeader(store, request.headers.get('authorization')), now, pubsub),
   });
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The first operation's name in a GraphQL document's text (for requests refused before parsing). */
+const OPERATION_NAME = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
 /** Names the request's operation from its document, when the request did not name it. */
 function nameOperation(record: RequestRecord, document: DocumentNode, operationName?: string | null): void {

@@ -11,16 +11,26 @@
  *   count; order volume with the normal approximation of a renewal-reward (compound renewal)
  *   process, whose variance is λW·(m²/k + s²) for order rate λ, window W, mean order volume m,
  *   volume variance s² and gap regularity k (Cox, *Renewal Theory*, 1962, ch. 7; Ross,
- *   *Stochastic Processes*, 2nd ed., §3.6). A drop is tested only when the window is expected to
+ *   *Stochastic Processes*, 2nd ed., §3.6), plus the sampling variance of the expectation itself
+ *   (the decayed baseline's effective number of orders, and last year's orders behind the season
+ *   factor). Volume is scanned over the activity window and its multiples (`activityScanWindows`),
+ *   the smallest probability multiplied by the number of windows (Bonferroni), so a sustained fall
+ *   shows early without adding false alarms. A drop is tested only when the window is expected to
  *   hold `minExpected` events and the signal has `minBaselineDays` of its own history; a window
  *   widens up to `maxWindowDays` for sparse signals.
+ * - *A lone weak signal needs stronger evidence.* Fewer positive contacts with nothing else firing
+ *   speak only below `singleContactProbability`; activity falling below `thawingProbability` (but
+ *   not `activityProbability`) speaks only beside another signal, as converging evidence.
  * - *Cadence.* Days since the last order are read against the typical gap g = 1/λ with a gamma
  *   (Erlang) renewal model whose shape k (1 = memoryless, larger = more regular) comes from the
  *   decayed moments of the gaps, shrunk towards 1: P(no order for d days) = P(Poisson(k·d/g) ≤ k−1).
+ *   The silence is tested at every gap, so SWITCHING read from it is held to a yearly false-alarm
+ *   rate: `switchingProbability` × g/365 (Bonferroni over a year's gaps).
  * - *Season.* With a year of orders known, the expected volume and the typical gap are scaled by
  *   how the same weeks last year compared with that year's average.
  * - *Handling counts.* A complaint answered within `firstResponseHours` and resolved within
- *   `resolutionDays` is no sign of leaving; an unhandled one is, and so is a repeated one.
+ *   `resolutionDays` is no sign of leaving; an unhandled one is, and so is a repeated one. Every
+ *   complaint counts as a negative contact in the count, as it does in the baseline.
  * - *Converging evidence.* ANTI needs at least one sign of leaving (repeated or unhandled
  *   complaints, a surge of negative contacts, two low satisfaction pulses, an alternative supplier
  *   named, falling activity) and at least two signals firing. SWITCHING: activity well below the
@@ -454,10 +464,12 @@ const exposure = (v: View, first: number | null, y: number): number =>
  * Same season last year: orders in last year's weeks of this window against the orders the
  * average of the year before the window leads to expect there, both shrunk by `minExpected`
  * pseudo-orders, so sparse orders say little about the season; 1 until a year of orders is known.
+ * `relVar` is the factor's relative sampling variance (last year's count read as Poisson), which
+ * the activity test adds to its own: a factor read from a few dozen orders is itself uncertain.
  */
-function seasonFactor(v: View, x: number, w: number): number {
+function seasonOf(v: View, x: number, w: number): { f: number; relVar: number } {
   const first = v.c.first.orders;
-  if (first === null || x - first < 365 + w) return 1;
+  if (first === null || x - first < 365 + w) return { f: 1, relVar: 0 };
   const sum = (from: number, to: number) => {
     let s = 0;
     let n = 0;
@@ -469,11 +481,14 @@ function seasonFactor(v: View, x: number, w: number): number {
   };
   const ly = sum(x - 365 - w + 1, x - 365);
   const year = sum(x - w - 364, x - w);
-  if (!(year.s > 0)) return 1;
+  if (!(year.s > 0)) return { f: 1, relVar: 0 };
   const expected = (year.s / year.n) * ly.n;
   const k = v.policy.churn.minExpected;
-  return Math.max(0.25, Math.min(2, (ly.s + k) / (expected + k)));
+  const f = Math.max(0.25, Math.min(2, (ly.s + k) / (expected + k)));
+  return { f, relVar: ly.s / (ly.s + k) ** 2 };
 }
+
+const seasonFactor = (v: View, x: number, w: number): number => seasonOf(v, x, w).f;
 
 /** Window widened until `minExpected` events are expected at the pre-window rate (DESIGN §3: enough expected events to tell). */
 function windowFor(v: View, first: number | null, x: number, i: number, min: number, scale = 1): number {
@@ -490,6 +505,40 @@ function lastOrderDay(v: View, x: number): number | null {
   return v.c.oldLastOrderDay !== null && v.c.oldLastOrderDay <= x ? v.c.oldLastOrderDay : null;
 }
 
+/**
+ * Order volume in the `w` days up to day x against the renewal-reward expectation. The variance
+ * adds to the process's own (λW·(m²/k + s²)) the sampling variance of the expectation: the
+ * decayed baseline rate is read from n_eff = (Σw)²/Σw² orders' worth of history (relative
+ * variance 1/n_eff), and the season factor from last year's orders (seasonOf).
+ */
+function activityTest(v: View, x: number, w: number): DayStats['activity'] {
+  const c = v.c;
+  const p = v.policy.churn;
+  const season = seasonOf(v, x, w);
+  const ya = x - w;
+  const ea = exposure(v, c.first.orders, ya);
+  const bn = through(v, ya, ORDERS);
+  const rate = ea > 0 ? bn / ea : 0;
+  const m = bn > 0 ? through(v, ya, VOLUME) / bn : 0;
+  const varv = bn > 0 ? Math.max(0, through(v, ya, VOLUME2) / bn - m * m) : 0;
+  const expOrders = season.f * rate * w;
+  const expVolume = expOrders * m;
+  const recentVolume = windowSum(v, ya, x, VOLUME);
+  // Σw² of the decayed exposure over Σw: n_eff = bn · ea / ea2.
+  const ea2 = c.first.orders === null || ya < c.first.orders ? 0 : (1 - v.r ** (2 * (ya - c.first.orders + 1))) / (1 - v.r * v.r);
+  const relVarRate = bn > 0 && ea > 0 ? ea2 / (bn * ea) : 0;
+  // Counts of a renewal process with gap shape k vary as λt/k (Cox 1962, §4.5): both estimates too.
+  const sd = Math.sqrt(expOrders * ((m * m) / v.shape + varv) + (expVolume * expVolume * (relVarRate + season.relVar)) / v.shape);
+  const ok = c.first.orders !== null && ya - c.first.orders + 1 >= p.minBaselineDays && expOrders >= p.minExpected && m > 0 && sd > 0;
+  return {
+    count: recentVolume,
+    expected: expVolume,
+    windowDays: w,
+    p: ok ? normalCdf((recentVolume - expVolume) / sd) : null,
+    ratio: expVolume > 0 ? recentVolume / expVolume : 1,
+  };
+}
+
 /** The evidence at instant t (ms): only entries up to t speak. */
 function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
   const c = v.c;
@@ -497,38 +546,33 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
   const p = policy.churn;
   const x = dayOf(t);
 
-  // Order activity: volume in the window against the renewal-reward expectation.
+  // Order activity: volume in the window against the renewal-reward expectation, scanned over
+  // the shortest window and its multiples up to maxWindowDays (a sustained fall shows over the
+  // longer ones first); the most improbable window is reported, its probability multiplied by the
+  // number of windows scanned (Bonferroni), so scanning does not add false alarms.
   const s0 = seasonFactor(v, x, p.activityWindowDays);
   const wa = windowFor(v, c.first.orders, x, ORDERS, p.activityWindowDays, s0);
-  const season = wa === p.activityWindowDays ? s0 : seasonFactor(v, x, wa);
-  const ya = x - wa;
-  const ea = exposure(v, c.first.orders, ya);
-  const bn = through(v, ya, ORDERS);
-  const rate = ea > 0 ? bn / ea : 0;
-  const m = bn > 0 ? through(v, ya, VOLUME) / bn : 0;
-  const varv = bn > 0 ? Math.max(0, through(v, ya, VOLUME2) / bn - m * m) : 0;
-  const expOrders = season * rate * wa;
-  const expVolume = expOrders * m;
-  const recentVolume = windowSum(v, ya, x, VOLUME);
-  const sd = Math.sqrt(expOrders * ((m * m) / v.shape + varv));
-  const activityOk = c.first.orders !== null && ya - c.first.orders + 1 >= p.minBaselineDays && expOrders >= p.minExpected && m > 0 && sd > 0;
-  const activity = {
-    count: recentVolume,
-    expected: expVolume,
-    windowDays: wa,
-    p: activityOk ? normalCdf((recentVolume - expVolume) / sd) : null,
-    ratio: expVolume > 0 ? recentVolume / expVolume : 1,
-  };
+  let activity: DayStats['activity'] = { count: 0, expected: 0, windowDays: wa, p: null, ratio: 1 };
+  const scans: number[] = [];
+  for (let w = wa; w <= p.maxWindowDays && scans.length < p.activityScanWindows; w += wa) scans.push(w);
+  if (scans.length === 0) scans.push(wa);
+  for (const w of scans) {
+    const a = activityTest(v, x, w);
+    if (scans.length > 1 && a.p !== null) a.p = Math.min(1, a.p * scans.length);
+    if (w === scans[0] || (a.p !== null && (activity.p === null || a.p < activity.p))) activity = a;
+  }
 
   // Cadence: days since the last order against the typical gap as of that order.
   const last = lastOrderDay(v, x);
   let cadence: DayStats['cadence'] = { days: 0, gap: 0, p: null, shape: v.shape };
   if (last !== null && c.first.orders !== null) {
     const e = exposure(v, c.first.orders, last);
-    const orders = through(v, last, ORDERS);
-    const r = e > 0 ? (orders / e) * s0 : 0;
+    // The span from the first order to the last holds one gap fewer than orders (decayed), so the
+    // last order itself is not counted: counting it shortens the typical gap of a sparse client.
+    const gaps = Math.max(0, through(v, last, ORDERS) - 1);
+    const r = e > 0 ? (gaps / e) * s0 : 0;
     // The typical gap read conservatively: lengthened by one standard error of the rate (1/√n).
-    const gap = r > 0 ? (1 + 1 / Math.sqrt(orders)) / r : 0;
+    const gap = r > 0 ? (1 + 1 / Math.sqrt(gaps)) / r : 0;
     const days = x - last;
     const ok = c.orders >= 6 && last - c.first.orders + 1 >= p.minBaselineDays && gap > 0;
     cadence = { days, gap, p: ok ? gapSurvival(days, gap, v.shape) : null, shape: v.shape };
@@ -567,7 +611,9 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
     if (late) unhandled++;
     else handled++;
   }
-  const negativeCount = windowSum(v, x - wn, x, NEGATIVE) + unhandled + Math.max(0, handled - 1);
+  // Every complaint is a negative contact in the count, as in the baseline it is tested against
+  // (handled or not); handling decides whether it is also a sign of leaving (classify).
+  const negativeCount = windowSum(v, x - wn, x, NEGATIVE) + unhandled + handled;
   const negativeOk = fi !== null && x - wn - fi + 1 >= p.minBaselineDays;
   const negative = {
     count: negativeCount,
@@ -616,12 +662,21 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   const activitySwitch = below(s.activity.p, p.switchingProbability) && s.activity.ratio < p.switchingActivityRatio + margin;
   const cad = s.cadence;
   const cadenceThaw = cad.p !== null && cad.days >= 2 * cad.gap && below(cad.p, p.activityProbability);
-  const cadenceSwitch = cad.p !== null && cad.days >= p.switchingGaps * cad.gap && cad.days >= p.switchingMinDays && below(cad.p, p.switchingProbability);
+  // The silence is tested again at every gap, so a switch read from it alone is held to a
+  // year's false-alarm rate: switchingProbability × the share of a year one gap is (Bonferroni
+  // over the year's gaps); otherwise a frequent or long-standing client would see one chance
+  // silence a year called a switch.
+  const perYear = Math.min(1, cad.gap / 365);
+  const cadenceSwitch = cad.p !== null && cad.days >= p.switchingGaps * cad.gap && cad.days >= p.switchingMinDays && below(cad.p, p.switchingProbability * perYear);
   const cadenceLost = cad.p !== null && cad.days >= p.lostGaps * cad.gap && cad.days >= p.lostMinDays && below(cad.p, p.lostProbability);
   if (activityThaw || activitySwitch) {
     fired.add('activity');
     signs++;
   }
+  // Activity falling less improbably (below thawingProbability) is not a signal on its own, but
+  // beside another signal it is converging evidence of leaving (checked below, once the other
+  // signals are known).
+  const activityWeak = !activityThaw && !activitySwitch && below(s.activity.p, p.thawingProbability) && s.activity.ratio < p.thawingActivityRatio + margin;
   if (cadenceThaw || cadenceSwitch || cadenceLost) fired.add('orderCadence');
 
   // Contacts: each tail on its own, or both together by Fisher's method (Fisher 1925, §21.1):
@@ -631,7 +686,6 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   const n = s.negative;
   const q = pp !== null && pn !== null ? pp * pn : null;
   const together = q !== null && (pp as number) < 0.2 && (pn as number) < 0.2 && n.count >= 2 && below(q * (1 - Math.log(q)), p.thawingProbability);
-  if (below(pp, p.thawingProbability) || together) fired.add('positiveContacts');
   // Signs of leaving among complaints: more than one unhandled, or repeated ones (DESIGN §3).
   const negativeSign = n.overdue >= 2 || ((n.unhandled >= 2 || n.complaints >= p.repeatedComplaints) && below(pn, p.thawingProbability));
   // An unhandled complaint is a sign of leaving on its own (DESIGN §3 "Handling counts").
@@ -653,6 +707,15 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   }
   if (s.broken > 0) fired.add('brokenPromises');
   if (s.ended) fired.add('relationshipEnded');
+  // Fewer positive contacts with nothing else firing is a weak sign on its own: it needs the
+  // stricter singleContactProbability; beside another signal it speaks at thawingProbability,
+  // and with negative contacts both are combined (above).
+  if (below(pp, fired.size > 0 ? p.thawingProbability : p.singleContactProbability) || together) fired.add('positiveContacts');
+
+  if (activityWeak && fired.size > (fired.has('orderCadence') ? 1 : 0)) {
+    fired.add('activity');
+    signs++;
+  }
 
   const activityFalling = activityThaw || cadenceThaw;
   // Converging evidence comes from distinct sources: volume and cadence are both the orders.

@@ -4,7 +4,7 @@
  * per-relationship state (initialState, applyEntry, foldLedger, scorecardFromState).
  */
 export { computeScorecard, type ScorecardOptions, scorecardFromState, scorecardSeries, type SeriesOptions } from './scorecard.ts';
-export { absorbEntry, applyEntry, foldLedger, initialState, needsRebuild, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
+export { absorbEntry, applyEntry, foldLedger, initialState, needsRebuild, policyAt, REBUILD_TYPES, type ScoreState, type SideAcc } from './state.ts';
 export { attainment } from './goals.ts';
 export { type Dispute, disputesOf } from './disputes.ts';
 export { windowEnd } from './standing.ts';

@@ -382,13 +382,17 @@ function releasePending(state: ScoreState, h: HalfLives): void {
   const now = state.maxOccurredAt;
   if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !state.pending) return;
   let next: number | null = null;
-  for (const key of pendingKeys(state.pending)) {
-    const item = state.pending[key];
-    const until = settledAt(item.steps);
-    if (until <= now) {
-      layItem(item, state.sides, state.metrics, now, h);
-      delete state.pending[key];
-    } else next = next === null ? until : Math.min(next, until);
+  // Only the items due are sorted (pendingKeys' order, in which they are laid in): sorting every
+  // pending key at each release cost a quarter of a fold on a busy ledger.
+  const due: string[] = [];
+  for (const key in state.pending) {
+    const until = settledAt(state.pending[key].steps);
+    if (until <= now) due.push(key);
+    else next = next === null ? until : Math.min(next, until);
+  }
+  for (const key of due.sort()) {
+    layItem(state.pending[key], state.sides, state.metrics, now, h);
+    delete state.pending[key];
   }
   state.pendingDueAt = next;
 }

@@ -1,10 +1,7 @@
 import type { ChurnStage } from '@trustledger/schema';
 import { createPubSub, Repeater } from 'graphql-yoga';
-import { and, eq, gt, lte, ne } from 'drizzle-orm';
-import { type Db, sqliteOf } from '../db/client.ts';
-import * as t from '../db/schema.ts';
 import { entityId } from '../ids.ts';
-import { RELATIONSHIP_COLUMNS, type RelationshipRow } from '../ledger/rules.ts';
+import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
 import { scorecardOf } from '../scoring/state.ts';
 
 /** What a party is told about one of its relationships. */
@@ -20,26 +17,26 @@ export interface AlertEvent {
 }
 
 export type AlertPubSub = ReturnType<typeof createAlertPubSub>;
-/** One topic per firm: a firm hears only about its own relationships. */
-export const createAlertPubSub = () => createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>();
+/**
+ * One topic per firm: a firm hears only about its own relationships. `eventTarget`: where events
+ * travel (Store.sharedEvents: every instance on one PostgreSQL database); default in-process.
+ */
+export const createAlertPubSub = (eventTarget?: EventTarget) =>
+  createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
 
 /** How often an open alert stream re-checks its API key. */
 export const STREAM_CHECK_MS = 1000;
 
 /** Whether an API key exists and is not revoked. */
-const keyActive = (db: Db, keyId: string): boolean => {
-  const row = db.select({ revokedAt: t.apiKeys.revokedAt }).from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get();
+const keyActive = async (store: Store, keyId: string): Promise<boolean> => {
+  const row = await store.apiKey(keyId);
   return row !== undefined && row.revokedAt === null;
 };
 
 /** Whether a firm is still party to a relationship that has not ended. */
-const stillParty = (db: Db, firmId: string, relationshipId: string): boolean => {
-  const rel = db
-    .select({ s: t.relationships.supplierId, c: t.relationships.clientId, status: t.relationships.status })
-    .from(t.relationships)
-    .where(eq(t.relationships.id, relationshipId))
-    .get();
-  return rel !== undefined && rel.status !== 'ENDED' && (rel.s === firmId || rel.c === firmId);
+const stillParty = async (store: Store, firmId: string, relationshipId: string): Promise<boolean> => {
+  const rel = await store.relationship(relationshipId);
+  return rel !== undefined && rel.status !== 'ENDED' && (rel.supplierId === firmId || rel.clientId === firmId);
 };
 
 /**
@@ -48,11 +45,15 @@ const stillParty = (db: Db, firmId: string, relationshipId: string): boolean => 
  * key again before every alert, and drops alerts about relationships that have ended or that the
  * firm is no longer party to.
  */
-export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string }, source: AsyncIterable<AlertEvent>, checkMs = STREAM_CHECK_MS) {
+export function guardedAlerts(store: Store, viewer: { firmId: string; keyId: string }, source: AsyncIterable<AlertEvent>, checkMs = STREAM_CHECK_MS) {
   return new Repeater<AlertEvent>(async (push, stop) => {
     const it = source[Symbol.asyncIterator]();
     const timer = setInterval(() => {
-      if (!keyActive(db, viewer.keyId)) stop();
+      // A database that is gone (the server closing) ends the stream too, instead of failing in a timer.
+      keyActive(store, viewer.keyId).then(
+        (active) => active || stop(),
+        () => stop(),
+      );
     }, checkMs);
     timer.unref?.();
     const stopped = stop.then(() => {
@@ -63,8 +64,8 @@ export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string },
     for (;;) {
       const next = await Promise.race([it.next(), stopped]);
       if (next === null || next.done) break;
-      if (!keyActive(db, viewer.keyId)) break;
-      if (stillParty(db, viewer.firmId, next.value.relationshipId)) await push(next.value);
+      if (!(await keyActive(store, viewer.keyId))) break;
+      if (await stillParty(store, viewer.firmId, next.value.relationshipId)) await push(next.value);
     }
     stop();
     await stopped;
@@ -72,30 +73,31 @@ export function guardedAlerts(db: Db, viewer: { firmId: string; keyId: string },
 }
 
 /** The announced churn stage (after the policy's dwell, DESIGN §3 "Hysteresis"): what alerts follow, not every flicker. */
-const stageOf = (db: Db, rel: RelationshipRow, at: string): ChurnStage =>
-  (scorecardOf(db, rel, at) as { churn: { announcedStage: ChurnStage } }).churn.announcedStage;
+const stageOf = async (store: Store, rel: RelationshipRow, at: string): Promise<ChurnStage> =>
+  ((await scorecardOf(store, rel, at)) as { churn: { announcedStage: ChurnStage } }).churn.announcedStage;
 
-/** Relationships a write touched, as they stood before it (keyed by the transaction). */
+/** Relationships a write touched, as they stood before it (keyed by the transaction's scope). */
 const touched = new WeakMap<object, Map<string, RelationshipRow>>();
 
 /** Remembers a relationship as it stood before a transaction's first write to it. Cheap: no scoring. */
-export function beforeWrite(tx: Db, rel: RelationshipRow): void {
-  const map = touched.get(tx) ?? new Map<string, RelationshipRow>();
-  touched.set(tx, map);
+export function beforeWrite(tx: WriteTx, rel: RelationshipRow): void {
+  const map = touched.get(tx.scope) ?? new Map<string, RelationshipRow>();
+  touched.set(tx.scope, map);
   if (!map.has(rel.id)) map.set(rel.id, rel);
 }
 
 /**
- * After commit: tells both firms of every relationship whose announced churn stage the write changed.
- * Never throws: the write is already acknowledged, an alert that fails must not undo that.
+ * After commit: tells both firms of every relationship whose announced churn stage the write
+ * (its transaction's `scope`, WriteTx.scope) changed. Never rejects: the write is already
+ * acknowledged, an alert that fails must not undo that.
  */
-export function afterCommit(tx: Db, db: Db, pubsub: AlertPubSub | undefined, now: string): void {
-  const map = touched.get(tx);
-  touched.delete(tx);
+export async function afterCommit(scope: object, store: Store, pubsub: AlertPubSub | undefined, now: string): Promise<void> {
+  const map = touched.get(scope);
+  touched.delete(scope);
   if (!map || !pubsub) return;
   for (const [relId, before] of map) {
     try {
-      publishStageChange(db, pubsub, relId, before, now);
+      await publishStageChange(store, pubsub, relId, before, now);
     } catch (error) {
       console.error('alert for relationship %s failed: %s', relId, (error as Error).message);
     }
@@ -113,6 +115,15 @@ const announcedOf = (pubsub: AlertPubSub): Map<string, ChurnStage> => {
   return map;
 };
 
+/**
+ * Notes a STAGE_CHANGED alert that another instance published (Store.sharedEvents), so this
+ * instance's stage watcher does not tell the same change again.
+ */
+export function noteAlert(pubsub: AlertPubSub, event: unknown): void {
+  const e = event as Partial<AlertEvent> | null;
+  if (e?.kind === 'STAGE_CHANGED' && e.relationshipId && e.stage) announcedOf(pubsub).set(e.relationshipId, e.stage);
+}
+
 function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: ChurnStage, stage: ChurnStage, now: string): void {
   announcedOf(pubsub).set(rel.id, stage);
   if (stage === previousStage) return;
@@ -128,12 +139,11 @@ function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: 
   pubsub.publish('alerts', rel.clientId, event);
 }
 
-function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): void {
-  // Plain SQL (prepared once by its text, see sqliteOf): it runs after every write.
-  const rel = sqliteOf(db).prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ?`).get(relId) as RelationshipRow | undefined;
+async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): Promise<void> {
+  const rel = await store.relationship(relId);
   if (!rel) return;
-  const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : stageOf(db, before, now));
-  publishStage(pubsub, rel, previousStage, stageOf(db, rel, now), now);
+  const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : await stageOf(store, before, now));
+  publishStage(pubsub, rel, previousStage, await stageOf(store, rel, now), now);
 }
 
 /**
@@ -144,27 +154,30 @@ function publishStageChange(db: Db, pubsub: AlertPubSub, relId: string, before: 
  * ended and compares it with the last one announced (or, the first time it sees a relationship,
  * with its announced stage at the previous check). Returns a function that stops it.
  */
-export function watchStages(db: Db, pubsub: AlertPubSub, now: () => string, intervalMs = 60_000): () => void {
+export function watchStages(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 60_000): () => void {
   let since = now();
-  const tick = () => {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
     const until = now();
     const last = announcedOf(pubsub);
-    const rels = db
-      .select()
-      .from(t.relationships)
-      .where(and(eq(t.relationships.status, 'ACTIVE'), gt(t.relationships.headSeq, 0)))
-      .all();
-    for (const rel of rels) {
-      try {
-        const previousStage = last.get(rel.id) ?? stageOf(db, rel, since);
-        publishStage(pubsub, rel, previousStage, stageOf(db, rel, until), until);
-      } catch (error) {
-        console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
+    try {
+      for (const rel of store.leads() ? await store.activeRelationships() : []) {
+        try {
+          const previousStage = last.get(rel.id) ?? (await stageOf(store, rel, since));
+          publishStage(pubsub, rel, previousStage, await stageOf(store, rel, until), until);
+        } catch (error) {
+          console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
+        }
       }
+    } catch (error) {
+      console.error('stage check failed: %s', (error as Error).message);
     }
     since = until;
+    running = false;
   };
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -173,25 +186,29 @@ export function watchStages(db: Db, pubsub: AlertPubSub, now: () => string, inte
  * Watches for promises that become overdue and tells both firms. Polls the open-promise index
  * every `intervalMs`; returns a function that stops it.
  */
-export function watchOverdue(db: Db, pubsub: AlertPubSub, now: () => string, intervalMs = 15_000): () => void {
+export function watchOverdue(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 15_000): () => void {
   let since = now();
-  const tick = () => {
+  let running = false;
+  const tick = async () => {
+    // A slow look-up is not run twice at once: the next tick covers the time it missed.
+    if (running) return;
+    running = true;
     const until = now();
-    const due = db
-      .select({ p: t.promises, supplierId: t.relationships.supplierId, clientId: t.relationships.clientId })
-      .from(t.promises)
-      .innerJoin(t.relationships, eq(t.relationships.id, t.promises.relationshipId))
-      .where(
-        and(
-          eq(t.promises.state, 'OPEN'),
-          eq(t.promises.voided, false),
-          ne(t.relationships.status, 'ENDED'),
-          gt(t.promises.dueAt, since),
-          lte(t.promises.dueAt, until),
-        ),
-      )
-      .all();
-    for (const { p, supplierId, clientId } of due) {
+    // One instance tells (Store.leads); the others only keep their place, to take over from it.
+    if (!store.leads()) {
+      since = until;
+      running = false;
+      return;
+    }
+    let due: Awaited<ReturnType<Store['fallenDue']>>;
+    try {
+      due = await store.fallenDue(since, until);
+    } catch (error) {
+      console.error('overdue check failed: %s', (error as Error).message);
+      running = false;
+      return;
+    }
+    for (const { promise: p, supplierId, clientId } of due) {
       const event: AlertEvent = {
         kind: 'PROMISE_OVERDUE',
         at: until,
@@ -203,8 +220,9 @@ export function watchOverdue(db: Db, pubsub: AlertPubSub, now: () => string, int
       pubsub.publish('alerts', clientId, event);
     }
     since = until;
+    running = false;
   };
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

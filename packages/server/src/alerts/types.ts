@@ -27,7 +27,7 @@ builder.subscriptionField('relationshipAlerts', (t) =>
       "Alerts about the viewer's relationships, over server-sent events (Accept: text/event-stream). The stream ends within seconds of its API key being revoked; alerts about a relationship stop once it has ended.",
     subscribe: (_root, _args, ctx) => {
       if (!ctx.viewer || !ctx.pubsub) throw unauthenticated();
-      return guardedAlerts(ctx.db, ctx.viewer, ctx.pubsub.subscribe('alerts', ctx.viewer.firmId));
+      return guardedAlerts(ctx.store, ctx.viewer, ctx.pubsub.subscribe('alerts', ctx.viewer.firmId));
     },
     resolve: (event) => event,
   }),

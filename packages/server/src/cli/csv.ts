@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { normaliseTime } from '@trustledger/schema';
 import { type Command, InvalidArgumentError } from 'commander';
-import { openDb } from '../db/client.ts';
+import { openStore } from '../store/index.ts';
 import { reviewCsv, reviewRows } from '../csv/export.ts';
 import { ImportFileError, importCsv } from '../csv/import.ts';
 import { CSV_ENCODINGS, type CsvEncoding, CsvEncodingError, csvEncodingOf, decodeCsv } from '../csv/text.ts';
@@ -32,7 +32,7 @@ export function registerCsv(program: Command, cli: Cli): void {
     .option('--dry-run', 'check every row, write nothing; exits 1 when any row is bad (unless --skip-bad)')
     .option('--encoding <encoding>', `the file's encoding: ${CSV_ENCODINGS.join(' or ')} (Excel's "CSV (Comma delimited)")`, encodingArg, 'utf-8')
     .addHelpText('after', '\nColumns: see packages/server/src/csv/README.md. Fields are separated by , or ; (read from the header).\nImporting the same file again records nothing new.')
-    .action((file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean; encoding: CsvEncoding }) => {
+    .action(async (file: string, o: { relationship: string; asFirm: string; skipBad?: boolean; dryRun?: boolean; encoding: CsvEncoding }) => {
       let text: string;
       try {
         text = decodeCsv(readFileSync(userPath(file)), o.encoding);
@@ -40,27 +40,27 @@ export function registerCsv(program: Command, cli: Cli): void {
         if (error instanceof CsvEncodingError) return cli.fail(`${file}: ${error.message}`);
         return cli.fail(`cannot read ${file}: ${(error as Error).message}`);
       }
-      const db = openDb({ path: cli.opts().db });
-      let firm: ReturnType<typeof lookupFirm>;
+      const store = await openStore({ path: cli.opts().db });
+      let firm: Awaited<ReturnType<typeof lookupFirm>>;
       try {
-        firm = lookupFirm(db, o.asFirm);
+        firm = await lookupFirm(store, o.asFirm);
       } catch (error) {
         return cli.fail((error as Error).message);
       }
       if (!firm) return cli.fail(`no firm "${o.asFirm}" (give its id or exact name; see 'firm list')`);
-      const rel = lookupRelationship(db, o.relationship);
+      const rel = await lookupRelationship(store, o.relationship);
       if (!rel || (rel.supplierId !== firm.id && rel.clientId !== firm.id))
         return cli.fail(`no relationship "${o.relationship}" that ${firm.name} is party to`);
       const bar = progress({ verb: 'imported', unit: 'rows' });
-      let result: ReturnType<typeof importCsv>;
+      let result: Awaited<ReturnType<typeof importCsv>>;
       try {
-        result = importCsv(db, rel, firm.id, text, { skipBad: o.skipBad, dryRun: o.dryRun, onProgress: bar.update });
+        result = await importCsv(store, rel, firm.id, text, { skipBad: o.skipBad, dryRun: o.dryRun, onProgress: bar.update });
       } catch (error) {
         bar.stop();
         if (error instanceof ImportFileError) return cli.fail(`${file}: ${error.message}`);
         throw error;
       } finally {
-        db.$client.close();
+        await store.close();
       }
       bar.stop();
       const { rows, recorded, duplicates, bad, written } = result;
@@ -101,23 +101,23 @@ export function registerCsv(program: Command, cli: Cli): void {
     .option('--as-of <time>', 'the scorecards at this RFC 3339 time (default: now)')
     .option('--no-bom', 'omit the UTF-8 byte-order mark that tells Excel the file is UTF-8')
     .addHelpText('after', "\nText that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written with a leading '.")
-    .action((o: { firm: string; as: 'SUPPLIER' | 'CLIENT'; asOf?: string; bom: boolean }) => {
+    .action(async (o: { firm: string; as: 'SUPPLIER' | 'CLIENT'; asOf?: string; bom: boolean }) => {
       const asOf = o.asOf === undefined ? new Date().toISOString() : normaliseTime(o.asOf);
       if (asOf === null) return cli.fail(`--as-of: "${o.asOf}" is not an RFC 3339 date-time with an offset`);
-      const db = openDb({ path: cli.opts().db });
+      const store = await openStore({ path: cli.opts().db });
       try {
-        let firm: ReturnType<typeof lookupFirm>;
+        let firm: Awaited<ReturnType<typeof lookupFirm>>;
         try {
-          firm = lookupFirm(db, o.firm);
+          firm = await lookupFirm(store, o.firm);
         } catch (error) {
           return cli.fail((error as Error).message);
         }
         if (!firm) return cli.fail(`no firm "${o.firm}" (give its id or exact name; see 'firm list')`);
-        const rows = reviewRows(db, firm.id, o.as, asOf);
+        const rows = await reviewRows(store, firm.id, o.as, asOf);
         if (cli.opts().json) console.log(JSON.stringify(rows, null, 2));
         else process.stdout.write(reviewCsv(rows, { bom: o.bom }));
       } finally {
-        db.$client.close();
+        await store.close();
       }
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDb, type Db } from '../db/client.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { type DemoResult, isEmpty, seedDemo } from '../demo/index.ts';
 import { progress } from './progress.ts';
 import type { Cli } from './shared.ts';
@@ -8,10 +8,10 @@ import type { Cli } from './shared.ts';
 export const demoWanted = (flag: boolean): boolean => flag && !['0', 'false', 'no', 'off'].includes((process.env.TRUSTLEDGER_DEMO ?? '').toLowerCase());
 
 /** Seeds the demo with a progress bar (or plain lines when stdout is not a terminal). */
-export function seedWithProgress(db: Db): DemoResult {
+export async function seedWithProgress(store: Store): Promise<DemoResult> {
   const bar = progress({ verb: 'seeded', unit: 'entries' });
   try {
-    return seedDemo(db, { onProgress: bar.update });
+    return await seedDemo(store, { onProgress: bar.update });
   } finally {
     bar.stop();
   }
@@ -57,16 +57,16 @@ export function registerSeed(program: Command, cli: Cli): void {
     .option('--force', 'seed even though the database already has firms (adds another set of demo firms)')
     .option('-p, --port <port>', 'port the API will listen on, for the printed URLs (PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'host the API will listen on, for the printed URLs (HOST)', process.env.HOST ?? '127.0.0.1')
-    .action((o: { demo?: boolean; force?: boolean; port: string; host: string }) => {
+    .action(async (o: { demo?: boolean; force?: boolean; port: string; host: string }) => {
       if (!o.demo) cli.fail("nothing to seed: pass --demo (see 'trustledger seed --help')");
-      const db = openDb({ path: cli.opts().db });
+      const store = await openStore({ path: cli.opts().db });
       try {
-        if (!isEmpty(db) && !o.force)
+        if (!(await isEmpty(store)) && !o.force)
           cli.fail(`the database ${cli.opts().db} already has firms; the demo is for a fresh database (add --force to seed it anyway)`);
-        const report = demoReport(seedWithProgress(db), baseUrlOf(o.host, o.port));
+        const report = demoReport(await seedWithProgress(store), baseUrlOf(o.host, o.port));
         cli.print(report.json, report.text);
       } finally {
-        db.$client.close();
+        await store.close();
       }
     });
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { KEY_ROLES, type KeyRole } from '@trustledger/schema';
-import { defaultDbPath, openDb } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import { defaultDbPath, openStore, type Store } from '../store/index.ts';
 import { isEmpty } from '../demo/index.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { createApiKey, createFirm, revokeApiKey } from '../keys/service.ts';
@@ -39,9 +38,9 @@ program
     } catch (error) {
       return fail((error as Error).message);
     }
-    const db = openDb({ path: opts().db });
-    const demo = demoWanted(o.demo) && isEmpty(db) ? seedWithProgress(db) : null;
-    const server = await startServer({ db, port: Number(o.port), host: o.host, logger }).catch((error: Error) => {
+    const store = await openStore({ path: opts().db });
+    const demo = demoWanted(o.demo) && (await isEmpty(store)) ? await seedWithProgress(store) : null;
+    const server = await startServer({ store, port: Number(o.port), host: o.host, logger }).catch((error: Error) => {
       // The demo is committed: its keys must not be lost with the listener.
       if (demo) console.log(demoReport(demo, baseUrlOf(o.host, o.port)).text);
       return fail(`cannot listen on ${o.host}:${o.port}: ${error.message}`);
@@ -49,13 +48,13 @@ program
     const report = demo ? demoReport(demo, server.url) : null;
     print(
       { url: server.graphqlUrl, portalUrl: `${server.url}/portal`, db: opts().db, demo: report?.json ?? null },
-      [`trustledger API on ${server.graphqlUrl} (database ${opts().db})`, ...(report ? ['', report.text] : [])].join('\n'),
+      [`trustledger API on ${server.graphqlUrl} (database ${process.env.TRUSTLEDGER_DATABASE_URL ? 'PostgreSQL, TRUSTLEDGER_DATABASE_URL' : opts().db})`, ...(report ? ['', report.text] : [])].join('\n'),
     );
     const stop = () =>
-      server.close().then(() => {
-        db.$client.close();
-        process.exit(0);
-      });
+      server
+        .close()
+        .then(() => store.close())
+        .then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
@@ -63,8 +62,8 @@ program
 program
   .command('migrate')
   .description('create or upgrade the database schema')
-  .action(() => {
-    openDb({ path: opts().db }).$client.close();
+  .action(async () => {
+    await (await openStore({ path: opts().db })).close();
     print({ db: opts().db, migrated: true }, `database ${opts().db} is up to date`);
   });
 
@@ -72,20 +71,24 @@ const firm = program.command('firm').description('manage firms');
 firm
   .command('create <name>')
   .description('create a firm')
-  .action((name: string) => {
-    const db = openDb({ path: opts().db });
+  .action(async (name: string) => {
+    const store = await openStore({ path: opts().db });
     try {
-      const f = createFirm(db, name);
+      const f = await createFirm(store, name);
       print({ id: globalIdOf('Firm', f.id), rawId: f.id, name: f.name }, `firm ${f.name}: ${globalIdOf('Firm', f.id)}`);
     } catch (e) {
       fail((e as Error).message);
+    } finally {
+      await store.close();
     }
   });
 firm
   .command('list')
   .description('list firms')
-  .action(() => {
-    const rows = openDb({ path: opts().db }).select().from(t.firms).all();
+  .action(async () => {
+    const store = await openStore({ path: opts().db });
+    const rows = await store.firms();
+    await store.close();
     print(
       rows.map((f) => ({ id: globalIdOf('Firm', f.id), rawId: f.id, name: f.name })),
       rows.map((f) => `${globalIdOf('Firm', f.id)}  ${f.name}`).join('\n') || '(no firms)',
@@ -99,9 +102,9 @@ const role = (value: string): KeyRole => {
 };
 
 /** Accepts a firm's opaque id, raw id or exact name. */
-function findFirm(db: ReturnType<typeof openDb>, ref: string) {
+async function findFirm(store: Store, ref: string) {
   try {
-    return lookupFirm(db, ref) ?? fail(`no firm "${ref}" (give its id or exact name; see 'firm list')`);
+    return (await lookupFirm(store, ref)) ?? fail(`no firm "${ref}" (give its id or exact name; see 'firm list')`);
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -113,10 +116,11 @@ key
   .description('create an API key for a firm (id or name); the secret is shown once')
   .requiredOption('--role <role>', 'admin | writer | reader', role)
   .option('--label <label>', 'a note to recognise the key by')
-  .action((ref: string, o: { role: KeyRole; label?: string }) => {
-    const db = openDb({ path: opts().db });
-    const f = findFirm(db, ref);
-    const { key: k, secret } = createApiKey(db, f.id, o.role, o.label ?? null);
+  .action(async (ref: string, o: { role: KeyRole; label?: string }) => {
+    const store = await openStore({ path: opts().db });
+    const f = await findFirm(store, ref);
+    const { key: k, secret } = await createApiKey(store, f.id, o.role, o.label ?? null);
+    await store.close();
     print(
       { id: k.id, firmId: globalIdOf('Firm', f.id), role: k.role, secret },
       `key ${k.id} (${k.role.toLowerCase()}) for ${f.name}\nsecret (shown once): ${secret}`,
@@ -125,8 +129,10 @@ key
 key
   .command('revoke <keyId>')
   .description('revoke an API key')
-  .action((keyId: string) => {
-    const row = revokeApiKey(openDb({ path: opts().db }), keyId);
+  .action(async (keyId: string) => {
+    const store = await openStore({ path: opts().db });
+    const row = await revokeApiKey(store, keyId);
+    await store.close();
     if (!row) fail(`no key ${keyId}`);
     print({ id: keyId, revokedAt: row?.revokedAt }, `key ${keyId} revoked`);
   });

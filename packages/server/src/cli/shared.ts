@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { FirmRow, RelationshipRow, Store } from '../store/index.ts';
 import { rawIdOf } from '../graphql/ids.ts';
 
 export interface GlobalOptions {
@@ -31,19 +29,19 @@ export function cliOf(program: Command): Cli {
 }
 
 /** A firm by its opaque id, raw id or exact name; null when there is none. */
-export function lookupFirm(db: Db, ref: string) {
+export async function lookupFirm(store: Store, ref: string): Promise<FirmRow | null> {
   const id = rawIdOf(ref, 'Firm') ?? ref;
-  const byId = db.select().from(t.firms).where(eq(t.firms.id, id)).get();
+  const byId = await store.firm(id);
   if (byId) return byId;
-  const byName = db.select().from(t.firms).where(eq(t.firms.name, ref)).all();
+  const byName = await store.firmsNamed(ref);
   if (byName.length > 1) throw new Error(`${byName.length} firms are named "${ref}"; give the id instead (see 'firm list')`);
   return byName[0] ?? null;
 }
 
 /** A relationship by its opaque id or raw id; null when there is none. */
-export function lookupRelationship(db: Db, ref: string) {
+export async function lookupRelationship(store: Store, ref: string): Promise<RelationshipRow | null> {
   const id = rawIdOf(ref, 'Relationship') ?? ref;
-  return db.select().from(t.relationships).where(eq(t.relationships.id, id)).get() ?? null;
+  return (await store.relationship(id)) ?? null;
 }
 
-export { userPath } from '../db/client.ts';
+export { userPath } from '../store/index.ts';

@@ -1,8 +1,6 @@
 import type { Side } from '@trustledger/schema';
 import { stringify } from 'csv-stringify/sync';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { Store } from '../store/index.ts';
 import { globalIdOf } from '../graphql/ids.ts';
 import { reviewItems } from '../scorecard/review.ts';
 import { spreadsheetSafe, UTF8_BOM } from './text.ts';
@@ -35,9 +33,11 @@ const round = (v: number | null | undefined, digits: number) => (v === null || v
  * relationship's churn stage, and the counterparty's open and overdue promises. Sorted as the
  * API's review: lowest trust score first, unrated last.
  */
-export function reviewRows(db: Db, firmId: string, as: Side, asOf: string): ReviewRow[] {
-  return reviewItems(db, firmId, as, asOf).map(({ rel, counterpartyId, card, score, open, overdue }) => ({
-    counterparty: db.select({ name: t.firms.name }).from(t.firms).where(eq(t.firms.id, counterpartyId)).get()?.name ?? counterpartyId,
+export async function reviewRows(store: Store, firmId: string, as: Side, asOf: string): Promise<ReviewRow[]> {
+  const items = await reviewItems(store, firmId, as, asOf);
+  const names = new Map((await store.firmsByIds([...new Set(items.map((i) => i.counterpartyId))])).map((f) => [f.id, f.name]));
+  return items.map(({ rel, counterpartyId, card, score, open, overdue }) => ({
+    counterparty: names.get(counterpartyId) ?? counterpartyId,
     counterparty_id: globalIdOf('Firm', counterpartyId),
     relationship_id: globalIdOf('Relationship', rel.id),
     status: rel.status,

@@ -1,11 +1,8 @@
 import { canonicalJson, MAX_CLOCK_SKEW_MS, parseDateTime, type Side, validatePayload } from '@trustledger/schema';
 import { parse } from 'csv-parse/sync';
 import { detectDelimiter } from './text.ts';
-import { and, eq, gte, lt, or } from 'drizzle-orm';
-import { type Db, openDb } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { Store, WriteTx } from '../store/index.ts';
 import { AppError } from '../errors.ts';
-import { inTransaction } from '../graphql/mutation.ts';
 import { rawIdOf } from '../graphql/ids.ts';
 import { parseEntityId } from '../ids.ts';
 import { appendEntry } from '../ledger/append.ts';
@@ -99,18 +96,15 @@ function wordIssue(error: AppError): string {
 }
 
 /** Resolves a measurement's metric_ref: the metric's name, its opaque id, or SEQ:INDEX (SEQ alone for index 0). */
-function metricResolver(db: Db, rel: RelationshipRow) {
+function metricResolver(tx: WriteTx, rel: RelationshipRow) {
   return (ref: string): { seq: number; index: number } => {
     const bySeq = /^#?(\d+)(?::(\d+))?$/.exec(ref.trim());
     if (bySeq) return { seq: Number(bySeq[1]), index: Number(bySeq[2] ?? 0) };
     const raw = rawIdOf(ref, 'Metric');
     const key = raw ? parseEntityId(raw) : null;
     if (key && key.relationshipId === rel.id) return { seq: key.seq, index: key.idx };
-    const named = db
-      .select()
-      .from(t.metrics)
-      .where(and(eq(t.metrics.relationshipId, rel.id), eq(t.metrics.voided, false)))
-      .all()
+    const named = tx
+      .metrics(rel.id)
       .filter((m) => m.name.toLowerCase() === ref.trim().toLowerCase());
     if (named.length === 1) return { seq: named[0].seq, index: named[0].idx };
     if (named.length > 1) throw new RowError(`metric_ref: ${named.length} metrics are named "${ref}"; give SEQ:INDEX instead`);
@@ -124,25 +118,9 @@ function metricResolver(db: Db, rel: RelationshipRow) {
  * so an entry whose occurredAt is its recordedAt, up to the skew before the row's time, is the
  * same row imported earlier: importing the file again records it once, whenever it runs.
  */
-function existingSeq(db: Db, relId: string, type: string, occurredAt: string, payload: string): number | null {
+function existingSeq(tx: WriteTx, relId: string, type: string, occurredAt: string, payload: string): number | null {
   const earliest = new Date(Date.parse(occurredAt) - MAX_CLOCK_SKEW_MS).toISOString();
-  const row = db
-    .select({ seq: t.entries.seq })
-    .from(t.entries)
-    .where(
-      and(
-        eq(t.entries.relationshipId, relId),
-        eq(t.entries.type, type),
-        eq(t.entries.payload, payload),
-        or(
-          eq(t.entries.occurredAt, occurredAt),
-          and(eq(t.entries.occurredAt, t.entries.recordedAt), lt(t.entries.recordedAt, occurredAt), gte(t.entries.recordedAt, earliest)),
-        ),
-      ),
-    )
-    .orderBy(t.entries.seq)
-    .get();
-  return row?.seq ?? null;
+  return tx.entrySeqOf(relId, type, payload, occurredAt, earliest);
 }
 
 class Rollback extends Error {}
@@ -151,42 +129,14 @@ class Rollback extends Error {}
 export const IMPORT_CHUNK = 100;
 
 /**
- * A private in-memory database holding one relationship as `db` has it now: its row, its two
+ * A private in-memory store holding one relationship as `store` has it now (Store.copyRelationship): its row, its two
  * firms and every row of every table keyed by relationship_id (read in one snapshot, without
  * taking the write lock). The whole file is checked against it by appending, so the real
  * database is locked only for the short writes that follow.
  */
-function relationshipCopy(db: Db, relId: string): Db {
-  const scratch = openDb({ path: ':memory:' });
-  const src = db.$client;
-  const dst = scratch.$client;
-  dst.pragma('foreign_keys = OFF');
-  const tables = (dst.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'`).all() as { name: string }[]).map(
-    (r) => r.name,
-  );
-  src.transaction(() => {
-    const parties = src.prepare('select supplier_id as s, client_id as c from relationships where id = ?').get(relId) as { s: string; c: string } | undefined;
-    if (!parties) throw new ImportFileError('no such relationship');
-    for (const name of tables) {
-      const cols = (dst.prepare(`pragma table_info("${name}")`).all() as { name: string }[]).map((c) => c.name);
-      const [where, params] =
-        name === 'relationships'
-          ? ['id = ?', [relId]]
-          : name === 'firms'
-            ? ['id in (?, ?)', [parties.s, parties.c]]
-            : cols.includes('relationship_id')
-              ? ['relationship_id = ?', [relId]]
-              : [null, []];
-      if (where === null) continue;
-      const list = cols.map((c) => `"${c}"`).join(', ');
-      const rows = src.prepare(`select ${list} from "${name}" where ${where}`).raw(true).all(...params) as unknown[][];
-      const insert = dst.prepare(`insert into "${name}" (${list}) values (${cols.map(() => '?').join(', ')})`);
-      dst.transaction(() => {
-        for (const row of rows) insert.run(...row);
-      })();
-    }
-  })();
-  return scratch;
+async function relationshipCopy(store: Store, relId: string): Promise<Store> {
+  if (!(await store.relationship(relId))) throw new ImportFileError('no such relationship');
+  return store.copyRelationship(relId);
 }
 
 /** An entry the check pass appended to the copy, to be written to the real ledger at `seq`. */
@@ -210,7 +160,7 @@ interface Planned {
  * the check and the writes (another client appended to it), the import stops with an
  * ImportFileError; the rows written so far stay, and importing the file again adds the rest.
  */
-export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, text: string, options: ImportOptions = {}): ImportResult {
+export async function importCsv(store: Store, rel: RelationshipRow, actorFirmId: string, text: string, options: ImportOptions = {}): Promise<ImportResult> {
   if (actorFirmId !== rel.supplierId && actorFirmId !== rel.clientId) throw new ImportFileError('the importing firm is not party to this relationship');
   const rows = parseImport(text);
   const now = options.now ?? new Date().toISOString();
@@ -219,8 +169,8 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
   const refs = new Map<string, { kind: 'promise' | 'complaint' | 'other'; seq: number | null; line: number }>();
 
   const planned: Planned[] = [];
-  const run = (tx: Db) => {
-    let current = tx.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get() ?? rel;
+  const run = (tx: WriteTx) => {
+    let current = tx.relationship(rel.id) ?? rel;
     const metric = metricResolver(tx, rel);
     rows.forEach((parsed, i) => {
       const { line, row } = parsed;
@@ -264,7 +214,7 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
           seq = seen;
         } else {
           // A savepoint per row: a row the rules reject leaves no trace, and the rest go on.
-          const appended = tx.transaction((sp) => appendEntry(sp as unknown as Db, current, actorFirmId, { type: spec.entry, payload: checked.data, occurredAt }, now));
+          const appended = tx.savepoint((sp) => appendEntry(sp, current, actorFirmId, { type: spec.entry, payload: checked.data, occurredAt }, now));
           current = appended.rel;
           seq = appended.entry.seq;
           planned.push({ line, seq, type: spec.entry, payload: checked.data, occurredAt });
@@ -282,23 +232,23 @@ export function importCsv(db: Db, rel: RelationshipRow, actorFirmId: string, tex
     if (options.dryRun || (result.bad.length > 0 && !options.skipBad)) throw new Rollback();
   };
 
-  const scratch = relationshipCopy(db, rel.id);
+  const scratch = await relationshipCopy(store, rel.id);
   let checked = false;
   try {
-    inTransaction(scratch, run);
+    await scratch.write(run);
     checked = true;
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
   } finally {
-    scratch.$client.close();
+    await scratch.close();
   }
   if (!checked || planned.length === 0) {
     result.seqs = [];
     return result;
   }
   for (let i = 0; i < planned.length; i += IMPORT_CHUNK) {
-    inTransaction(db, (tx) => {
-      let current = tx.select().from(t.relationships).where(eq(t.relationships.id, rel.id)).get();
+    await store.write((tx) => {
+      let current = tx.relationship(rel.id);
       for (const p of planned.slice(i, i + IMPORT_CHUNK)) {
         if (!current || current.headSeq !== p.seq - 1)
           throw new ImportFileError(

@@ -1,9 +1,7 @@
 import { DAY_MS, type Side, toMillis } from '@trustledger/schema';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
-import { inTransaction } from '../graphql/mutation.ts';
+import type { Store } from '../store/index.ts';
 import { globalIdOf } from '../graphql/ids.ts';
-import { createApiKey, createFirm } from '../keys/service.ts';
+import { createApiKeyIn, createFirmIn } from '../keys/service.ts';
 import { appendEntry, createRelationship } from '../ledger/append.ts';
 import type { RelationshipRow } from '../ledger/rules.ts';
 import type { Story } from './story.ts';
@@ -60,7 +58,7 @@ export interface SeedOptions {
 }
 
 /** Whether the database has no firm yet (a first run). */
-export const isEmpty = (db: Db): boolean => db.select({ id: t.firms.id }).from(t.firms).limit(1).get() === undefined;
+export const isEmpty = (store: Store): Promise<boolean> => store.isEmpty();
 
 /**
  * Fills the database with the demo: six firms, an admin and a writer key each, and five
@@ -69,7 +67,7 @@ export const isEmpty = (db: Db): boolean => db.select({ id: t.firms.id }).from(t
  * writes are, by the side that may author it and recorded when it happened (recordedAt =
  * occurredAt) unless the story back-dates it. All or nothing: one transaction.
  */
-export function seedDemo(db: Db, options: SeedOptions = {}): DemoResult {
+export function seedDemo(store: Store, options: SeedOptions = {}): Promise<DemoResult> {
   const now = options.now ?? new Date().toISOString();
   // Day 0 is midnight UTC a year before today, so the stories end yesterday whatever the hour.
   const today = Math.floor(toMillis(now) / DAY_MS) * DAY_MS;
@@ -82,13 +80,13 @@ export function seedDemo(db: Db, options: SeedOptions = {}): DemoResult {
     options.onProgress?.(done, total);
   };
 
-  return inTransaction(db, (tx) => {
+  return store.write((tx) => {
     const firms = new Map<DemoFirmKey, DemoFirm>();
     for (const [key, name] of Object.entries(DEMO_FIRMS) as [DemoFirmKey, string][]) {
-      const f = createFirm(tx, name, now);
+      const f = createFirmIn(tx, name, now);
       const keys = {
-        admin: createApiKey(tx, f.id, 'ADMIN', 'demo admin', now).secret,
-        writer: createApiKey(tx, f.id, 'WRITER', 'demo writer', now).secret,
+        admin: createApiKeyIn(tx, f.id, 'ADMIN', 'demo admin', now).secret,
+        writer: createApiKeyIn(tx, f.id, 'WRITER', 'demo writer', now).secret,
       };
       firms.set(key, { key, name, id: globalIdOf('Firm', f.id), rawId: f.id, keys });
     }

@@ -1,6 +1,6 @@
 import type { KeyRole } from '@trustledger/schema';
 import type { AlertPubSub } from '../alerts/service.ts';
-import type { Db } from '../db/client.ts';
+import type { Store } from '../store/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import { newWorkBudget, type WorkBudget } from './work-budget.ts';
 
@@ -12,7 +12,8 @@ export interface Viewer {
 }
 
 export interface Context {
-  db: Db;
+  /** The data-access module (store/): every read and write of this request. */
+  store: Store;
   viewer: Viewer | null;
   loaders: Loaders;
   /** The server's clock, injectable for tests. */
@@ -24,6 +25,6 @@ export interface Context {
 }
 
 /** A fresh context per request: loaders never outlive one request. */
-export function createContext(db: Db, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub): Context {
-  return { db, viewer, now, pubsub, loaders: createLoaders(db, viewer), work: newWorkBudget() };
+export function createContext(store: Store, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub): Context {
+  return { store, viewer, now, pubsub, loaders: createLoaders(store, viewer), work: newWorkBudget() };
 }

@@ -1,8 +1,8 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { type Db, sqliteOf } from '../db/client.ts';
+import type { WriteTx } from '../store/index.ts';
 import { notFound } from '../errors.ts';
 import { type EntityKey, parseEntityId } from '../ids.ts';
-import { RELATIONSHIP_COLUMNS, type RelationshipRow } from '../ledger/rules.ts';
+import type { RelationshipRow } from '../ledger/rules.ts';
 import type { Viewer } from './context.ts';
 
 /** Decodes an opaque id of the given type; null when it is not one. */
@@ -18,17 +18,16 @@ export function rawIdOf(globalId: string, typename: string): string | null {
 export const globalIdOf = (typename: string, rawId: string): string => encodeGlobalID(typename, rawId);
 
 /** A relationship the viewer is party to, read inside the writing transaction; NOT_FOUND otherwise, as for unknown ids. */
-export function relationshipForWrite(db: Db, viewer: Viewer, relationshipId: string, path: (string | number)[]): RelationshipRow {
+export function relationshipForWrite(tx: WriteTx, viewer: Viewer, relationshipId: string, path: (string | number)[]): RelationshipRow {
   const raw = rawIdOf(relationshipId, 'Relationship');
-  // Plain SQL (prepared once by its text, see sqliteOf): it runs for every write.
-  const rel = raw ? (sqliteOf(db).prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ? and (supplier_id = ? or client_id = ?)`).get(raw, viewer.firmId, viewer.firmId) as RelationshipRow | undefined) : undefined;
+  const rel = raw && tx.relationship(raw, viewer.firmId);
   if (!rel) throw notFound('No relationship with this id is visible to you.', path);
   return rel;
 }
 
 /** A ledger-backed node id (Promise, Goal, …) the viewer may touch, and its relationship. */
 export function entityForWrite(
-  db: Db,
+  tx: WriteTx,
   viewer: Viewer,
   globalId: string,
   typename: string,
@@ -39,7 +38,7 @@ export function entityForWrite(
   const article = /^[AEIOU]/.test(typename) ? 'an' : 'a';
   if (!key) throw notFound(`No ${typename.toLowerCase()} with this id is visible to you (is it ${article} ${typename} id?).`, path);
   try {
-    return { key, rel: relationshipForWrite(db, viewer, globalId && globalIdOf('Relationship', key.relationshipId), path) };
+    return { key, rel: relationshipForWrite(tx, viewer, globalId && globalIdOf('Relationship', key.relationshipId), path) };
   } catch {
     throw notFound(`No ${typename.toLowerCase()} with this id is visible to you.`, path);
   }

@@ -1,11 +1,7 @@
 import { canonicalJson, type Issue, type KeyRole, sha256Hex, unicodeIssues } from '@trustledger/schema';
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
-import { and, eq } from 'drizzle-orm';
 import { afterCommit } from '../alerts/service.ts';
-import { transactionDepth } from '../ledger/append.ts';
-import { discardPending, flushPending } from '../scoring/state.ts';
-import type { Db } from '../db/client.ts';
-import * as tables from '../db/schema.ts';
+import type { WriteTx } from '../store/index.ts';
 import { AppError, conflict, forbidden, unauthenticated } from '../errors.ts';
 import { builder } from './builder.ts';
 import type { Context, Viewer } from './context.ts';
@@ -29,35 +25,10 @@ export interface MutationSpec<Fields extends InputFieldMap, R> {
   input: (t: InputFieldBuilder<Types, 'InputObject'>) => Fields;
   // biome-ignore lint: the payload's result shape is the one `run` returns
   payload: (t: ObjectFieldBuilder<Types, PayloadShape<any>>) => Record<string, unknown>;
-  /** Does the work inside one transaction; throws AppError for expected failures. Returns JSON-serialisable references. */
-  run: (tx: Db, input: InputShapeFromFields<Fields>, viewer: Viewer, now: string, ctx: Context) => R;
+  /** Does the work inside one write transaction (synchronously, through `tx`); throws AppError for expected failures. Returns JSON-serialisable references. */
+  run: (tx: WriteTx, input: InputShapeFromFields<Fields>, viewer: Viewer, now: string, ctx: Context) => R;
   /** What of the result an idempotency record may keep (secrets are never stored). @default the whole result */
   remember?: (result: R) => R;
-}
-
-/**
- * Runs `fn` in an immediate transaction; a thrown error rolls everything back. Ledger appends
- * inside it keep each relationship's row (head, scorecard state) in memory and write it once,
- * just before commit.
- */
-export function inTransaction<T>(db: Db, fn: (tx: Db) => T): T {
-  if (transactionDepth(0) > 0) throw new Error('inTransaction does not nest; use tx.transaction for a savepoint.');
-  return db.transaction(
-    (tx) => {
-      transactionDepth(1);
-      try {
-        const out = fn(tx as unknown as Db);
-        flushPending(tx as unknown as Db);
-        return out;
-      } catch (error) {
-        discardPending();
-        throw error;
-      } finally {
-        transactionDepth(-1);
-      }
-    },
-    { behavior: 'immediate' },
-  );
 }
 
 /**
@@ -88,7 +59,7 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
       type: Payload,
       description: spec.description,
       args: { input: t.arg({ type: Input, required: true }) },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const viewer = ctx.viewer;
         if (!viewer) throw unauthenticated();
         const { idempotencyKey, ...input } = (args as unknown as { input: Record<string, unknown> }).input as Record<string, unknown> & { idempotencyKey?: string | null };
@@ -100,17 +71,13 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
           if (illFormed.length) throw AppError.validation(illFormed);
           if (idempotencyKey != null && (idempotencyKey.length < 1 || idempotencyKey.length > 200))
             throw new AppError('VALIDATION', 'idempotencyKey must be 1–200 characters.', ['input', 'idempotencyKey']);
-          let writer: Db | null = null;
+          let scope: object | null = null;
           const now = ctx.now();
-          const result = inTransaction(ctx.db, (tx) => {
-            writer = tx;
+          const result = await ctx.store.write((tx) => {
+            scope = tx.scope;
             const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ mutation: spec.name, input })) : '';
             if (idempotencyKey) {
-              const seen = tx
-                .select()
-                .from(tables.idempotency)
-                .where(and(eq(tables.idempotency.firmId, viewer.firmId), eq(tables.idempotency.key, idempotencyKey)))
-                .get();
+              const seen = tx.idempotency(viewer.firmId, idempotencyKey);
               if (seen) {
                 if (seen.requestHash !== requestHash || seen.mutation !== spec.name)
                   throw conflict('This idempotency key was already used with different input; use a new key for a new request.', [
@@ -122,12 +89,10 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
             }
             const out = spec.run(tx, input as InputShapeFromFields<Fields>, viewer, now, ctx);
             if (idempotencyKey)
-              tx.insert(tables.idempotency)
-                .values({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify((spec.remember ? spec.remember(out) : out) ?? null) })
-                .run();
+              tx.insertIdempotency({ firmId: viewer.firmId, key: idempotencyKey, mutation: spec.name, requestHash, result: JSON.stringify((spec.remember ? spec.remember(out) : out) ?? null) });
             return out;
           });
-          if (writer) afterCommit(writer, ctx.db, ctx.pubsub, now);
+          if (scope) await afterCommit(scope, ctx.store, ctx.pubsub, now);
           return { result, errors: [] };
         } catch (error) {
           if (error instanceof AppError) return { result: null, errors: error.issues.map(({ code, message, path }) => ({ code, message, path })) };

@@ -64,7 +64,7 @@ export interface PageKey<A> {
  * the statement count does not grow with the number of parents or the page size.
  */
 export function pagedLoader<Row, A>(
-  run: (parents: string[], args: A, limit: number, after: number) => (Row & { parentKey: string })[],
+  run: (parents: string[], args: A, limit: number, after: number) => Promise<(Row & { parentKey: string })[]>,
 ): DataLoader<PageKey<A>, Row[], string> {
   return new DataLoader<PageKey<A>, Row[], string>(
     async (keys) => {
@@ -76,7 +76,7 @@ export function pagedLoader<Row, A>(
       const results = new Map<string, Row[]>();
       for (const [g, ks] of groups) {
         const { args, limit, after } = ks[0];
-        const rows = run([...new Set(ks.map((k) => k.parent))], args, limit, after);
+        const rows = await run([...new Set(ks.map((k) => k.parent))], args, limit, after);
         for (const row of rows) {
           const id = JSON.stringify([row.parentKey, g]);
           results.set(id, [...(results.get(id) ?? []), row]);

@@ -32,12 +32,12 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
  * A fixed-window request budget per API key: counts the request and returns where the key stands
  * (for the RateLimit headers), or undefined when limiting is off (`perMinute` ≤ 0). Over budget,
  * a request is refused with HTTP 429, Retry-After and the RateLimit headers, which the SDK
- * retries after the pause.
+ * retries after the pause. `shared` counts in a store every instance shares
+ * (Store.sharedRateLimiter); without it, this process's memory counts.
  */
-export function createRateLimiter(perMinute: number) {
+export function createRateLimiter(perMinute: number, shared?: (keyId: string) => Promise<{ count: number; resetMs: number }>) {
   const windows = new Map<string, { start: number; count: number }>();
-  return (keyId: string, nowMs = Date.now()): RateLimitState | undefined => {
-    if (perMinute <= 0) return undefined;
+  const inMemory = (keyId: string, nowMs: number) => {
     let w = windows.get(keyId);
     if (!w || nowMs - w.start >= 60_000) {
       w = { start: nowMs, count: 0 };
@@ -45,7 +45,12 @@ export function createRateLimiter(perMinute: number) {
       if (windows.size > 10_000) for (const [k, v] of windows) if (nowMs - v.start >= 60_000) windows.delete(k);
     }
     w.count++;
-    const resetS = Math.max(1, Math.ceil((w.start + 60_000 - nowMs) / 1000));
+    return { count: w.count, resetMs: w.start + 60_000 - nowMs };
+  };
+  return async (keyId: string, nowMs = Date.now()): Promise<RateLimitState | undefined> => {
+    if (perMinute <= 0) return undefined;
+    const w = shared ? await shared(keyId) : inMemory(keyId, nowMs);
+    const resetS = Math.max(1, Math.ceil(w.resetMs / 1000));
     const state: RateLimitState = { quota: perMinute, windowS: 60, remaining: Math.max(0, perMinute - w.count), resetS };
     if (w.count > perMinute) {
       const error = new AppError('RATE_LIMITED', `Too many requests for this API key (${perMinute} a minute); retry in ${resetS} s.`);

@@ -1,48 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyRole, sha256Hex } from '@trustledger/schema';
-import { and, eq } from 'drizzle-orm';
-import { type Db, sqliteOf } from '../db/client.ts';
-import * as t from '../db/schema.ts';
 import type { Viewer } from '../graphql/context.ts';
 import { newId } from '../ids.ts';
+import type { ApiKeyRow, FirmRow, Store, WriteTx } from '../store/index.ts';
 
-export type ApiKeyRow = typeof t.apiKeys.$inferSelect;
+export type { ApiKeyRow };
 
-/** Creates a firm. */
-export function createFirm(db: Db, name: string, now = new Date().toISOString()) {
+/** Creates a firm in the write transaction `tx`. Throws an Error for a name outside 1–200 characters. */
+export function createFirmIn(tx: WriteTx, name: string, now = new Date().toISOString()): FirmRow {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 200) throw new Error('A firm name must be 1–200 characters.');
   const firm = { id: newId('frm'), name: trimmed, createdAt: now };
-  db.insert(t.firms).values(firm).run();
+  tx.insertFirm(firm);
   return firm;
 }
 
+/** Creates a firm (its own transaction). */
+export const createFirm = (store: Store, name: string, now?: string): Promise<FirmRow> => store.write((tx) => createFirmIn(tx, name, now));
+
 /**
- * Creates an API key for a firm. The secret (`tl_…`) is returned once; only its SHA-256 is stored.
+ * Creates an API key for a firm in `tx`. The secret (`tl_…`) is returned once; only its SHA-256 is stored.
  */
-export function createApiKey(db: Db, firmId: string, role: KeyRole, label: string | null = null, now = new Date().toISOString()) {
+export function createApiKeyIn(tx: WriteTx, firmId: string, role: KeyRole, label: string | null = null, now = new Date().toISOString()) {
   const secret = `tl_${randomBytes(24).toString('base64url')}`;
   const row: ApiKeyRow = { id: newId('key'), firmId, role, secretHash: sha256Hex(secret), label, createdAt: now, revokedAt: null };
-  db.insert(t.apiKeys).values(row).run();
+  tx.insertApiKey(row);
   return { key: row, secret };
 }
 
-/** Revokes a key; returns the row, or null when there is no such key. */
-export function revokeApiKey(db: Db, keyId: string, firmId?: string, now = new Date().toISOString()): ApiKeyRow | null {
-  const where = firmId ? and(eq(t.apiKeys.id, keyId), eq(t.apiKeys.firmId, firmId)) : eq(t.apiKeys.id, keyId);
-  const row = db.select().from(t.apiKeys).where(where).get();
+/** Creates an API key for a firm (its own transaction); see createApiKeyIn. */
+export const createApiKey = (store: Store, firmId: string, role: KeyRole, label: string | null = null, now?: string) =>
+  store.write((tx) => createApiKeyIn(tx, firmId, role, label, now));
+
+/** Revokes a key in `tx` (of `firmId` only, when given); returns the row, or null when there is no such key. */
+export function revokeApiKeyIn(tx: WriteTx, keyId: string, firmId?: string, now = new Date().toISOString()): ApiKeyRow | null {
+  const row = tx.apiKey(keyId, firmId);
   if (!row) return null;
-  if (!row.revokedAt) db.update(t.apiKeys).set({ revokedAt: now }).where(eq(t.apiKeys.id, keyId)).run();
-  return db.select().from(t.apiKeys).where(eq(t.apiKeys.id, keyId)).get() ?? null;
+  if (!row.revokedAt) tx.revokeApiKey(keyId, now);
+  return tx.apiKey(keyId) ?? null;
 }
 
+/** Revokes a key (its own transaction); see revokeApiKeyIn. */
+export const revokeApiKey = (store: Store, keyId: string, firmId?: string, now?: string): Promise<ApiKeyRow | null> =>
+  store.write((tx) => revokeApiKeyIn(tx, keyId, firmId, now));
+
 /** The viewer behind an `Authorization: Bearer …` header; null for a missing, unknown or revoked key. */
-export function viewerFromHeader(db: Db, header: string | null): Viewer | null {
+export async function viewerFromHeader(store: Store, header: string | null): Promise<Viewer | null> {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!m) return null;
-  // Plain SQL (prepared once by its text, see sqliteOf): it runs for every request.
-  const row = sqliteOf(db)
-    .prepare('select id, firm_id as firmId, role from api_keys where secret_hash = ? and revoked_at is null')
-    .get(sha256Hex(m[1])) as { id: string; firmId: string; role: KeyRole } | undefined;
+  const row = await store.activeKeyByHash(sha256Hex(m[1]));
   return row ? { firmId: row.firmId, keyId: row.id, role: row.role } : null;
 }

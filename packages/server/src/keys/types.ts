@@ -1,12 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import * as t from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { KeyRoleEnum } from '../graphql/enums.ts';
 import { rawIdOf } from '../graphql/ids.ts';
 import { defineMutation } from '../graphql/mutation.ts';
 import { ViewerRef } from '../relationships/types.ts';
-import { type ApiKeyRow, createApiKey, revokeApiKey } from './service.ts';
+import { type ApiKeyRow, createApiKeyIn, revokeApiKeyIn } from './service.ts';
 
 export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey');
 
@@ -16,11 +14,13 @@ builder.node(ApiKeyRef, {
   id: { resolve: (k) => k.id },
   // Visible, like the key list, to admin keys of the key's own firm; any other id gives null.
   loadMany: (ids, ctx) =>
-    ids.map((id) => {
-      const v = ctx.viewer;
-      if (!v || v.role !== 'ADMIN') return null;
-      return ctx.db.select().from(t.apiKeys).where(and(eq(t.apiKeys.id, id), eq(t.apiKeys.firmId, v.firmId))).get() ?? null;
-    }),
+    Promise.all(
+      ids.map(async (id) => {
+        const v = ctx.viewer;
+        if (!v || v.role !== 'ADMIN') return null;
+        return (await ctx.store.apiKey(id, v.firmId)) ?? null;
+      }),
+    ),
   fields: (t) => ({
     rawId: t.exposeString('id', { description: 'The id as the CLI prints it (`trustledger key revoke <rawId>`).' }),
     role: t.field({ type: KeyRoleEnum, resolve: (k) => k.role }),
@@ -34,12 +34,11 @@ builder.objectFields(ViewerRef, (t) => ({
   apiKeys: t.field({
     type: [ApiKeyRef],
     description: "The firm's keys (admin keys only; others see an empty list).",
-    resolve: (v, _a, ctx) => (v.role === 'ADMIN' ? ctx.db.select().from(t_keys).where(eq(t_keys.firmId, v.firmId)).all() : []),
+    resolve: (v, _a, ctx) => (v.role === 'ADMIN' ? ctx.store.apiKeysOf(v.firmId) : []),
   }),
 }));
-const t_keys = t.apiKeys;
 
-const keyById = (db: Parameters<typeof revokeApiKey>[0], id: string) => db.select().from(t.apiKeys).where(eq(t.apiKeys.id, id)).get() ?? null;
+const keyById = async (ctx: { store: import('../store/index.ts').Store }, id: string) => (await ctx.store.apiKey(id)) ?? null;
 
 defineMutation({
   name: 'createApiKey',
@@ -47,7 +46,7 @@ defineMutation({
   role: 'ADMIN',
   input: (t) => ({ role: t.field({ type: KeyRoleEnum, required: true }), label: t.string({ required: false }) }),
   payload: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
+    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx, p.result.keyId) : null) }),
     secret: t.string({
       nullable: true,
       description: 'Send as "Authorization: Bearer <secret>". Shown once: a retry with the same idempotency key returns the key without it.',
@@ -55,7 +54,7 @@ defineMutation({
     }),
   }),
   run: (tx, input, viewer, now) => {
-    const { key, secret } = createApiKey(tx, viewer.firmId, input.role, input.label ?? null, now);
+    const { key, secret } = createApiKeyIn(tx, viewer.firmId, input.role, input.label ?? null, now);
     return { keyId: key.id, secret: secret as string | null };
   },
   remember: (r) => ({ keyId: r.keyId, secret: null }),
@@ -67,10 +66,10 @@ defineMutation({
   role: 'ADMIN',
   input: (t) => ({ keyId: t.id({ required: true, description: 'The ApiKey id (or its rawId).' }) }),
   payload: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx.db, p.result.keyId) : null) }),
+    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p, _a, ctx) => (p.result ? keyById(ctx, p.result.keyId) : null) }),
   }),
   run: (tx, input, viewer, now) => {
-    const row = revokeApiKey(tx, rawIdOf(String(input.keyId), 'ApiKey') ?? String(input.keyId), viewer.firmId, now);
+    const row = revokeApiKeyIn(tx, rawIdOf(String(input.keyId), 'ApiKey') ?? String(input.keyId), viewer.firmId, now);
     if (!row) throw notFound("No key with this id belongs to your firm.", ['input', 'keyId']);
     return { keyId: row.id };
   },

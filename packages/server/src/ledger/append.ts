@@ -10,8 +10,7 @@ import {
   parseDateTime,
   validatePayload,
 } from '@trustledger/schema';
-import { type Db, sqliteOf } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { WriteTx } from '../store/index.ts';
 import { AppError, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { beforeWrite } from '../alerts/service.ts';
@@ -44,7 +43,7 @@ export function occurredAtOf(value: string | null | undefined, now: string, path
   return parsed.time > now ? now : parsed.time;
 }
 
-function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
+function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
   // Canonical once: the stored payload is this text, and parsing it back gives the hashed value.
   const canonicalPayload = canonicalJson(payload);
   const fields = {
@@ -58,48 +57,49 @@ function insertEntry(db: Db, rel: RelationshipRow, actorFirmId: string, type: En
     prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
   };
   const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
-  sqliteOf(db)
-    .prepare(
-      'insert into entries (relationship_id, seq, type, payload, actor_firm_id, occurred_at, recorded_at, prev_hash, hash, subject_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(rel.id, fields.seq, type, canonicalPayload, actorFirmId, occurredAt, now, fields.prevHash, entry.hash, subjectSeqOf(type, fields.payload));
+  tx.insertEntry({
+    relationshipId: rel.id,
+    seq: fields.seq,
+    type,
+    payload: canonicalPayload,
+    actorFirmId,
+    occurredAt,
+    recordedAt: now,
+    prevHash: fields.prevHash,
+    hash: entry.hash,
+    subjectSeq: subjectSeqOf(type, fields.payload),
+  });
   return entry;
 }
 
 /**
  * Moves the relationship's head and its incremental scorecard state past a new entry, in memory;
- * the row is written once per transaction (inTransaction → flushPending).
+ * the row is written once per transaction, just before commit (scoring/state.ts).
  */
-function advance(db: Db, rel: RelationshipRow, entry: LedgerEntry): RelationshipRow {
+function advance(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry): RelationshipRow {
   const maxOccurredAt = rel.maxOccurredAt && rel.maxOccurredAt > entry.occurredAt ? rel.maxOccurredAt : entry.occurredAt;
-  const next = advanceState(db, rel, entry, maxOccurredAt);
+  const next = advanceState(tx, rel, entry, maxOccurredAt);
   // The projections change the status for these two (and only these).
   if (entry.type === 'RELATIONSHIP_ACCEPTED') next.status = 'ACTIVE';
   else if (entry.type === 'RELATIONSHIP_ENDED') next.status = 'ENDED';
   return next;
 }
 
-/** Transactions open through inTransaction: appends are written at its end, so they must run inside one. */
-let openTransactions = 0;
-/** For inTransaction only. */
-export const transactionDepth = (delta: number): number => (openTransactions += delta);
-
 /**
  * Appends one entry to a relationship's ledger: validates the payload, checks the rules against
- * the projections, chains and hashes it, writes projections and the scorecard state. Must run
- * inside a transaction; throws AppError for anything a person should fix.
+ * the projections, chains and hashes it, writes projections and the scorecard state, in the
+ * write transaction `tx` (Store.write); throws AppError for anything a person should fix.
  * Returns the entry and the relationship row as it stands after it.
  */
 export function appendEntry(
-  db: Db,
+  tx: WriteTx,
   rel: RelationshipRow,
   actorFirmId: string,
   req: AppendRequest,
   now: string,
 ): { entry: LedgerEntry; rel: RelationshipRow } {
-  if (openTransactions === 0) throw new Error('appendEntry must run inside inTransaction (it writes the relationship row before commit).');
   // Earlier appends of this transaction moved the row in memory: the caller's copy may lag.
-  rel = pendingRow(rel.id) ?? rel;
+  rel = pendingRow(tx, rel.id) ?? rel;
   const path = req.path ?? [];
   if (!isEntryType(req.type)) throw validation(`"${String(req.type)}" is not an entry type.`, [...path, 'type']);
   const occurredAt = occurredAtOf(req.occurredAt, now, path);
@@ -108,16 +108,16 @@ export function appendEntry(
   const timeIssues = entryTimeIssues(req.type, checked.data, occurredAt, path);
   if (timeIssues.length) throw AppError.validation(timeIssues);
   const side = sideOf(rel, actorFirmId);
-  beforeWrite(db, rel);
-  checkRules({ db, rel, side, type: req.type, payload: checked.data, occurredAt, now, at: [...path, 'payload'] });
-  const entry = insertEntry(db, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
-  project(db, rel, entry, now);
-  return { entry, rel: advance(db, rel, entry) };
+  beforeWrite(tx, rel);
+  checkRules({ tx, rel, side, type: req.type, payload: checked.data, occurredAt, now, at: [...path, 'payload'] });
+  const entry = insertEntry(tx, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
+  project(tx, rel, entry, now);
+  return { entry, rel: advance(tx, rel, entry) };
 }
 
-/** Creates a proposed relationship whose ledger starts with RELATIONSHIP_PROPOSED. Runs in a transaction. */
+/** Creates a proposed relationship whose ledger starts with RELATIONSHIP_PROPOSED, in the write transaction `tx`. */
 export function createRelationship(
-  db: Db,
+  tx: WriteTx,
   proposer: { firmId: string; side: 'SUPPLIER' | 'CLIENT' },
   counterpartyId: string,
   occurredAt: string,
@@ -144,8 +144,7 @@ export function createRelationship(
     clientBand: null,
     churnStage: null,
   };
-  if (openTransactions === 0) throw new Error('createRelationship must run inside inTransaction.');
-  db.insert(t.relationships).values(row).run();
-  const entry = insertEntry(db, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
-  return { entry, rel: advance(db, row, entry) };
+  tx.insertRelationship(row);
+  const entry = insertEntry(tx, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
+  return { entry, rel: advance(tx, row, entry) };
 }

@@ -1,8 +1,6 @@
 import { DISPUTE_STATES, type DisputeState, type EntryType, type LedgerEntry, parseDateTime } from '@trustledger/schema';
 import { type Dispute, disputesOf } from '@trustledger/sdk/scorecard';
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { Store } from '../store/index.ts';
 import { validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import type { Context } from '../graphql/context.ts';
@@ -29,25 +27,14 @@ const DISPUTE_TYPES: EntryType[] = [
  * The disputes of a relationship at asOf, by the engine's own reading (disputesOf): two
  * statements, the entries of the types above and the entries they dispute, not the whole ledger.
  */
-export function relationshipDisputes(db: Db, relationshipId: string, asOf: string): Dispute[] {
-  const rows = db
-    .select()
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relationshipId), inArray(t.entries.type, DISPUTE_TYPES)))
-    .orderBy(asc(t.entries.seq))
-    .all();
+export async function relationshipDisputes(store: Store, relationshipId: string, asOf: string): Promise<Dispute[]> {
+  const rows = await store.entriesOfTypes(relationshipId, DISPUTE_TYPES);
   const disputed = [...new Set(rows.filter((r) => r.type === 'ENTRY_DISPUTED').map((r) => (JSON.parse(r.payload) as { entrySeq: number }).entrySeq))];
   const have = new Set(rows.map((r) => r.seq));
   const missing = disputed.filter((s) => !have.has(s));
   const targets: EntryRow[] = [];
   for (let i = 0; i < missing.length; i += 500)
-    targets.push(
-      ...db
-        .select()
-        .from(t.entries)
-        .where(and(eq(t.entries.relationshipId, relationshipId), inArray(t.entries.seq, missing.slice(i, i + 500))))
-        .all(),
-    );
+    targets.push(...(await store.rowsBySeq<EntryRow>('entries', [relationshipId], missing.slice(i, i + 500))));
   const entries: LedgerEntry[] = [...rows, ...targets].map(rowToEntry);
   return disputesOf(entries, { asOf });
 }
@@ -89,7 +76,7 @@ builder.objectField(RelationshipRef, 'disputes', (f) =>
     type: [DisputeRef],
     description: 'Every dispute of this ledger as it stands at asOf (default now), oldest first; `state` filters.',
     args: { state: f.arg({ type: [DisputeStateEnum] }), asOf: f.arg({ type: 'DateTime', description: 'Default: now.' }) },
-    resolve: (r, args, ctx) => {
+    resolve: async (r, args, ctx) => {
       let asOf = ctx.now();
       if (args.asOf != null) {
         const p = parseDateTime(args.asOf);
@@ -97,7 +84,7 @@ builder.objectField(RelationshipRef, 'disputes', (f) =>
         asOf = p.time;
       }
       const states = args.state ? new Set<DisputeState>(args.state) : null;
-      return relationshipDisputes(ctx.db, r.id, asOf)
+      return (await relationshipDisputes(ctx.store, r.id, asOf))
         .filter((d) => states === null || states.has(d.state))
         .map((d) => ({ relId: r.id, d }));
     },

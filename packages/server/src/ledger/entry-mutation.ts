@@ -1,6 +1,6 @@
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectRef, SchemaTypes } from '@pothos/core';
 import type { EntryType, LedgerEntry } from '@trustledger/schema';
-import type { Db } from '../db/client.ts';
+import type { WriteTx } from '../store/index.ts';
 import { AppError } from '../errors.ts';
 import { type EntityKey, entityId } from '../ids.ts';
 import type { builder } from '../graphql/builder.ts';
@@ -30,7 +30,7 @@ export interface EntryMutationSpec<Fields extends InputFieldMap> {
   target: { field: string; typename: string };
   input: (t: InputFieldBuilder<Types, 'InputObject'>) => Fields;
   /** The entry's payload from the input and the target's key (and the transaction, to look up a proposal). */
-  payload: (input: InputShapeFromFields<Fields>, key: EntityKey, tx: Db) => Record<string, unknown>;
+  payload: (input: InputShapeFromFields<Fields>, key: EntityKey, tx: WriteTx) => Record<string, unknown>;
   /** The payload field naming what the mutation made or changed, and how to find its key. */
   result: { field: string; type: ObjectRef<Types, unknown>; key: (entry: LedgerEntry, key: EntityKey) => string };
 }

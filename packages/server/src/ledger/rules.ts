@@ -8,16 +8,10 @@ import {
   toMillis,
   voidNeedsConsent,
 } from '@trustledger/schema';
-import { and, eq } from 'drizzle-orm';
-import { type Db, sqliteOf } from '../db/client.ts';
-import * as t from '../db/schema.ts';
+import type { EntryRow, RelationshipRow, WriteTx } from '../store/index.ts';
 import { conflict, forbidden, notFound, validation } from '../errors.ts';
 
-export type RelationshipRow = typeof t.relationships.$inferSelect;
-
-/** Every column of a relationships row under its RelationshipRow name, for plain SQL on hot paths (none is a boolean or JSON column). */
-export const RELATIONSHIP_COLUMNS =
-  'id, supplier_id as supplierId, client_id as clientId, proposed_by as proposedBy, status, head_seq as headSeq, head_hash as headHash, max_occurred_at as maxOccurredAt, score_state as scoreState, created_at as createdAt, scored_at as scoredAt, supplier_score as supplierScore, supplier_band as supplierBand, client_score as clientScore, client_band as clientBand, churn_stage as churnStage';
+export type { RelationshipRow };
 
 /** Entry types a relationship accepts while it is still only proposed: the negotiation. */
 const NEGOTIATION: ReadonlySet<EntryType> = new Set([
@@ -34,7 +28,7 @@ const NEGOTIATION: ReadonlySet<EntryType> = new Set([
 ]);
 
 interface RuleInput<T extends EntryType> {
-  db: Db;
+  tx: WriteTx;
   rel: RelationshipRow;
   side: Side;
   type: T;
@@ -46,14 +40,10 @@ interface RuleInput<T extends EntryType> {
   at: (string | number)[];
 }
 
-const entryAt = (db: Db, relId: string, seq: number) =>
-  db.select().from(t.entries).where(and(eq(t.entries.relationshipId, relId), eq(t.entries.seq, seq))).get();
+const entryAt = (tx: WriteTx, relId: string, seq: number) => tx.entry(relId, seq);
 
 function promiseAt(input: RuleInput<EntryType>, seq: number) {
-  // Plain SQL (prepared once by its text, see sqliteOf): this runs for every promise entry of a batch.
-  const p = sqliteOf(input.db)
-    .prepare('select promisor, state, made_at as madeAt, due_at as dueAt, voided from promises where relationship_id = ? and seq = ?')
-    .get(input.rel.id, seq) as { promisor: Side; state: string; madeAt: string; dueAt: string; voided: number } | undefined;
+  const p = input.tx.promise(input.rel.id, seq);
   if (!p || p.voided) throw notFound(`No promise was made at entry ${seq} of this relationship.`, [...input.at, 'promiseSeq']);
   if (p.state === 'PROPOSED')
     throw conflict(
@@ -68,20 +58,13 @@ function promiseAt(input: RuleInput<EntryType>, seq: number) {
 }
 
 function goalAt(input: RuleInput<EntryType>, seq: number) {
-  const g = input.db
-    .select()
-    .from(t.goals)
-    .where(and(eq(t.goals.relationshipId, input.rel.id), eq(t.goals.seq, seq)))
-    .get();
+  const g = input.tx.goal(input.rel.id, seq);
   if (!g || g.voided) throw notFound(`No goal was proposed at entry ${seq} of this relationship.`, [...input.at, 'goalSeq']);
   return g;
 }
 
 function complaintAt(input: RuleInput<EntryType>, seq: number) {
-  // Plain SQL, as promiseAt: this runs for every complaint follow-up of a batch.
-  const i = sqliteOf(input.db)
-    .prepare('select kind, occurred_at as occurredAt, first_response_at as firstResponseAt, resolved_at as resolvedAt, voided from interactions where relationship_id = ? and seq = ?')
-    .get(input.rel.id, seq) as { kind: string; occurredAt: string; firstResponseAt: string | null; resolvedAt: string | null; voided: number } | undefined;
+  const i = input.tx.interaction(input.rel.id, seq);
   if (!i || i.voided || i.kind !== 'COMPLAINT')
     throw notFound(`No complaint was recorded at entry ${seq} of this relationship.`, [...input.at, 'interactionSeq']);
   if (toMillis(input.occurredAt) < toMillis(i.occurredAt))
@@ -90,7 +73,7 @@ function complaintAt(input: RuleInput<EntryType>, seq: number) {
 }
 
 function attestable(input: RuleInput<EntryType>, seq: number, types: ReadonlySet<EntryType> = ATTESTABLE_TYPES) {
-  const e = entryAt(input.db, input.rel.id, seq);
+  const e = entryAt(input.tx, input.rel.id, seq);
   if (!e) throw notFound(`Entry ${seq} does not exist in this relationship's ledger.`, [...input.at, 'entrySeq']);
   if (e.type === 'ENTRY_DISPUTED' && input.type === 'ENTRY_DISPUTED')
     throw validation('A dispute cannot be disputed: withdraw it, or propose a resolution (proposeResolution).', [...input.at, 'entrySeq']);
@@ -102,8 +85,7 @@ function attestable(input: RuleInput<EntryType>, seq: number, types: ReadonlySet
 
 
 /** Entries that refer to entry `seq` (its follow-ups, confirmations, disputes, …). */
-const referrers = (db: Db, relId: string, seq: number) =>
-  db.select().from(t.entries).where(and(eq(t.entries.relationshipId, relId), eq(t.entries.subjectSeq, seq))).orderBy(t.entries.seq).all();
+const referrers = (tx: WriteTx, relId: string, seq: number) => tx.referrers(relId, seq);
 
 /** A FORBIDDEN error that says who may record the entry instead (the authorship table, AUTHORSHIP). */
 function notAuthor(what: string, author: string, path: (string | number)[], hint = ''): never {
@@ -134,11 +116,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
     case 'POLICY_PROPOSED':
       return;
     case 'POLICY_ACCEPTED': {
-      const pol = input.db
-        .select()
-        .from(t.policies)
-        .where(and(eq(t.policies.relationshipId, rel.id), eq(t.policies.seq, p.policySeq as number)))
-        .get();
+      const pol = input.tx.policy(rel.id, p.policySeq as number);
       if (!pol) throw notFound(`No policy was proposed at entry ${p.policySeq}.`, [...input.at, 'policySeq']);
       if (pol.status !== 'PROPOSED') throw conflict(`This policy proposal is already ${pol.status.toLowerCase()}.`, [...input.at, 'policySeq']);
       if (pol.proposedBy === side) throw forbidden('Only the other side can accept a proposed policy.', [...input.at, 'policySeq']);
@@ -174,11 +152,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       return;
     }
     case 'MEASUREMENT_RECORDED': {
-      const m = input.db
-        .select()
-        .from(t.metrics)
-        .where(and(eq(t.metrics.relationshipId, rel.id), eq(t.metrics.seq, p.metricSeq as number), eq(t.metrics.idx, p.metricIndex as number)))
-        .get();
+      const m = input.tx.metric(rel.id, p.metricSeq as number, p.metricIndex as number);
       if (!m || m.voided) throw notFound('No such metric in this relationship.', [...input.at, 'metricSeq']);
       const g = goalAt(input, m.goalSeq);
       if (g.status === 'REJECTED' || g.status === 'RETIRED')
@@ -202,7 +176,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       return;
     case 'PROMISE_CANCELLED': {
       promiseAt(input, p.promiseSeq as number);
-      const pending = referrers(input.db, rel.id, p.promiseSeq as number).find(
+      const pending = referrers(input.tx, rel.id, p.promiseSeq as number).find(
         (e) => e.type === 'PROMISE_CANCELLED' && e.voidedBySeq === null && e.disputedBySeq === null && e.confirmedBySeq === null,
       );
       if (pending)
@@ -243,7 +217,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (sideOf(rel, e.actorFirmId) === side) notAuthor('dispute an entry', 'the other side', at, 'you cannot dispute your own entry: void it instead');
       if (e.disputedBySeq !== null) throw conflict('This entry is already under dispute.', at);
       if (e.confirmedBySeq !== null) throw conflict('You have confirmed this entry; it cannot be disputed any more.', at);
-      if (referrers(input.db, rel.id, e.seq).some((r) => r.type === 'ENTRY_DISPUTED'))
+      if (referrers(input.tx, rel.id, e.seq).some((r) => r.type === 'ENTRY_DISPUTED'))
         throw conflict('This entry has been disputed before and the dispute ended; an entry is disputed once.', at);
       return;
     }
@@ -251,7 +225,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       const e = attestable(input, p.entrySeq as number);
       const at = [...input.at, 'entrySeq'];
       if (e.disputedBySeq === null) throw conflict('This entry is not under dispute.', at);
-      const dispute = entryAt(input.db, rel.id, e.disputedBySeq);
+      const dispute = entryAt(input.tx, rel.id, e.disputedBySeq);
       if (dispute && sideOf(rel, dispute.actorFirmId) !== side) notAuthor('withdraw a dispute', 'the side that raised it', at);
       return;
     }
@@ -264,7 +238,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       const e = attestable(input, p.entrySeq as number, VOIDABLE_TYPES);
       const at = [...input.at, 'entrySeq'];
       if (sideOf(rel, e.actorFirmId) !== side) notAuthor('void it', 'the side that recorded an entry', at, 'dispute it instead');
-      const pending = referrers(input.db, rel.id, e.seq).find((r) => r.type === 'ENTRY_VOIDED' && r.voidedBySeq === null);
+      const pending = referrers(input.tx, rel.id, e.seq).find((r) => r.type === 'ENTRY_VOIDED' && r.voidedBySeq === null);
       if (pending) throw conflict(`A void of this entry is already proposed (entry ${pending.seq}); the other side accepts it (confirmEntry).`, at);
       return;
     }
@@ -275,7 +249,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
 const VOIDABLE_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([...ATTESTABLE_TYPES, 'DISPUTE_RESOLVED']);
 
 /** A confirmation that accepts a proposal: the proposal must still be open to acceptance. */
-function checkAcceptance(input: RuleInput<EntryType>, e: typeof t.entries.$inferSelect, at: (string | number)[]): void {
+function checkAcceptance(input: RuleInput<EntryType>, e: EntryRow, at: (string | number)[]): void {
   const payload = JSON.parse(e.payload) as Record<string, unknown>;
   switch (e.type) {
     case 'PROMISE_MADE': {
@@ -285,22 +259,18 @@ function checkAcceptance(input: RuleInput<EntryType>, e: typeof t.entries.$infer
       return;
     }
     case 'PROMISE_CANCELLED': {
-      const pr = input.db
-        .select()
-        .from(t.promises)
-        .where(and(eq(t.promises.relationshipId, input.rel.id), eq(t.promises.seq, payload.promiseSeq as number)))
-        .get();
+      const pr = input.tx.promise(input.rel.id, payload.promiseSeq as number);
       if (!pr || pr.voided || pr.state !== 'OPEN')
         throw conflict(`The promise is ${pr?.voided ? 'voided' : (pr?.state ?? 'gone').toLowerCase()}; this cancellation can no longer be accepted.`, at);
       return;
     }
     case 'ENTRY_VOIDED': {
-      const target = entryAt(input.db, input.rel.id, payload.entrySeq as number);
+      const target = entryAt(input.tx, input.rel.id, payload.entrySeq as number);
       if (!target || target.voidedBySeq !== null) throw conflict('That entry is already voided.', at);
       return;
     }
     case 'DISPUTE_RESOLVED': {
-      const target = entryAt(input.db, input.rel.id, payload.entrySeq as number);
+      const target = entryAt(input.tx, input.rel.id, payload.entrySeq as number);
       if (!target || target.disputedBySeq === null || target.voidedBySeq !== null)
         throw conflict('The dispute this resolution proposes to end is no longer open.', at);
       return;
@@ -315,8 +285,8 @@ function checkAcceptance(input: RuleInput<EntryType>, e: typeof t.entries.$infer
  * other side has not confirmed it and, for a promise, it is not yet due. Otherwise it is a
  * proposal that the other side accepts.
  */
-export function voidTakesEffect(db: Db, relId: string, target: typeof t.entries.$inferSelect, voidSeq: number, now: string): boolean {
-  const referenced = referrers(db, relId, target.seq).some((r) => r.seq < voidSeq);
+export function voidTakesEffect(tx: WriteTx, relId: string, target: EntryRow, voidSeq: number, now: string): boolean {
+  const referenced = referrers(tx, relId, target.seq).some((r) => r.seq < voidSeq);
   return !voidNeedsConsent({ type: target.type as EntryType, payload: JSON.parse(target.payload) }, referenced, now);
 }
 

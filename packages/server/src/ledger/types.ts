@@ -10,10 +10,8 @@ import {
   noticeTime,
   type Side,
 } from '@trustledger/schema';
-import { and, eq } from 'drizzle-orm';
-import * as t from '../db/schema.ts';
 import { stateOf } from '../scoring/state.ts';
-import { windowEnd } from '@trustledger/sdk/scorecard';
+import { policyAt, windowEnd } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { builder } from '../graphql/builder.ts';
 import type { EntryRow } from '../graphql/loaders.ts';
@@ -82,7 +80,7 @@ async function favours(e: EntryRow, ctx: Pick<Context, 'loaders'>): Promise<Side
 }
 
 /** An entry's attestation at the server's now (see Attestation), by the windows of the policy the scorecard uses. */
-export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 'db' | 'now'>): Promise<Attestation> {
+export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 'store' | 'now'>): Promise<Attestation> {
   const favoured = await favours(e, ctx);
   if (favoured === null) return 'NOT_NEEDED';
   const rel = await ctx.loaders.relationship.load(e.relationshipId);
@@ -90,21 +88,19 @@ export async function attestationOf(e: EntryRow, ctx: Pick<Context, 'loaders' | 
   const recorder: Side = rel.supplierId === e.actorFirmId ? 'SUPPLIER' : 'CLIENT';
   if (recorder !== favoured) return 'NOT_NEEDED';
   if (e.confirmedBySeq !== null) return 'ATTESTED';
-  const policy = stateOf(rel).policy;
+  // Each window is the one of the policy in force when it opened (DESIGN §2a).
+  const state = stateOf(rel);
   const now = Date.parse(ctx.now());
   if (e.disputedBySeq !== null) {
     const d = await ctx.loaders.entry.load(`${e.relationshipId}:${e.disputedBySeq}`);
     const raised = d ? Date.parse(noticeTime(d, false)) : now;
-    return now >= windowEnd(raised, policy.disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
+    return now >= windowEnd(raised, policyAt(state, raised).disputes.windowDays) ? 'CONTESTED' : 'CLAIMED';
   }
+  const seen = Date.parse(noticeTime(e, false));
   // Past the window without a dispute it is attested; so it is once a dispute of it ended (withdrawn,
   // or resolved as STANDS; STRUCK voided it). The look-up runs only for claims still in their window.
-  if (now >= windowEnd(Date.parse(noticeTime(e, false)), policy.attestation.windowDays)) return 'ATTESTED';
-  const disputedOnce = ctx.db
-    .select({ seq: t.entries.seq })
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, e.relationshipId), eq(t.entries.subjectSeq, e.seq), eq(t.entries.type, 'ENTRY_DISPUTED')))
-    .get();
+  if (now >= windowEnd(seen, policyAt(state, seen).attestation.windowDays)) return 'ATTESTED';
+  const disputedOnce = await ctx.store.hasReferrer(e.relationshipId, e.seq, 'ENTRY_DISPUTED');
   return disputedOnce ? 'ATTESTED' : 'CLAIMED';
 }
 

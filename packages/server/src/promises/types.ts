@@ -1,6 +1,4 @@
 import { toMillis } from '@trustledger/schema';
-import { and, desc, eq } from 'drizzle-orm';
-import { entries } from '../db/schema.ts';
 import { conflict } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { PromiseKindEnum, PromiseOutcomeEnum, PromiseStateEnum, SideEnum } from '../graphql/enums.ts';
@@ -175,11 +173,9 @@ defineEntryMutation({
   input: (t) => ({ promiseId: t.id({ required: true }) }),
   payload: (_i, key, tx) => {
     const pending = tx
-      .select()
-      .from(entries)
-      .where(and(eq(entries.relationshipId, key.relationshipId), eq(entries.subjectSeq, key.seq), eq(entries.type, 'PROMISE_CANCELLED')))
-      .orderBy(desc(entries.seq))
-      .all()
+      .referrers(key.relationshipId, key.seq)
+      .filter((e) => e.type === 'PROMISE_CANCELLED')
+      .reverse()
       .find((e) => e.voidedBySeq === null && e.disputedBySeq === null && e.confirmedBySeq === null);
     if (!pending) throw conflict('No cancellation of this promise is waiting to be accepted; propose one with proposeCancellation.', ['input', 'promiseId']);
     return { entrySeq: pending.seq };

@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
-import * as t from '../db/schema.ts';
 import { notFound, validation } from '../errors.ts';
 import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import { rawIdOf } from '../graphql/ids.ts';
-import type { RepresentativeRow } from '../graphql/loaders.ts';
+import type { PolicyRow, RepresentativeRow } from '../store/index.ts';
 import { defineMutation } from '../graphql/mutation.ts';
 import { createRelationship, occurredAtOf } from '../ledger/append.ts';
 import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
@@ -22,7 +20,6 @@ export const RepresentativeRef = builder.objectRef<RepresentativeRow>('Represent
   }),
 });
 
-type PolicyRow = typeof t.policies.$inferSelect;
 export const PolicyProposalRef = builder.objectRef<PolicyRow>('PolicyProposal');
 builder.node(PolicyProposalRef, {
   description: 'A scoring policy proposed by one side; it applies once the other side accepts it.',
@@ -62,7 +59,7 @@ defineMutation({
   }),
   run: (tx, input, viewer, now) => {
     const counterparty = rawIdOf(String(input.counterpartyId), 'Firm');
-    const firm = counterparty && tx.select().from(t.firms).where(eq(t.firms.id, counterparty)).get();
+    const firm = counterparty && tx.firm(counterparty);
     if (!firm) throw notFound('No firm with this id.', ['input', 'counterpartyId']);
     if (firm.id === viewer.firmId) throw validation('A firm cannot have a relationship with itself.', ['input', 'counterpartyId']);
     const occurredAt = occurredAtOf(input.occurredAt, now, ['input']);

@@ -1,5 +1,3 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm';
-import * as t from '../db/schema.ts';
 import { builder } from '../graphql/builder.ts';
 import { RelationshipStatusEnum, SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
@@ -60,26 +58,14 @@ builder.node(RelationshipRef, {
 export const RelationshipConnection = builder.connectionObject({ type: RelationshipRef, name: 'RelationshipConnection' });
 
 /** The viewer's relationships page, oldest first; `as` is the viewer's side. */
-export function relationshipsPage(
-  ctx: { db: import('../db/client.ts').Db },
+export async function relationshipsPage(
+  ctx: { store: import('../store/index.ts').Store },
   viewer: Viewer,
   args: { as?: 'SUPPLIER' | 'CLIENT' | null; status?: RelationshipRow['status'] | null; first?: number | null; after?: string | null },
 ) {
   const { first, limit } = pageSize(args.first);
   const after = decodeCursor(args.after);
-  const mine =
-    args.as === 'SUPPLIER'
-      ? eq(t.relationships.supplierId, viewer.firmId)
-      : args.as === 'CLIENT'
-        ? eq(t.relationships.clientId, viewer.firmId)
-        : or(eq(t.relationships.supplierId, viewer.firmId), eq(t.relationships.clientId, viewer.firmId));
-  const rows = ctx.db
-    .select()
-    .from(t.relationships)
-    .where(and(mine, args.status ? eq(t.relationships.status, args.status) : undefined, after ? gt(t.relationships.id, after) : undefined))
-    .orderBy(asc(t.relationships.id))
-    .limit(limit)
-    .all();
+  const rows = await ctx.store.relationshipsOf(viewer.firmId, { as: args.as, status: args.status, after, limit });
   return toConnection(rows, first, (r) => r.id, after !== null);
 }
 

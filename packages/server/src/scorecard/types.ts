@@ -190,7 +190,7 @@ export const cardOf = async (ctx: Context, rel: RelationshipRow, asOf: string, a
   wrap(
     rel.id,
     (await scorecardAtOffThread(
-      ctx.db,
+      ctx.store,
       rel,
       asOf,
       atSeq,
@@ -222,7 +222,7 @@ builder.objectFields(RelationshipRef, (t) => ({
         `scorecardSeries: one pass over ${atSeq.toLocaleString('en-US')} entries + ${points.length} points × ${POINT_WORK}`,
         ['points'],
       );
-      const entries = readLedgerPrefix(ctx.db, r.id, atSeq);
+      const entries = await readLedgerPrefix(ctx.store, r.id, atSeq);
       // On the scoring pool's thread; refolds may use what is left of the budget, and are charged.
       const result = await recomputeSeries(entries, points, atSeq + POINT_WORK * points.length, ctx.work.limit - ctx.work.spent);
       const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
@@ -264,7 +264,7 @@ async function precompute(ctx: Context, pre: Map<string, Scorecard>, jobs: { rel
   for (let i = 0; i < todo.length; i += 4)
     await Promise.all(
       todo.slice(i, i + 4).map(async (j) => {
-        const result = await recomputeSeries(readLedgerPrefix(ctx.db, j.relId, j.seq), j.points, j.seq, ctx.work.limit - ctx.work.spent);
+        const result = await recomputeSeries(await readLedgerPrefix(ctx.store, j.relId, j.seq), j.points, j.seq, ctx.work.limit - ctx.work.spent);
         const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
         if (refolded > 0) charge(refolded);
         if ('cards' in result) j.points.forEach((p, k) => pre.set(cardKey(j.relId, j.seq, p), result.cards[k]));
@@ -340,17 +340,19 @@ builder.objectFields(ViewerRef, (t) => ({
       const needs = (rel: RelationshipRow, at: string) => Date.parse(at) < Date.parse(rel.maxOccurredAt);
       const fromColumns = asKnownAt === null && servedFromColumns(asOf, now, options);
       if (!fromColumns) {
-        const rels = reviewRelationships(ctx.db, v.firmId, args.as, asOf);
-        const jobs = rels.map((rel) => {
-          if (asKnownAt !== null) return { relId: rel.id, seq: knownSeq(ctx.db, rel.id, asKnownAt) ?? 0, points: byChange ? [asOf, past] : [asOf] };
-          return { relId: rel.id, seq: rel.headSeq, points: [asOf, ...(byChange ? [past] : [])].filter((p) => needs(rel, p)) };
-        });
+        const rels = await reviewRelationships(ctx.store, v.firmId, args.as, asOf);
+        const jobs = await Promise.all(
+          rels.map(async (rel) => {
+            if (asKnownAt !== null) return { relId: rel.id, seq: (await knownSeq(ctx.store, rel.id, asKnownAt)) ?? 0, points: byChange ? [asOf, past] : [asOf] };
+            return { relId: rel.id, seq: rel.headSeq, points: [asOf, ...(byChange ? [past] : [])].filter((p) => needs(rel, p)) };
+          }),
+        );
         await precompute(ctx, precomputed, jobs.filter((j) => j.seq > 0));
       }
       // A review as known at a past time is computed from each ledger's prefix, never from the stored columns.
       const slice = fromColumns
-        ? reviewPage(ctx.db, v.firmId, args.as, asOf, options, offset, first + 1)
-        : reviewItems(ctx.db, v.firmId, args.as, asOf, { ...options, asKnownAt }).slice(offset, offset + first + 1);
+        ? await reviewPage(ctx.store, v.firmId, args.as, asOf, options, offset, first + 1)
+        : (await reviewItems(ctx.store, v.firmId, args.as, asOf, { ...options, asKnownAt })).slice(offset, offset + first + 1);
       // `change` of the page's items, when asked for: the start of its period, likewise.
       if (selects(info, 'change'))
         await precompute(

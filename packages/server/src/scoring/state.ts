@@ -9,47 +9,30 @@ import {
   type ScoreState,
   scorecardFromState,
 } from '@trustledger/sdk/scorecard';
-import { and, asc, eq, lte } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import { type Db, sqliteOf } from '../db/client.ts';
-import * as t from '../db/schema.ts';
-import type { RelationshipRow } from '../ledger/rules.ts';
-import { rowToEntry } from '../ledger/projections.ts';
+import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
 
 /** The engine's state for a ledger with no entries, serialised for the relationships table. */
 export const initialScoreState = (): string => JSON.stringify(initialState());
 
-/** The whole ledger of a relationship, in seq order. */
-export function readLedger(db: Db, relationshipId: string): LedgerEntry[] {
-  return db.select().from(t.entries).where(eq(t.entries.relationshipId, relationshipId)).orderBy(asc(t.entries.seq)).all().map(rowToEntry);
-}
-
 /** The ledger of a relationship up to and including entry `atSeq`, in seq order: what was known at that head. */
-export function readLedgerPrefix(db: Db, relationshipId: string, atSeq: number): LedgerEntry[] {
-  return db
-    .select()
-    .from(t.entries)
-    .where(and(eq(t.entries.relationshipId, relationshipId), lte(t.entries.seq, atSeq)))
-    .orderBy(asc(t.entries.seq))
-    .all()
-    .map(rowToEntry);
-}
+export const readLedgerPrefix = (store: Store, relationshipId: string, atSeq: number): Promise<LedgerEntry[]> => store.ledger(relationshipId, atSeq);
 
 /**
  * The shared scorecard at `asOf` as known at ledger head `atSeq` (DESIGN §2a: a figure a party saw
  * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
  * back-dated or not, do not change it. At the current head it is scorecardOf.
  */
-export function scorecardAt(
-  db: Db,
+export async function scorecardAt(
+  store: Store,
   rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>,
   asOf: string,
   atSeq: number,
   beforeFullRecompute?: (entries: number) => void,
-): Scorecard {
-  if (atSeq >= rel.headSeq) return scorecardOf(db, rel, asOf, beforeFullRecompute);
+): Promise<Scorecard> {
+  if (atSeq >= rel.headSeq) return scorecardOf(store, rel, asOf, beforeFullRecompute);
   // The ledger is append-only: its first atSeq entries never change, so (relationship, atSeq, asOf) is a key.
-  return pastCard(`${rel.id}|${atSeq}|prefix|${asOf}`, atSeq, beforeFullRecompute, () => computeScorecard(readLedgerPrefix(db, rel.id, atSeq), { asOf }));
+  return pastCard(`${rel.id}|${atSeq}|prefix|${asOf}`, atSeq, beforeFullRecompute, async () => computeScorecard(await store.ledger(rel.id, atSeq), { asOf }));
 }
 
 /**
@@ -86,21 +69,34 @@ export function stateOf(rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash'
 }
 
 /**
- * Relationships appended to in the open transaction: their row as it stands (head, state) and
- * not yet written. `inTransaction` writes each once before commit (flushPending), so a batch of
- * 1,000 entries parses and serialises the state once, not 1,000 times.
+ * Relationships appended to in an open transaction: their row as it stands (head, state) and
+ * not yet written. Each is written once, just before commit (flushPending, registered with
+ * tx.beforeCommit), so a batch of 1,000 entries parses and serialises the state once, not 1,000 times.
  */
-const pending = new Map<string, { rel: RelationshipRow; state: ScoreState; earliest: string }>();
+type Pending = Map<string, { rel: RelationshipRow; state: ScoreState; earliest: string }>;
+const pendingByTx = new WeakMap<object, Pending>();
+
+function pendingOf(tx: WriteTx): Pending {
+  let pending = pendingByTx.get(tx.scope);
+  if (!pending) {
+    const created: Pending = new Map();
+    pending = created;
+    pendingByTx.set(tx.scope, created);
+    tx.beforeCommit(() => flushPending(tx, created));
+  }
+  return pending;
+}
 
 /** The row of a relationship appended to in this transaction, as it stands, or undefined. */
-export const pendingRow = (id: string): RelationshipRow | undefined => pending.get(id)?.rel;
+export const pendingRow = (tx: WriteTx, id: string): RelationshipRow | undefined => pendingByTx.get(tx.scope)?.get(id)?.rel;
 
 /**
  * Moves a relationship's state past one new entry, in memory: O(1) through the engine's
  * absorbEntry, or a fold of the whole ledger for the rare entries that change earlier evidence
  * (voids, disputes, policy changes). The new row (head moved) is written by flushPending.
  */
-export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, maxOccurredAt: string): RelationshipRow {
+export function advanceState(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry, maxOccurredAt: string): RelationshipRow {
+  const pending = pendingOf(tx);
   const open = pending.get(rel.id);
   let state: ScoreState;
   if (open) state = open.state;
@@ -110,14 +106,14 @@ export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, m
     state = holds(h, rel) ? h.state : (JSON.parse(rel.scoreState) as ScoreState);
     held.delete(rel.id);
   }
-  if (needsRebuild(state, entry)) state = foldLedger(readLedger(db, rel.id));
+  if (needsRebuild(state, entry)) state = foldLedger(tx.ledger(rel.id));
   else {
     try {
       absorbEntry(state, entry);
     } catch (error) {
       // A state half-updated is no state: rebuild it from the ledger (which holds the entry).
       console.error('incremental scoring of %s seq %d failed, rebuilding: %s', rel.id, entry.seq, (error as Error).message);
-      state = foldLedger(readLedger(db, rel.id));
+      state = foldLedger(tx.ledger(rel.id));
     }
   }
   const next: RelationshipRow = { ...rel, headSeq: entry.seq, headHash: entry.hash, maxOccurredAt };
@@ -126,23 +122,15 @@ export function advanceState(db: Db, rel: RelationshipRow, entry: LedgerEntry, m
   return next;
 }
 
-/** Writes every relationship appended to in this transaction: one UPDATE each. Call before commit. */
-export function flushPending(db: Db): void {
+/** Writes every relationship appended to in a transaction: one UPDATE each. Runs before commit. */
+function flushPending(tx: WriteTx, pending: Pending): void {
   for (const [id, { rel, state, earliest }] of pending) {
     const scoreState = JSON.stringify(state);
     // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
     const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
-    // Plain SQL (prepared once by its text, see sqliteOf): one per write, drizzle would build it anew each time.
-    sqliteOf(db)
-      .prepare('update relationships set head_seq = ?, head_hash = ?, max_occurred_at = ?, score_state = ?, scored_at = case when ? then null else scored_at end where id = ?')
-      .run(rel.headSeq, rel.headHash, rel.maxOccurredAt, scoreState, stale ? 1 : 0, id);
+    tx.updateRelationship(id, { headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) });
     hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
   }
-  pending.clear();
-}
-
-/** Forgets what this transaction appended (it rolled back). */
-export function discardPending(): void {
   pending.clear();
 }
 
@@ -154,11 +142,11 @@ export function discardPending(): void {
 const pastCards = new LRUCache<string, Scorecard>({ max: 500 });
 
 /** A recomputed scorecard from the cache, or computed (after `charge` is told the entries it folds) and cached. */
-function pastCard(key: string, entries: number, charge: ((entries: number) => void) | undefined, compute: () => Scorecard): Scorecard {
+async function pastCard(key: string, entries: number, charge: ((entries: number) => void) | undefined, compute: () => Promise<Scorecard>): Promise<Scorecard> {
   const cached = pastCards.get(key);
   if (cached) return cached;
   charge?.(entries);
-  const card = compute();
+  const card = await compute();
   pastCards.set(key, card);
   return card;
 }
@@ -169,16 +157,16 @@ function pastCard(key: string, entries: number, charge: ((entries: number) => vo
  * (cached by relationship, head and asOf). `beforeFullRecompute` is told the ledger's length
  * before a recomputation, so the caller can charge or refuse the work.
  */
-export function scorecardOf(
-  db: Db,
+export async function scorecardOf(
+  store: Store,
   rel: Pick<RelationshipRow, 'id' | 'headSeq' | 'headHash' | 'scoreState'>,
   asOf: string,
   beforeFullRecompute?: (entries: number) => void,
-): Scorecard {
+): Promise<Scorecard> {
   const state = stateOf(rel);
   const fromState = (state.head?.seq ?? 0) === rel.headSeq ? scorecardFromState(state, asOf) : null;
   if (fromState) return fromState;
-  return pastCard(`${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}`, rel.headSeq, beforeFullRecompute, () => computeScorecard(readLedger(db, rel.id), { asOf }));
+  return pastCard(`${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}`, rel.headSeq, beforeFullRecompute, async () => computeScorecard(await store.ledger(rel.id), { asOf }));
 }
 
 /**
@@ -188,7 +176,7 @@ export function scorecardOf(
  * entries are read here and sent, and the result is cached.
  */
 export async function scorecardAtOffThread(
-  db: Db,
+  store: Store,
   rel: Pick<RelationshipRow, 'id' | 'scoreState' | 'headSeq' | 'headHash'>,
   asOf: string,
   atSeq: number,
@@ -205,7 +193,7 @@ export async function scorecardAtOffThread(
   const cached = pastCards.get(key);
   if (cached) return cached;
   charge?.(current ? rel.headSeq : atSeq);
-  const card = await recompute(current ? readLedger(db, rel.id) : readLedgerPrefix(db, rel.id, atSeq), asOf);
+  const card = await recompute(await store.ledger(rel.id, current ? undefined : atSeq), asOf);
   pastCards.set(key, card);
   return card;
 }

@@ -3,8 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { serverRoot } from '../paths.ts';
-import * as schema from './schema.ts';
+import { serverRoot } from '../../paths.ts';
+import * as schema from '../schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
