@@ -162,11 +162,12 @@ test('kill -9 of an instance loses no acknowledged write: another instance serve
   const streams = Promise.all([writer(1), writer(2), writer(3)]);
   // Until 15 writes are acknowledged; a server that dies first, or never gets there, fails the test with its output.
   for (const deadline = Date.now() + 60_000; acknowledged.length < 15; await new Promise((r) => setTimeout(r, 20)))
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${acknowledged.length} writes acknowledged; serve exited ${child.exitCode}: ${err.slice(-2000)}`);
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`${acknowledged.length} writes acknowledged; serve exited ${child.exitCode}: ${err.slice(-2000)}`);
   child.kill('SIGKILL');
   killed = true;
   await streams;
-  await new Promise((r) => child.once('exit', r).exitCode !== null && r(null));
+  // A process killed by a signal keeps exitCode null (signalCode is set): wait for 'exit' only if it has not come yet.
+  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
   const ledger = await ledgerOf(servers[1].graphqlUrl, supplier.key, rel);
   expect(verifyLedger(ledger).ok).toBe(true);
   const held = new Set(ledger.map((e) => `${e.seq}:${e.hash}`));
