@@ -179,27 +179,36 @@ export function loneSurrogate(text: string): { index: number; unit: string } | n
   return m ? { index: m.index, unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` } : null;
 }
 
-const unicodeMessage = (at: { index: number; unit: string }, key: boolean) =>
-  `${key ? 'a field name' : 'text'} holds a lone UTF-16 surrogate (${at.unit}) at character ${at.index + 1}: it is not well-formed Unicode, so it cannot be stored or hashed (RFC 8785); send the text as proper UTF-8 or UTF-16`;
+/** The first character no store can keep in a string: a lone surrogate or NUL (U+0000); null when none. */
+function unstorable(text: string): { index: number; unit: string } | null {
+  const m = UNSTORABLE.exec(text);
+  return m ? { index: m.index, unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` } : null;
+}
 
-/** Whether a string of `v` (object keys included, down to the depth unicodeIssues walks) holds a lone surrogate. */
+const unicodeMessage = (at: { index: number; unit: string }, key: boolean) =>
+  at.unit === 'U+0000'
+    ? `${key ? 'a field name' : 'text'} holds a NUL character (U+0000) at character ${at.index + 1}: it means nothing in business text and PostgreSQL cannot store it; remove it`
+    : `${key ? 'a field name' : 'text'} holds a lone UTF-16 surrogate (${at.unit}) at character ${at.index + 1}: it is not well-formed Unicode, so it cannot be stored or hashed (RFC 8785); send the text as proper UTF-8 or UTF-16`;
+
+/** Whether a string of `v` (object keys included, down to the depth unicodeIssues walks) holds a lone surrogate or NUL. */
 function illFormedIn(v: unknown, depth: number): boolean {
-  if (typeof v === 'string') return LONE_SURROGATE.test(v);
+  if (typeof v === 'string') return UNSTORABLE.test(v);
   if (depth >= 64 || v === null || typeof v !== 'object' || v instanceof Date) return false;
   if (Array.isArray(v)) {
     for (const x of v) if (illFormedIn(x, depth + 1)) return true;
     return false;
   }
-  for (const k in v) if (Object.hasOwn(v, k) && (LONE_SURROGATE.test(k) || illFormedIn((v as Record<string, unknown>)[k], depth + 1))) return true;
+  for (const k in v) if (Object.hasOwn(v, k) && (UNSTORABLE.test(k) || illFormedIn((v as Record<string, unknown>)[k], depth + 1))) return true;
   return false;
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
+const UNSTORABLE = /[\p{Cs}\u0000]/u;
 
 /**
  * Every string in a JSON-like value (object keys included) must be well-formed Unicode: no lone
- * UTF-16 surrogates (`String.prototype.isWellFormed`, ES2024). Returns one VALIDATION issue per
- * ill-formed string, with its path under `base`.
+ * UTF-16 surrogates (`String.prototype.isWellFormed`, ES2024), and no NUL (U+0000), which
+ * PostgreSQL's text type refuses, so both stores keep the same entries. Returns one VALIDATION
+ * issue per such string, with its path under `base`.
  */
 export function unicodeIssues(value: unknown, base: Path = []): Issue[] {
   // Most input is well-formed: one pass without building paths says so (a batch checks thousands).
@@ -207,16 +216,16 @@ export function unicodeIssues(value: unknown, base: Path = []): Issue[] {
   const issues: Issue[] = [];
   const walk = (v: unknown, path: Path, depth: number) => {
     if (typeof v === 'string') {
-      const at = loneSurrogate(v);
+      const at = unstorable(v);
       if (at) issues.push({ code: 'VALIDATION', message: unicodeMessage(at, false), path });
     } else if (Array.isArray(v)) {
       if (depth < 64) v.forEach((x, i) => walk(x, [...path, i], depth + 1));
     } else if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
       if (depth < 64)
         for (const [k, x] of Object.entries(v)) {
-          const at = loneSurrogate(k);
+          const at = unstorable(k);
           // The path names the field with U+FFFD in place of the surrogate, so the error itself is well-formed.
-          if (at) issues.push({ code: 'VALIDATION', message: unicodeMessage(at, true), path: [...path, k.replace(/\p{Cs}/gu, '\uFFFD')] });
+          if (at) issues.push({ code: 'VALIDATION', message: unicodeMessage(at, true), path: [...path, k.replace(/[\p{Cs}\u0000]/gu, '\uFFFD')] });
           walk(x, [...path, k], depth + 1);
         }
     }
