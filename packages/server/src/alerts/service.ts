@@ -155,31 +155,17 @@ async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: stri
  * with its announced stage at the previous check). Returns a function that stops it.
  */
 export function watchStages(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 60_000): () => void {
-  let since = now();
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    const until = now();
+  return pollWindows(store, now, intervalMs, 'stage check', async (since, until) => {
     const last = announcedOf(pubsub);
-    try {
-      for (const rel of store.leads() ? await store.activeRelationships() : []) {
-        try {
-          const previousStage = last.get(rel.id) ?? (await stageOf(store, rel, since));
-          publishStage(pubsub, rel, previousStage, await stageOf(store, rel, until), until);
-        } catch (error) {
-          console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
-        }
+    for (const rel of await store.activeRelationships()) {
+      try {
+        const previousStage = last.get(rel.id) ?? (await stageOf(store, rel, since));
+        publishStage(pubsub, rel, previousStage, await stageOf(store, rel, until), until);
+      } catch (error) {
+        console.error('stage check of relationship %s failed: %s', rel.id, (error as Error).message);
       }
-    } catch (error) {
-      console.error('stage check failed: %s', (error as Error).message);
     }
-    since = until;
-    running = false;
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }
 
 /**
@@ -187,28 +173,8 @@ export function watchStages(store: Store, pubsub: AlertPubSub, now: () => string
  * every `intervalMs`; returns a function that stops it.
  */
 export function watchOverdue(store: Store, pubsub: AlertPubSub, now: () => string, intervalMs = 15_000): () => void {
-  let since = now();
-  let running = false;
-  const tick = async () => {
-    // A slow look-up is not run twice at once: the next tick covers the time it missed.
-    if (running) return;
-    running = true;
-    const until = now();
-    // One instance tells (Store.leads); the others only keep their place, to take over from it.
-    if (!store.leads()) {
-      since = until;
-      running = false;
-      return;
-    }
-    let due: Awaited<ReturnType<Store['fallenDue']>>;
-    try {
-      due = await store.fallenDue(since, until);
-    } catch (error) {
-      console.error('overdue check failed: %s', (error as Error).message);
-      running = false;
-      return;
-    }
-    for (const { promise: p, supplierId, clientId } of due) {
+  return pollWindows(store, now, intervalMs, 'overdue check', async (since, until) => {
+    for (const { promise: p, supplierId, clientId } of await store.fallenDue(since, until)) {
       const event: AlertEvent = {
         kind: 'PROMISE_OVERDUE',
         at: until,
@@ -219,8 +185,31 @@ export function watchOverdue(store: Store, pubsub: AlertPubSub, now: () => strin
       pubsub.publish('alerts', supplierId, event);
       pubsub.publish('alerts', clientId, event);
     }
-    since = until;
-    running = false;
+  });
+}
+
+/**
+ * Runs `check(since, until)` every `intervalMs` (ms) over the business time since the last window
+ * it finished, on the leading instance only (Store.leads: the others keep their place, to take
+ * over from it). A check still running is not started twice: the next tick covers the time it
+ * missed. A check that throws is logged (`what` names it) and its window is tried again at the
+ * next tick. Returns a function that stops the polling.
+ */
+function pollWindows(store: Store, now: () => string, intervalMs: number, what: string, check: (since: string, until: string) => Promise<void>): () => void {
+  let since = now();
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    const until = now();
+    try {
+      if (store.leads()) await check(since, until);
+      since = until;
+    } catch (error) {
+      console.error('%s failed: %s', what, (error as Error).message);
+    } finally {
+      running = false;
+    }
   };
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
