@@ -1,5 +1,6 @@
+import { acceptedBy, pageFilter } from '../filters.ts';
 import type { LedgerEntry, Side } from '@trustledger/schema';
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, max, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, max, ne, or, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -51,29 +52,6 @@ const SEQ_TABLES: Record<SeqTable, KeyedTable> = {
   measurements: t.measurements,
   policies: t.policies,
 };
-
-const acceptedBy = (asOf: string) =>
-  sql`exists (select 1 from ${t.entries} a where a.relationship_id = ${t.relationships.id} and a.type = 'RELATIONSHIP_ACCEPTED' and a.occurred_at <= ${asOf})`;
-
-function pageFilter(table: PagedTable, f: PageFilter): SQL | undefined {
-  switch (table) {
-    case 'entries':
-      return undefined;
-    case 'goals':
-      return and(eq(t.goals.voided, false), f.status ? eq(t.goals.status, f.status as never) : undefined);
-    case 'interactions':
-      return and(eq(t.interactions.voided, false), f.kinds?.length ? inArray(t.interactions.kind, [...f.kinds]) : undefined);
-    case 'promises':
-      return and(
-        eq(t.promises.voided, false),
-        f.promisor ? eq(t.promises.promisor, f.promisor as never) : undefined,
-        f.state ? eq(t.promises.state, f.state as never) : undefined,
-        f.outcome ? eq(t.promises.outcome, f.outcome) : undefined,
-        f.overdue === true ? and(eq(t.promises.state, 'OPEN'), sql`${t.promises.dueAt} < ${f.now as string}`) : undefined,
-        f.overdue === false ? or(sql`${t.promises.state} <> 'OPEN'`, sql`${t.promises.dueAt} >= ${f.now as string}`) : undefined,
-      );
-  }
-}
 
 /**
  * The PostgreSQL store: any number of stateless API instances over one database. Reads are plain
@@ -293,7 +271,7 @@ export class PgStore implements Store {
         rn: sql<number>`row_number() over (partition by ${tbl.relationshipId} order by ${tbl.seq})`.as('rn'),
       })
       .from(tbl)
-      .where(and(inArray(tbl.relationshipId, [...relIds]), gt(tbl.seq, after), pageFilter(table, filter)))
+      .where(and(inArray(tbl.relationshipId, [...relIds]), gt(tbl.seq, after), pageFilter(t, table, filter)))
       .as('ranked');
     const rows = await this.db.select().from(ranked).where(lte(ranked.rn, limit)).orderBy(sql`relationship_id`, sql`seq`);
     return rows.map(({ rn: _rn, ...row }) => row) as R[];
@@ -320,7 +298,7 @@ export class PgStore implements Store {
     return this.db
       .select()
       .from(r)
-      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(asOf), stale))
+      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, asOf), stale))
       .orderBy(r.id);
   }
 
@@ -378,7 +356,7 @@ export class PgStore implements Store {
     const own = q.as === 'SUPPLIER' ? r.supplierId : r.clientId;
     const score = q.as === 'SUPPLIER' ? r.clientScore : r.supplierScore;
     const band = q.as === 'SUPPLIER' ? r.clientBand : r.supplierBand;
-    const conditions = [eq(own, q.firmId), ne(r.status, 'PROPOSED'), acceptedBy(q.asOf)];
+    const conditions = [eq(own, q.firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, q.asOf)];
     if (q.bands?.length) conditions.push(inArray(band, [...q.bands]));
     if (q.stages?.length) conditions.push(inArray(r.churnStage, [...q.stages]));
     const direction = q.descending ? desc : asc;
