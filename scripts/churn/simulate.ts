@@ -493,18 +493,17 @@ export interface Target {
   bound: number;
 }
 
+/** A steady client's targets, the same whether or not its business is seasonal (issue 9). */
+const STEADY_TARGETS: Target[] = [
+  { figure: 'flaggedPct', label: 'flagged (THAWING or worse), % of days', op: '<=', bound: 3 },
+  { figure: 'antiEpisodesPerYear', label: 'ANTI-or-worse episodes per client-year', op: '<=', bound: 0.1 },
+  { figure: 'changesPerYear', label: 'stage changes per client-year', op: '<=', bound: 3 },
+];
+
 /** The issue's targets per class (issue 9), as figures of `figures`. */
 export const TARGETS: Record<ClassName, Target[]> = {
-  steady: [
-    { figure: 'flaggedPct', label: 'flagged (THAWING or worse), % of days', op: '<=', bound: 3 },
-    { figure: 'antiEpisodesPerYear', label: 'ANTI-or-worse episodes per client-year', op: '<=', bound: 0.1 },
-    { figure: 'changesPerYear', label: 'stage changes per client-year', op: '<=', bound: 3 },
-  ],
-  seasonal: [
-    { figure: 'flaggedPct', label: 'flagged (THAWING or worse), % of days', op: '<=', bound: 3 },
-    { figure: 'antiEpisodesPerYear', label: 'ANTI-or-worse episodes per client-year', op: '<=', bound: 0.1 },
-    { figure: 'changesPerYear', label: 'stage changes per client-year', op: '<=', bound: 3 },
-  ],
+  steady: STEADY_TARGETS,
+  seasonal: STEADY_TARGETS,
   lowVolume: [
     { figure: 'flaggedPct', label: 'flagged, % of days', op: '<=', bound: 5 },
     { figure: 'switchingClientsPct', label: 'clients ever SWITCHING between ordinary orders, %', op: '<=', bound: 0 },
