@@ -5,43 +5,11 @@
  */
 import { createApiKey } from '@trustledger/server';
 import { expect, test } from 'vitest';
+import { ALERTS_SUBSCRIPTION, alertStream } from './support/alerts.ts';
 import { activeRelationship, ok, startTestServer, type TestServer } from './support/server.ts';
 
-const SUBSCRIPTION = `subscription { relationshipAlerts { kind message relationship { id } promise { description } } }`;
-
 /** Opens an alert stream with `key`; collects alerts and resolves `closed` when the server ends it. */
-async function stream(ts: TestServer, key: string) {
-  const controller = new AbortController();
-  const res = await fetch(`${ts.url}?query=${encodeURIComponent(SUBSCRIPTION)}`, {
-    headers: { accept: 'text/event-stream', authorization: `Bearer ${key}` },
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  const alerts: any[] = [];
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const closed = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return true;
-        buffer += decoder.decode(value, { stream: true });
-        for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-          for (const line of buffer.slice(0, cut).split('\n'))
-            if (line.startsWith('data: ')) {
-              const alert = JSON.parse(line.slice(6)).data?.relationshipAlerts;
-              if (alert) alerts.push(alert);
-            }
-          buffer = buffer.slice(cut + 2);
-        }
-      }
-    } catch {
-      return false; // aborted by the test
-    }
-  })();
-  return { alerts, closed, close: () => controller.abort() };
-}
+const stream = (ts: TestServer, key: string) => alertStream(ts.url, key);
 
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))]);
@@ -85,7 +53,7 @@ test('a revoked key’s open alert stream ends within seconds; the firm’s othe
     await waitFor(() => otherFeed.alerts.some((a) => a.promise?.description === 'hang the curtains'), 10_000, 'the second alert');
     expect(revokedFeed.alerts.map((a) => a.promise?.description)).toEqual(['ship the chairs']);
     // And the revoked key can open no new stream.
-    const again = await fetch(`${ts.url}?query=${encodeURIComponent(SUBSCRIPTION)}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${doomed.secret}` } });
+    const again = await fetch(`${ts.url}?query=${encodeURIComponent(ALERTS_SUBSCRIPTION)}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${doomed.secret}` } });
     expect(await again.text()).toContain('UNAUTHENTICATED');
   } finally {
     revokedFeed.close();

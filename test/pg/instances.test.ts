@@ -13,6 +13,7 @@ import { verifyLedger } from '@trustledger/sdk';
 import { createApiKey, createFirm, openStore, type RunningServer, startServer, type Store } from '@trustledger/server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../cli/cli.ts';
+import { alertStream } from '../support/alerts.ts';
 import { startPgCluster, type PgCluster } from '../support/pg.ts';
 
 let cluster: PgCluster;
@@ -177,39 +178,6 @@ test('kill -9 of an instance loses no acknowledged write: another instance serve
   const next = await post(servers[3].graphqlUrl, client.key, INTERACTION, { i: { relationshipId: rel, kind: 'POSITIVE_CONTACT', initiatedBy: 'CLIENT', note: 'after the crash' } });
   expect(next.data.recordInteraction.entry.seq).toBe(ledger.length + 1);
 }, 180_000);
-
-const SUBSCRIPTION = 'subscription { relationshipAlerts { kind message relationship { id } promise { description } } }';
-
-/** An alert stream (server-sent events) on one instance; collects the alerts that arrive. */
-async function alertStream(base: string, key: string) {
-  const controller = new AbortController();
-  const res = await fetch(`${base}?query=${encodeURIComponent(SUBSCRIPTION)}`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${key}` }, signal: controller.signal });
-  expect(res.status).toBe(200);
-  const alerts: any[] = [];
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-          for (const line of buffer.slice(0, cut).split('\n'))
-            if (line.startsWith('data: ')) {
-              const alert = JSON.parse(line.slice(6)).data?.relationshipAlerts;
-              if (alert) alerts.push(alert);
-            }
-          buffer = buffer.slice(cut + 2);
-        }
-      }
-    } catch {
-      // aborted by the test
-    }
-  })();
-  return { alerts, close: () => controller.abort() };
-}
 
 test('an alert reaches the firm on every instance, once: one watcher leads, LISTEN/NOTIFY carries it', async () => {
   const supplier = await party(stores[0], 'Granite Movers');
