@@ -112,6 +112,25 @@ export interface ChurnPolicy {
   alternativeWindowDays: number;
   /** A supplier's broken promise speaks for THAWING for this many days. @default 30 */
   brokenPromiseDays: number;
+  /**
+   * Accumulated evidence (Page's CUSUM over a bounded window; README "Churn stage"): the longest
+   * window, in days, over which contacts' log-likelihood ratio is accumulated. @default 28
+   */
+  evidenceWindowDays: number;
+  /** The shift the contact evidence looks for: negative contacts and complaints at this multiple of the baseline rate … @default 5 */
+  evidenceNegativeRatio: number;
+  /** … and positive contacts at this share of it. @default 0.4 */
+  evidencePositiveRatio: number;
+  /** Satisfaction pulses join the contact evidence as Gaussian scores with this spread around the client's usual mean (shift: satisfactionDrop). @default 1 */
+  evidencePulseSd: number;
+  /** Contacts speak for THAWING when their log-likelihood ratio (natural log) reaches this; staying needs ln(stayFactor) less. @default 5 */
+  evidenceThreshold: number;
+  /** The shift the activity evidence looks for: order volume at this share of its expectation. @default 0.7 */
+  evidenceActivityRatio: number;
+  /** Volume's log-likelihood ratio reaching this, beside another signal, is a sign of leaving (ANTI) … @default 3 */
+  evidenceActivitySign: number;
+  /** … when volume's and contacts' log-likelihood ratios sum to at least this. @default 12 */
+  evidenceAntiThreshold: number;
   /** Staying in a stage tolerates probabilities this many times larger than entering it (hysteresis). @default 5 */
   stayFactor: number;
   /** Staying in an activity stage tolerates ratios this much higher than entering it. @default 0.1 */
@@ -170,6 +189,14 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     satisfactionWindowDays: 90,
     alternativeWindowDays: 90,
     brokenPromiseDays: 30,
+    evidenceWindowDays: 28,
+    evidenceNegativeRatio: 5,
+    evidencePositiveRatio: 0.4,
+    evidencePulseSd: 1,
+    evidenceThreshold: 5,
+    evidenceActivityRatio: 0.7,
+    evidenceActivitySign: 3,
+    evidenceAntiThreshold: 12,
     stayFactor: 5,
     stayRatioMargin: 0.1,
     memoryDays: 28,
@@ -249,6 +276,14 @@ export const policyOverrideSchema = z
         satisfactionWindowDays: days,
         alternativeWindowDays: days,
         brokenPromiseDays: days,
+        evidenceWindowDays: days,
+        evidenceNegativeRatio: z.number().finite().gt(1).max(1000),
+        evidencePositiveRatio: z.number().finite().gt(0).lt(1),
+        evidencePulseSd: z.number().finite().gt(0).max(10),
+        evidenceThreshold: nonNeg.max(1000),
+        evidenceActivityRatio: z.number().finite().gt(0).lt(1),
+        evidenceActivitySign: nonNeg.max(1000),
+        evidenceAntiThreshold: nonNeg.max(1000),
         stayFactor: z.number().finite().min(1).max(1000),
         stayRatioMargin: nonNeg.max(10),
         memoryDays: z.number().int().min(0).max(365),

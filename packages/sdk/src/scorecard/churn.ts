@@ -369,6 +369,24 @@ interface DayStats {
   satisfaction: { recent: number[]; mean: number | null; base: number | null };
   alternatives: number;
   broken: number;
+  evidence: Evidence;
+}
+
+/**
+ * Accumulated evidence of a persistent shift (log-likelihood ratios, natural log): the largest
+ * over the windows ending today, as Page's CUSUM reads it (see contactEvidence, activityEvidence).
+ */
+interface Evidence {
+  /** Contacts: more negative contacts and complaints, fewer positive ones; with the window that maximised it. */
+  contacts: number;
+  negative: Test;
+  positive: Test;
+  /** The negative contacts', positive contacts' and satisfaction pulses' parts of `contacts`. */
+  negativePart: number;
+  positivePart: number;
+  satisfactionPart: number;
+  /** Order volume below its expectation, computed when first read (activityEvidence). */
+  activity: () => { llr: number; test: Test & { ratio: number } };
 }
 
 /**
@@ -511,7 +529,7 @@ function lastOrderDay(v: View, x: number): number | null {
  * decayed baseline rate is read from n_eff = (Σw)²/Σw² orders' worth of history (relative
  * variance 1/n_eff), and the season factor from last year's orders (seasonOf).
  */
-function activityTest(v: View, x: number, w: number): DayStats['activity'] {
+function activityTest(v: View, x: number, w: number): DayStats['activity'] & { sd: number } {
   const c = v.c;
   const p = v.policy.churn;
   const season = seasonOf(v, x, w);
@@ -536,6 +554,127 @@ function activityTest(v: View, x: number, w: number): DayStats['activity'] {
     windowDays: w,
     p: ok ? normalCdf((recentVolume - expVolume) / sd) : null,
     ratio: expVolume > 0 ? recentVolume / expVolume : 1,
+    sd,
+  };
+}
+
+/**
+ * Evidence that contacts have shifted for good: more negative contacts and complaints (rate ×
+ * `evidenceNegativeRatio`) and fewer positive ones (× `evidencePositiveRatio`), against the
+ * client's baseline as of `evidenceWindowDays` before day x. The Poisson log-likelihood ratio of
+ * the counts over the last L days, N·ln ρ − (ρ − 1)·λ·L per signal, summed over the two signals
+ * (independent Poisson processes), maximised over L = 1 … evidenceWindowDays: Page's CUSUM
+ * statistic (Page 1954; Lucas 1985, "Counted data CUSUMs") restricted to a bounded window, so it
+ * is a pure function of the days held and evidence older than the window no longer speaks. A
+ * steady client's chance cluster gains the evidence of its events but pays (ρ − 1)·λ for each
+ * quiet day; a persistent shift gains more every day it lasts.
+ */
+function contactEvidence(v: View, x: number, t: number): Omit<Evidence, 'activity'> {
+  const c = v.c;
+  const p = v.policy.churn;
+  const W = Math.max(1, Math.min(p.evidenceWindowDays, p.maxWindowDays));
+  const y = x - W;
+  const fi = c.first.interaction;
+  const en = exposure(v, fi, y);
+  const bneg = en > 0 ? through(v, y, NEGATIVE) + through(v, y, COMPLAINTS) : 0;
+  const ln = (bneg + p.negativePriorEvents) / (en + p.negativePriorDays);
+  const negOk = fi !== null && y - fi + 1 >= p.minBaselineDays;
+  const fp = c.first.positive;
+  const ep = exposure(v, fp, y);
+  const bpos = ep > 0 ? through(v, y, POSITIVE) : 0;
+  const lp = ep > 0 ? bpos / ep : 0;
+  const posOk = fp !== null && y - fp + 1 >= p.minBaselineDays && bpos >= p.minExpected;
+  const rn = p.evidenceNegativeRatio;
+  const rp = p.evidencePositiveRatio;
+  const lrn = Math.log(rn);
+  const lrp = Math.log(rp);
+  // Satisfaction pulses: Gaussian around the client's usual mean μ (sd evidencePulseSd), against a
+  // mean satisfactionDrop lower: δ/σ²·(μ − δ/2 − score) each.
+  const sat = c.satisfaction;
+  const mu = sat.b >= p.minExpected ? sat.a / sat.b : null;
+  const delta = p.satisfactionDrop;
+  const k = delta / (p.evidencePulseSd * p.evidencePulseSd);
+  const pulseLlr = new Float64Array(W + 1);
+  if (mu !== null && delta > 0)
+    for (const q of c.pulses) {
+      const j = x - dayOf(q.at) + 1;
+      if (q.at <= t && j >= 1 && j <= W) pulseLlr[j] += k * (mu - delta / 2 - q.score);
+    }
+  let sq = 0;
+  let partQ = 0;
+  let best = 0;
+  let bestL = W;
+  let nN = 0;
+  let nP = 0;
+  let bestN = 0;
+  let bestP = 0;
+  let partN = 0;
+  let partP = 0;
+  for (let L = 1; L <= W; L++) {
+    const d = x - L + 1;
+    nN += windowSum(v, d - 1, d, NEGATIVE) + windowSum(v, d - 1, d, COMPLAINTS);
+    nP += windowSum(v, d - 1, d, POSITIVE);
+    const sn = negOk ? nN * lrn - (rn - 1) * ln * L : 0;
+    const sp = posOk ? nP * lrp + (1 - rp) * lp * L : 0;
+    sq += pulseLlr[L];
+    if (sn + sp + sq > best) {
+      best = sn + sp + sq;
+      partQ = sq;
+      bestL = L;
+      bestN = nN;
+      bestP = nP;
+      partN = sn;
+      partP = sp;
+    }
+  }
+  const en2 = ln * bestL;
+  const ep2 = lp * bestL;
+  return {
+    contacts: best,
+    negativePart: partN,
+    positivePart: partP,
+    satisfactionPart: partQ,
+    negative: { count: bestN, expected: en2, windowDays: bestL, p: negOk ? poissonUpper(bestN, en2) : null },
+    positive: { count: bestP, expected: ep2, windowDays: bestL, p: posOk ? poissonCdf(bestP, ep2) : null },
+  };
+}
+
+/**
+ * Evidence that order volume has fallen for good, to `evidenceActivityRatio` of its expectation:
+ * the Gaussian log-likelihood ratio of the volume over the last L days (the renewal-reward test of
+ * activityTest, z = (count − expected)/sd, shift D = (1 − ρ)·expected/sd in sd units):
+ * D·(−z) − D²/2, maximised over L = 14, 28, … up to maxWindowDays (a windowed CUSUM for a known
+ * shift in the mean; Page 1954, Lorden 1971).
+ */
+function activityEvidence(v: View, x: number): ReturnType<Evidence['activity']> {
+  const p = v.policy.churn;
+  const rho = p.evidenceActivityRatio;
+  let best = 0;
+  let bestTest: ReturnType<Evidence['activity']>['test'] = { count: 0, expected: 0, windowDays: 0, p: null, ratio: 1 };
+  for (let L = 14; L <= p.maxWindowDays; L += 14) {
+    const a = activityTest(v, x, L);
+    if (a.p === null) continue;
+    const z = (a.count - a.expected) / a.sd;
+    const D = ((1 - rho) * a.expected) / a.sd;
+    const llr = -D * z - (D * D) / 2;
+    if (llr > best || bestTest.p === null) {
+      if (llr > best) best = llr;
+      bestTest = { count: a.count, expected: a.expected, windowDays: a.windowDays, p: a.p, ratio: a.ratio };
+    }
+  }
+  return { llr: best, test: bestTest };
+}
+
+/** A value computed once, when first read. */
+function lazy<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
   };
 }
 
@@ -641,6 +780,7 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
     },
     alternatives: c.alternatives.filter((a) => a <= t && a > since(p.alternativeWindowDays)).length,
     broken: ctx.brokenTimes.filter((b) => b <= t && b > since(p.brokenPromiseDays)).length,
+    evidence: { ...contactEvidence(v, x, t), activity: lazy(() => activityEvidence(v, x)) },
   };
 }
 
@@ -648,6 +788,8 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
 interface Reading {
   level: number;
   fired: Set<string>;
+  /** Signals that fired on the accumulated evidence only (their measure reports the evidence's window). */
+  byEvidence: Set<string>;
 }
 
 function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
@@ -691,6 +833,18 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   // An unhandled complaint is a sign of leaving on its own (DESIGN §3 "Handling counts").
   if (n.overdue >= 1 || (n.count >= 2 && below(pn, p.thawingProbability)) || together || negativeSign) fired.add('negativeContacts');
   if (negativeSign) signs++;
+  // Accumulated evidence of a persistent shift in contacts (contactEvidence): a threshold on a
+  // log-likelihood ratio; staying needs ln(stayFactor) less, as a probability stayFactor × larger.
+  const ev = s.evidence;
+  const slack = stay ? Math.log(p.stayFactor) : 0;
+  const byEvidence = new Set<string>();
+  const positiveWeak = below(pp, fired.size > 0 ? p.thawingProbability : p.singleContactProbability) || together;
+  if (ev.contacts >= p.evidenceThreshold - slack) {
+    if (ev.negativePart > 0 && !fired.has('negativeContacts')) byEvidence.add('negativeContacts');
+    if (ev.positivePart > 0 && !positiveWeak) byEvidence.add('positiveContacts');
+    if (ev.satisfactionPart > 0) byEvidence.add('satisfaction');
+    for (const k of byEvidence) fired.add(k);
+  }
 
   // Satisfaction: the latest pulse low, or recent pulses well below the client's usual and below neutral.
   const sat = s.satisfaction;
@@ -698,7 +852,10 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   const lowTwice = sat.recent.length >= 2 && sat.recent.slice(-2).every((x) => x <= p.lowSatisfaction);
   const dropped =
     sat.recent.length >= 2 && sat.mean !== null && sat.base !== null && sat.mean <= sat.base - p.satisfactionDrop && sat.mean < p.lowSatisfaction + 1;
-  if ((latest !== null && latest <= p.lowSatisfaction) || dropped || lowTwice) fired.add('satisfaction');
+  if ((latest !== null && latest <= p.lowSatisfaction) || dropped || lowTwice) {
+    fired.add('satisfaction');
+    byEvidence.delete('satisfaction');
+  }
   if (lowTwice) signs++;
 
   if (s.alternatives > 0) {
@@ -710,16 +867,36 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   // Fewer positive contacts with nothing else firing is a weak sign on its own: it needs the
   // stricter singleContactProbability; beside another signal it speaks at thawingProbability,
   // and with negative contacts both are combined (above).
-  if (below(pp, fired.size > 0 ? p.thawingProbability : p.singleContactProbability) || together) fired.add('positiveContacts');
+  if (below(pp, fired.size > 0 ? p.thawingProbability : p.singleContactProbability) || together) {
+    fired.add('positiveContacts');
+    byEvidence.delete('positiveContacts');
+  }
 
-  if (activityWeak && fired.size > (fired.has('orderCadence') ? 1 : 0)) {
+  const others = fired.size > (fired.has('orderCadence') ? 1 : 0) + (fired.has('activity') ? 1 : 0);
+  if (activityWeak && others) {
     fired.add('activity');
+    signs++;
+  } else if (
+    !fired.has('activity') &&
+    others &&
+    ev.activity().llr >= p.evidenceActivitySign - slack &&
+    ev.activity().llr + ev.contacts >= p.evidenceAntiThreshold - slack
+  ) {
+    // Volume falling, read as accumulated evidence (activityEvidence), beside contacts that have
+    // shifted: together they are a sign of leaving when their log-likelihood ratios sum past
+    // evidenceAntiThreshold (independent signals: the joint likelihood ratio is the product).
+    fired.add('activity');
+    byEvidence.add('activity');
     signs++;
   }
 
   const activityFalling = activityThaw || cadenceThaw;
-  // Converging evidence comes from distinct sources: volume and cadence are both the orders.
-  const sources = fired.size - (fired.has('activity') && fired.has('orderCadence') ? 1 : 0);
+  // Converging evidence comes from distinct sources: volume and cadence are both the orders. Contacts
+  // that fired on their accumulated evidence alone speak for THAWING but are no source for ANTI: a
+  // repaired thaw shows the same shift in contacts as a client deciding to leave (the backtest).
+  let contactsByEvidence = 0;
+  for (const k of ['negativeContacts', 'positiveContacts', 'satisfaction']) if (byEvidence.has(k)) contactsByEvidence++;
+  const sources = fired.size - (fired.has('activity') && fired.has('orderCadence') ? 1 : 0) - contactsByEvidence;
   const level =
     s.ended || cadenceLost
       ? 4
@@ -730,7 +907,7 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
           : fired.size >= 1
             ? 1
             : 0;
-  return { level, fired };
+  return { level, fired, byEvidence };
 }
 
 const ACTIONS: Record<ChurnStage, string[]> = {
@@ -765,7 +942,10 @@ export const RISE_RATIO = 999;
 
 const perDay = (x: number, days: number) => (days > 0 ? x / days : 0);
 
-function measuresOf(s: DayStats, fired: Set<string>, policy: Policy): ChurnMeasure[] {
+function measuresOf(s: DayStats, reading: Reading, policy: Policy): ChurnMeasure[] {
+  const fired = reading.fired;
+  const ev = s.evidence;
+  const pick = (name: string, classic: Test, evidence: Test): Test => (reading.byEvidence.has(name) ? evidence : classic);
   const p = policy.churn;
   const test = (name: string, t: Test): ChurnMeasure => ({
     name,
@@ -793,7 +973,7 @@ function measuresOf(s: DayStats, fired: Set<string>, policy: Policy): ChurnMeasu
   const cad = s.cadence;
   return [
     plain('relationshipEnded', s.ended ? 1 : 0, 0),
-    test('activity', s.activity),
+    test('activity', reading.byEvidence.has('activity') ? ev.activity().test : s.activity),
     {
       name: 'orderCadence',
       shortRate: cad.days,
@@ -806,7 +986,7 @@ function measuresOf(s: DayStats, fired: Set<string>, policy: Policy): ChurnMeasu
       fired: fired.has('orderCadence'),
     },
     plain('alternativeSupplier', s.alternatives, p.alternativeWindowDays),
-    test('negativeContacts', s.negative),
+    test('negativeContacts', pick('negativeContacts', s.negative, ev.negative)),
     {
       name: 'satisfaction',
       shortRate: sat.mean ?? 0,
@@ -818,7 +998,7 @@ function measuresOf(s: DayStats, fired: Set<string>, policy: Policy): ChurnMeasu
       probability: null,
       fired: fired.has('satisfaction'),
     },
-    test('positiveContacts', s.positive),
+    test('positiveContacts', pick('positiveContacts', s.positive, ev.positive)),
     plain('brokenPromises', s.broken, p.brokenPromiseDays),
   ];
 }
@@ -854,7 +1034,7 @@ export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy
   }
   const { stats, reading } = last as { stats: DayStats; reading: Reading };
   const stage = STAGES[cur];
-  const measures = measuresOf(stats, reading.fired, policy);
+  const measures = measuresOf(stats, reading, policy);
 
   const actions = [...ACTIONS[stage]];
   if (stage !== 'STABLE' && stage !== 'LOST') {
