@@ -21,6 +21,23 @@
  * - *A lone weak signal needs stronger evidence.* Fewer positive contacts with nothing else firing
  *   speak only below `singleContactProbability`; activity falling below `thawingProbability` (but
  *   not `activityProbability`) speaks only beside another signal, as converging evidence.
+ * - *Accumulated evidence of a persistent shift.* A count tested in one window at a time cannot
+ *   tell a slow drift from a steady client's chance cluster. Each day the detector also reads the
+ *   log-likelihood ratio of the recent days under a shifted rate against the baseline, maximised
+ *   over the window's length, which is Page's CUSUM statistic restricted to a bounded window (Page,
+ *   "Continuous inspection schemes", Biometrika 1954; Lorden, Ann. Math. Statist. 1971; Lucas,
+ *   "Counted data CUSUMs", Technometrics 1985): contacts (Poisson: negative contacts and complaints
+ *   at `evidenceNegativeRatio` × the baseline, positive ones at `evidencePositiveRatio` ×, and
+ *   satisfaction pulses as Gaussian scores; the log-likelihood ratios of independent signals add)
+ *   over up to `evidenceWindowDays`, and order volume (Gaussian, at `evidenceActivityRatio` of the
+ *   renewal-reward expectation) over 14 … `maxWindowDays` days. A chance cluster gains its events'
+ *   evidence but pays for every ordinary day; a persistent shift gains every day it lasts.
+ *   Contacts speak for THAWING at `evidenceThreshold`; volume beside another signal is a sign of
+ *   leaving (ANTI) at `evidenceActivitySign` when volume's and contacts' evidence sum to
+ *   `evidenceAntiThreshold`. Contacts that fired on the evidence alone are no source for ANTI (a
+ *   repaired thaw shows the same shift in contacts as a client deciding to leave). Staying in a
+ *   stage needs ln(`stayFactor`) less evidence. The window keeps it a pure function of the day
+ *   buckets the state holds.
  * - *Cadence.* Days since the last order are read against the typical gap g = 1/λ with a gamma
  *   (Erlang) renewal model whose shape k (1 = memoryless, larger = more regular) comes from the
  *   decayed moments of the gaps, shrunk towards 1: P(no order for d days) = P(Poisson(k·d/g) ≤ k−1).
