@@ -29,3 +29,22 @@ test("a break the beneficiary records before the due time is not the promisor's 
   const filtered = await node(ts.supplier, rel, '... on Relationship { promises(outcome: BROKEN_WITH_NOTICE) { edges { node { id } } } }');
   expect(filtered.promises.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([other.promise.id]);
 });
+
+test('policy weights both sides could agree to cannot break the scorecard: a weight above 1,000 is refused at its path, nothing written', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, daysFromNow(-30));
+  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: daysFromNow(1), occurredAt: daysFromNow(-10) }, PROMISE);
+  await must(ts.client, 'keepPromise', { promiseId: made.promise.id });
+  const before = await head(ts, rel);
+  // Agreed by both, weights of 1e308 made every trust score NaN: "Unexpected error." for both firms.
+  const huge = 1e308;
+  const refused = await fails(ts.supplier, 'proposePolicy', { relationshipId: rel, policy: { weights: { reliability: huge, goalAttainment: huge, responsiveness: huge, transparency: huge } } });
+  expect(refused).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', path: ['input', 'policy', 'weights', 'reliability'] });
+  expect(await head(ts, rel)).toEqual(before);
+  // Percentages are relative weights like any others.
+  const pct = await must(ts.supplier, 'proposePolicy', { relationshipId: rel, policy: { weights: { reliability: 40, goalAttainment: 25, responsiveness: 20, transparency: 15 } } }, 'policy { id }');
+  await must(ts.client, 'acceptPolicy', { policyId: pct.policy.id });
+  const res = await ts.client.gql(`query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { supplier { trustScore band } } } } }`, { id: rel });
+  expect(res.errors).toBeUndefined();
+  expect(res.data.node.scorecard.supplier.trustScore).toBeGreaterThan(50);
+});
