@@ -48,3 +48,37 @@ test('policy weights both sides could agree to cannot break the scorecard: a wei
   expect(res.errors).toBeUndefined();
   expect(res.data.node.scorecard.supplier.trustScore).toBeGreaterThan(50);
 });
+
+test('an answer cannot be dated before what it answers: a confirmation, dispute, withdrawal, void, policy or goal acceptance is refused at occurredAt, nothing written', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, daysFromNow(-400));
+  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: daysFromNow(20), occurredAt: daysFromNow(-5) }, 'promise { id } entry { id }');
+  const kept = await must(ts.supplier, 'keepPromise', { promiseId: made.promise.id, occurredAt: daysFromNow(-1) }, 'entry { id }');
+  const policy = await must(ts.supplier, 'proposePolicy', { relationshipId: rel, policy: { graceDays: 2 } }, 'policy { id }');
+  const goal = await must(ts.supplier, 'proposeGoal', { relationshipId: rel, title: 'On-time delivery', metrics: [] }, 'goal { id }');
+  const before = await head(ts, rel);
+  const tenDaysAgo = daysFromNow(-10);
+  const cases: [typeof ts.client, string, Record<string, unknown>][] = [
+    [ts.client, 'confirmEntry', { entryId: made.entry.id }],
+    [ts.client, 'disputeEntry', { entryId: kept.entry.id, reason: 'Never came' }],
+    [ts.supplier, 'voidEntry', { entryId: kept.entry.id, reason: 'Recorded on the wrong promise' }],
+    [ts.client, 'acceptPolicy', { policyId: policy.policy.id }],
+    [ts.client, 'acceptGoal', { goalId: goal.goal.id }],
+    [ts.client, 'rejectGoal', { goalId: goal.goal.id }],
+    [ts.supplier, 'retireGoal', { goalId: goal.goal.id }],
+  ];
+  for (const [firm, name, input] of cases) {
+    const refused = await fails(firm, name, { ...input, occurredAt: tenDaysAgo });
+    expect(refused, name).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', path: ['input', 'occurredAt'] });
+    expect(refused.message, name).toMatch(/^occurredAt is before /);
+  }
+  expect(await head(ts, rel)).toEqual(before);
+  // A withdrawal cannot come before the dispute it withdraws.
+  await must(ts.client, 'disputeEntry', { entryId: kept.entry.id, reason: 'Never came', occurredAt: daysFromNow(-0.5) });
+  const withdrawn = await fails(ts.client, 'withdrawDispute', { entryId: kept.entry.id, occurredAt: daysFromNow(-0.75) });
+  expect(withdrawn).toMatchObject({ __typename: 'ValidationError', path: ['input', 'occurredAt'] });
+  expect(withdrawn.message).toMatch(/before the dispute/);
+  // Dated on or after what it answers, each is recorded.
+  await must(ts.client, 'withdrawDispute', { entryId: kept.entry.id });
+  await must(ts.client, 'acceptPolicy', { policyId: policy.policy.id });
+});

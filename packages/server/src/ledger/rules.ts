@@ -72,9 +72,19 @@ function complaintAt(input: RuleInput<EntryType>, seq: number) {
   return i;
 }
 
+/**
+ * An answer to an entry (its confirmation, dispute, acceptance, void, …) cannot have happened
+ * before the entry it answers: its occurredAt is refused (DESIGN §2a, business times are plausible).
+ */
+function notBefore(input: RuleInput<EntryType>, earlier: { occurredAt: string } | undefined, what: string): void {
+  if (earlier && toMillis(input.occurredAt) < toMillis(earlier.occurredAt))
+    throw validation(`occurredAt is before ${what} (${earlier.occurredAt}): an answer cannot come before what it answers.`, ['occurredAt']);
+}
+
 function attestable(input: RuleInput<EntryType>, seq: number, types: ReadonlySet<EntryType> = ATTESTABLE_TYPES) {
   const e = entryAt(input.tx, input.rel.id, seq);
   if (!e) throw notFound(`Entry ${seq} does not exist in this relationship's ledger.`, [...input.at, 'entrySeq']);
+  notBefore(input, e, `entry ${seq}, which it refers to`);
   if (e.type === 'ENTRY_DISPUTED' && input.type === 'ENTRY_DISPUTED')
     throw validation('A dispute cannot be disputed: withdraw it, or propose a resolution (proposeResolution).', [...input.at, 'entrySeq']);
   if (!types.has(e.type as EntryType))
@@ -120,6 +130,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (!pol) throw notFound(`No policy was proposed at entry ${p.policySeq}.`, [...input.at, 'policySeq']);
       if (pol.status !== 'PROPOSED') throw conflict(`This policy proposal is already ${pol.status.toLowerCase()}.`, [...input.at, 'policySeq']);
       if (pol.proposedBy === side) throw forbidden('Only the other side can accept a proposed policy.', [...input.at, 'policySeq']);
+      notBefore(input, entryAt(input.tx, rel.id, p.policySeq as number), 'the policy proposal');
       return;
     }
     case 'GOAL_PROPOSED':
@@ -129,6 +140,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       const g = goalAt(input, p.goalSeq as number);
       if (g.status !== 'PROPOSED') throw conflict(`This goal is already ${g.status.toLowerCase()}.`, [...input.at, 'goalSeq']);
       if (g.proposedBy === side) throw forbidden('Only the other side can accept or reject a proposed goal.', [...input.at, 'goalSeq']);
+      notBefore(input, entryAt(input.tx, rel.id, p.goalSeq as number), 'the goal proposal');
       return;
     }
     case 'GOAL_RETIRED': {
@@ -140,6 +152,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
         ]);
       if (g.status === 'REJECTED' || g.status === 'RETIRED')
         throw conflict(`This goal is already ${g.status.toLowerCase()}.`, [...input.at, 'goalSeq']);
+      notBefore(input, entryAt(input.tx, rel.id, p.goalSeq as number), 'the goal proposal');
       return;
     }
     case 'METRIC_ADDED': {
@@ -227,11 +240,13 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (e.disputedBySeq === null) throw conflict('This entry is not under dispute.', at);
       const dispute = entryAt(input.tx, rel.id, e.disputedBySeq);
       if (dispute && sideOf(rel, dispute.actorFirmId) !== side) notAuthor('withdraw a dispute', 'the side that raised it', at);
+      notBefore(input, dispute, 'the dispute');
       return;
     }
     case 'DISPUTE_RESOLVED': {
       const e = attestable(input, p.entrySeq as number);
       if (e.disputedBySeq === null) throw conflict('This entry is not under dispute; there is nothing to resolve.', [...input.at, 'entrySeq']);
+      notBefore(input, entryAt(input.tx, rel.id, e.disputedBySeq), 'the dispute');
       return;
     }
     case 'ENTRY_VOIDED': {
