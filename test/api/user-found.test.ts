@@ -82,3 +82,31 @@ test('an answer cannot be dated before what it answers: a confirmation, dispute,
   await must(ts.client, 'withdrawDispute', { entryId: kept.entry.id });
   await must(ts.client, 'acceptPolicy', { policyId: policy.policy.id });
 });
+
+test('ending the relationship does not lock the other side out of answering: a claim made just before the end can still be disputed, a complaint still answered; new records stay refused', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, daysFromNow(-60));
+  // The supplier claims a delivery kept, then ends the relationship before the client can react.
+  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: daysFromNow(5), occurredAt: daysFromNow(-20) }, PROMISE);
+  const kept = await must(ts.supplier, 'keepPromise', { promiseId: made.promise.id }, 'entry { id }');
+  // The client complained before the end too.
+  const complaint = await must(ts.client, 'recordInteraction', { relationshipId: rel, kind: 'COMPLAINT', initiatedBy: 'CLIENT', note: 'Chairs never came' }, 'interaction { id }');
+  await must(ts.supplier, 'endRelationship', { relationshipId: rel, reason: 'We stop serving this region' });
+  const card = async () =>
+    (await node(ts.client, rel, `... on Relationship { scorecard(asOf: "${daysFromNow(10).slice(0, 19)}Z") { supplier { reliability { drivers { reason standing } } } } }`)).scorecard.supplier
+      .reliability.drivers;
+  // Unanswered, the claim would count in full once its 7-day window passed.
+  expect(await card()).toEqual([expect.objectContaining({ standing: null })]);
+  await must(ts.client, 'disputeEntry', { entryId: kept.entry.id, reason: 'The chairs never came' });
+  expect(await card()).toEqual([expect.objectContaining({ standing: 'DISPUTED' })]);
+  // The side complained against may still answer a complaint raised before the end.
+  await must(ts.supplier, 'respondToComplaint', { interactionId: complaint.interaction.id, note: 'Refund on its way' });
+  // New records stay refused.
+  const before = await head(ts, rel);
+  const late = await fails(ts.client, 'recordInteraction', { relationshipId: rel, kind: 'NEGATIVE_CONTACT', initiatedBy: 'CLIENT' });
+  expect(late).toMatchObject({ __typename: 'ConflictError', path: ['input', 'relationshipId'] });
+  expect(late.message).toMatch(/ended/);
+  const promise = await fails(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'x', dueAt: daysFromNow(3) });
+  expect(promise).toMatchObject({ __typename: 'ConflictError', path: ['input', 'relationshipId'] });
+  expect(await head(ts, rel)).toEqual(before);
+});

@@ -27,6 +27,21 @@ const NEGOTIATION: ReadonlySet<EntryType> = new Set([
   'REPRESENTATIVE_HANDOVER',
 ]);
 
+/**
+ * What an ended relationship's ledger still takes: answers to what was recorded before the end, so
+ * that ending it cannot lock the other side out (DESIGN §2a): a claim recorded just before the end
+ * can still be confirmed or disputed (else it would count in full once its window passed), a
+ * dispute withdrawn or resolved, a complaint answered. New facts are refused.
+ */
+const AFTER_END: ReadonlySet<EntryType> = new Set([
+  'ENTRY_CONFIRMED',
+  'ENTRY_DISPUTED',
+  'DISPUTE_WITHDRAWN',
+  'DISPUTE_RESOLVED',
+  'COMPLAINT_RESPONDED',
+  'COMPLAINT_RESOLVED',
+]);
+
 interface RuleInput<T extends EntryType> {
   tx: WriteTx;
   rel: RelationshipRow;
@@ -108,7 +123,11 @@ function notAuthor(what: string, author: string, path: (string | number)[], hint
  */
 export function checkRules(input: RuleInput<EntryType>): void {
   const { rel, side, type } = input;
-  if (rel.status === 'ENDED') throw conflict('This relationship has ended; its ledger is closed.', ['relationshipId']);
+  if (rel.status === 'ENDED' && !AFTER_END.has(type))
+    throw conflict(
+      'This relationship has ended; its ledger is closed to new records (entries recorded before the end can still be confirmed or disputed, and complaints answered).',
+      ['relationshipId'],
+    );
   if (rel.status === 'PROPOSED' && !NEGOTIATION.has(type))
     throw conflict('The relationship has not been accepted yet; only negotiation (goals, policy, acceptance) can be recorded.', [
       'relationshipId',
