@@ -110,3 +110,15 @@ test('ending the relationship does not lock the other side out of answering: a c
   expect(promise).toMatchObject({ __typename: 'ConflictError', path: ['input', 'relationshipId'] });
   expect(await head(ts, rel)).toEqual(before);
 });
+
+test('an API key label is held to 200 characters like a firm name: a 100,000-character one is refused at input.label, no key made', async () => {
+  await using ts = await startTestServer();
+  const KEYS = '{ viewer { apiKeys { id } } }';
+  const before = ok(await ts.supplier.gql(KEYS, undefined, 'admin')).viewer.apiKeys.length;
+  const refused = await fails(ts.supplier, 'createApiKey', { role: 'READER', label: 'x'.repeat(100_000) }, 'secret', 'admin');
+  expect(refused).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION', path: ['input', 'label'] });
+  expect(refused.message).toMatch(/at most 200 characters/);
+  expect(ok(await ts.supplier.gql(KEYS, undefined, 'admin')).viewer.apiKeys).toHaveLength(before);
+  const made = await must(ts.supplier, 'createApiKey', { role: 'READER', label: '  ERP sync  ' }, 'apiKey { label }', 'admin');
+  expect(made.apiKey.label).toBe('ERP sync');
+});
