@@ -122,3 +122,34 @@ test('an API key label is held to 200 characters like a firm name: a 100,000-cha
   const made = await must(ts.supplier, 'createApiKey', { role: 'READER', label: '  ERP sync  ' }, 'apiKey { label }', 'admin');
   expect(made.apiKey.label).toBe('ERP sync');
 });
+
+test('a metric added by the side that accepts a goal is a counter-proposal: it cannot add a metric the other side is accountable for and agree to it alone', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, daysFromNow(-30));
+  const goal = await must(
+    ts.supplier,
+    'proposeGoal',
+    { relationshipId: rel, title: 'Quality', metrics: [{ name: 'Defect rate', unit: '%', direction: 'LOWER_IS_BETTER', target: 2, baseline: 10, accountable: 'SUPPLIER' }] },
+    'goal { id }',
+  );
+  // The client adds a metric the supplier never agreed to, with a target it cannot meet ...
+  const impossible = await must(
+    ts.client,
+    'addMetric',
+    { goalId: goal.goal.id, name: 'Units delivered', unit: 'units', direction: 'HIGHER_IS_BETTER', target: 1e9, accountable: 'SUPPLIER' },
+    'metric { id }',
+  );
+  const before = await head(ts, rel);
+  // ... and cannot agree to the goal as it changed it: the supplier must.
+  const alone = await fails(ts.client, 'acceptGoal', { goalId: goal.goal.id });
+  expect(alone).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN', path: ['input', 'goalId'] });
+  expect(alone.message).toMatch(/the supplier, which proposed it, must agree/);
+  expect(await head(ts, rel)).toEqual(before);
+  // Not agreed, its measurements do not count against the supplier.
+  await must(ts.client, 'recordMeasurement', { metricId: impossible.metric.id, value: 0 });
+  const card = await node(ts.client, rel, '... on Relationship { scorecard { supplier { goalAttainment { score evidence } } } }');
+  expect(card.scorecard.supplier.goalAttainment).toMatchObject({ score: null, evidence: 0 });
+  // The supplier declines the changed goal.
+  const declined = await must(ts.supplier, 'rejectGoal', { goalId: goal.goal.id, reason: 'We cannot promise that volume' }, 'goal { status }');
+  expect(declined.goal.status).toBe('REJECTED');
+});

@@ -158,7 +158,16 @@ export function checkRules(input: RuleInput<EntryType>): void {
     case 'GOAL_REJECTED': {
       const g = goalAt(input, p.goalSeq as number);
       if (g.status !== 'PROPOSED') throw conflict(`This goal is already ${g.status.toLowerCase()}.`, [...input.at, 'goalSeq']);
-      if (g.proposedBy === side) throw forbidden('Only the other side can accept or reject a proposed goal.', [...input.at, 'goalSeq']);
+      if (g.proposedBy === side && lastMetricBy(input, p.goalSeq as number) !== otherSide(side))
+        throw forbidden('Only the other side can accept or reject a proposed goal.', [...input.at, 'goalSeq']);
+      // A metric the accepting side added is a counter-proposal: the side that changed the goal
+      // last cannot agree to it alone (DESIGN §2a), else it could add a metric the other side is
+      // accountable for, accept the goal and measure it.
+      if (g.proposedBy !== side && lastMetricBy(input, p.goalSeq as number) === side)
+        throw forbidden(
+          `You added a metric to this goal, so ${sideName(otherSide(side))}, which proposed it, must agree to it now (acceptGoal or rejectGoal).`,
+          [...input.at, 'goalSeq'],
+        );
       notBefore(input, entryAt(input.tx, rel.id, p.goalSeq as number), 'the goal proposal');
       return;
     }
@@ -277,6 +286,15 @@ export function checkRules(input: RuleInput<EntryType>): void {
       return;
     }
   }
+}
+
+const otherSide = (side: Side): Side => (side === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER');
+
+/** The side that added the latest standing metric to a goal (METRIC_ADDED), or null when none was added. */
+function lastMetricBy(input: RuleInput<EntryType>, goalSeq: number): Side | null {
+  const added = input.tx.standingReferrers(input.rel.id, goalSeq, 'METRIC_ADDED');
+  const last = added.reduce<EntryRow | null>((a, e) => (a === null || e.seq > a.seq ? e : a), null);
+  return last ? sideOf(input.rel, last.actorFirmId) : null;
 }
 
 /** Entries their recorder may void: the facts, and its own pending resolution proposals. */
