@@ -153,3 +153,15 @@ test('a metric added by the side that accepts a goal is a counter-proposal: it c
   const declined = await must(ts.supplier, 'rejectGoal', { goalId: goal.goal.id, reason: 'We cannot promise that volume' }, 'goal { status }');
   expect(declined.goal.status).toBe('REJECTED');
 });
+
+test('a not-found error names the kind of id in words: "ledger entry", "policy proposal"', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts);
+  const policy = await must(ts.supplier, 'proposePolicy', { relationshipId: rel, policy: { graceDays: 2 } }, 'policy { id } entry { id }');
+  const entry = await fails(ts.outsider, 'confirmEntry', { entryId: policy.entry.id });
+  expect(entry).toMatchObject({ __typename: 'NotFoundError', message: 'No ledger entry with this id is visible to you.', path: ['input', 'entryId'] });
+  const proposal = await fails(ts.outsider, 'acceptPolicy', { policyId: policy.policy.id });
+  expect(proposal.message).toBe('No policy proposal with this id is visible to you.');
+  const wrongKind = await fails(ts.client, 'confirmEntry', { entryId: policy.policy.id });
+  expect(wrongKind.message).toBe('No ledger entry with this id is visible to you (is it a LedgerEntry id?).');
+});
