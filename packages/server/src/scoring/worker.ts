@@ -28,8 +28,12 @@ export type ScoringResult = { cards: Scorecard[]; refolded: number } | { overBud
 
 const OVER = Symbol('over budget');
 
-/** Read-only connections by database path, opened on first use and kept for the thread's life. */
+/**
+ * Read-only connections by database path, opened on first use and kept while used (the few most
+ * recent: a process that opened many databases, as the tests do, does not hold them all open).
+ */
 const readers = new Map<string, Database.Database>();
+const MAX_READERS = 4;
 
 const LEDGER_SQL =
   'select relationship_id as relationshipId, seq, type, payload, actor_firm_id as actorFirmId, occurred_at as occurredAt, ' +
@@ -39,10 +43,16 @@ const LEDGER_SQL =
 export function entriesOf(source: LedgerSource): LedgerEntry[] {
   if ('entries' in source) return source.entries;
   let db = readers.get(source.path);
+  readers.delete(source.path);
   if (!db) {
     db = new Database(source.path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    readers.set(source.path, db);
+  }
+  readers.set(source.path, db);
+  if (readers.size > MAX_READERS) {
+    const [oldest, conn] = readers.entries().next().value as [string, Database.Database];
+    readers.delete(oldest);
+    conn.close();
   }
   return (db.prepare(LEDGER_SQL).all(source.relId, source.atSeq) as Parameters<typeof rowToEntry>[0][]).map(rowToEntry);
 }
