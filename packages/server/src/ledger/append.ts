@@ -4,7 +4,7 @@ import {
   entryTimeIssues,
   type EntryType,
   GENESIS_HASH,
-  hashEntry,
+  hashEntryWithPayloadText,
   isEntryType,
   type LedgerEntry,
   parseDateTime,
@@ -44,7 +44,8 @@ export function occurredAtOf(value: string | null | undefined, now: string, path
 }
 
 function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
-  // Canonical once: the stored payload is this text, and parsing it back gives the hashed value.
+  // Canonical once: the stored payload is this text, parsing it back gives the hashed value, and
+  // the hash is taken around the text (hashEntryWithPayloadText) instead of canonicalising it again.
   const canonicalPayload = canonicalJson(payload);
   const fields = {
     relationshipId: rel.id,
@@ -56,7 +57,7 @@ function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, typ
     recordedAt: now,
     prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
   };
-  const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
+  const entry = { ...fields, hash: hashEntryWithPayloadText(fields, canonicalPayload) } as LedgerEntry;
   tx.insertEntry({
     relationshipId: rel.id,
     seq: fields.seq,
