@@ -20,6 +20,7 @@ import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
+import { TimeQueue } from './queue.ts';
 import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
@@ -372,29 +373,52 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
   }
   const pending = (state.pending ??= {});
   const key = bundleKey(item);
-  if (!pending[key]) pending[key] = { side: item.side, steps: item.steps };
+  if (!pending[key]) {
+    pending[key] = { side: item.side, steps: item.steps };
+    pendingQueues.get(pending)?.push(until, key);
+  }
   bundle(pending[key], item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
+}
+
+/**
+ * The keys of a state's `pending` by the time each is laid in for good (settledAt of its steps),
+ * built from the object the first time a release needs it and kept by holdBack and releasePending,
+ * the only writers of `pending`: a release then costs the bundles due, not every bundle held
+ * (scanning them all at each release was most of a fold on a busy ledger). A memo of this process
+ * only: the state does not change with it, and a state read from JSON builds it anew.
+ */
+const pendingQueues = new WeakMap<Record<string, PendingItem>, TimeQueue<string>>();
+
+function pendingQueue(pending: Record<string, PendingItem>): TimeQueue<string> {
+  let q = pendingQueues.get(pending);
+  if (q === undefined) {
+    q = new TimeQueue<string>();
+    for (const key in pending) q.push(settledAt(pending[key].steps), key);
+    pendingQueues.set(pending, q);
+  }
+  return q;
 }
 
 /** Lays in, for good, pending evidence whose steps have all passed the latest business time. */
 function releasePending(state: ScoreState, h: HalfLives): void {
   const now = state.maxOccurredAt;
-  if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !state.pending) return;
-  let next: number | null = null;
-  // Only the items due are sorted (pendingKeys' order, in which they are laid in): sorting every
-  // pending key at each release cost a quarter of a fold on a busy ledger.
+  const pending = state.pending;
+  if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !pending) return;
+  const q = pendingQueue(pending);
   const due: string[] = [];
-  for (const key in state.pending) {
-    const until = settledAt(state.pending[key].steps);
-    if (until <= now) due.push(key);
-    else next = next === null ? until : Math.min(next, until);
+  while (q.peekTime() <= now) {
+    const key = q.pop() as string;
+    if (key in pending) due.push(key);
   }
-  for (const key of due.sort()) {
-    layItem(state.pending[key], state.sides, state.metrics, now, h);
-    delete state.pending[key];
+  while (q.size > 0 && !((q.peekKey() as string) in pending)) q.pop();
+  // Laid in in pendingKeys' order, as every path lays them.
+  if (due.length > 1) due.sort();
+  for (const key of due) {
+    layItem(pending[key], state.sides, state.metrics, now, h);
+    delete pending[key];
   }
-  state.pendingDueAt = next;
+  state.pendingDueAt = q.size > 0 ? q.peekTime() : null;
 }
 
 /**
@@ -524,16 +548,15 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const i = (e as LedgerEntry<'INTERACTION_RECORDED'>).payload;
       switch (i.kind) {
         case 'COMPLAINT':
-          state.complaints[String(e.seq)] = openComplaint(e.seq, i.initiatedBy, at, i.note);
           {
+            const key = String(e.seq);
+            const c = openComplaint(e.seq, i.initiatedBy, at, i.note);
+            state.complaints[key] = c;
             const disputed = k?.disputedAt.get(e.seq);
-            const c = state.complaints[String(e.seq)];
             if (disputed !== undefined) c.steps = [disputeStep(policyAt(state, disputed.at), disputed, c.against)];
-          }
-          {
             // The earliest a complaint can be settled: past both its deadlines.
-            const cp = policyAt(state, at);
-            const settleAt = Math.max(at + cp.resolutionDays * DAY_MS, at + cp.firstResponseHours * HOUR_MS);
+            const settleAt = complaintSettleAt(state, c);
+            complaintQueues.get(state.complaints)?.push(settleAt, key);
             state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
           }
           break;
@@ -560,7 +583,12 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
       const side = steps.length > 0 ? scratchOf(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
-        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
+        if (c.answeredAt === null) {
+          const before = complaintSettleAt(state, c);
+          firstResponse(side, c, e.seq, t, cp, h);
+          const after = complaintSettleAt(state, c);
+          if (after !== before) complaintQueues.get(state.complaints)?.push(after, key);
+        }
       } else {
         // Resolved without a response: the resolution is the first response.
         if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
@@ -594,19 +622,27 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
 function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
   const now = state.maxOccurredAt;
   if (now === null || state.complaintsDueAt == null || now <= state.complaintsDueAt) return;
+  const complaints = state.complaints;
+  const q = complaintQueue(state);
   const due: string[] = [];
-  let next: number | null = null;
-  for (const key in state.complaints) {
-    const c = state.complaints[key];
-    const policy = policyAt(state, c.at);
-    const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
-    if (now <= settleAt || (k !== null && answeredInTime(k, c, seq, policy))) {
-      next = next === null ? settleAt : Math.min(next, settleAt);
-      continue;
-    }
-    due.push(key);
+  let kept: string[] | null = null;
+  while (q.peekTime() < now) {
+    const t = q.peekTime();
+    const key = q.pop() as string;
+    const c = complaints[key];
+    if (c === undefined || complaintSettleAt(state, c) !== t) continue;
+    if (k !== null && answeredInTime(k, c, seq, policyAt(state, c.at))) (kept ??= []).push(key);
+    else due.push(key);
   }
-  state.complaintsDueAt = next;
+  if (kept !== null) for (const key of kept) q.push(complaintSettleAt(state, complaints[key]), key);
+  for (;;) {
+    const key = q.peekKey();
+    if (key === undefined) break;
+    const c = complaints[key];
+    if (c !== undefined && complaintSettleAt(state, c) === q.peekTime()) break;
+    q.pop();
+  }
+  state.complaintsDueAt = q.size > 0 ? q.peekTime() : null;
   if (due.length === 0) return;
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
   const settled = (state.settled ??= {});
@@ -650,6 +686,31 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     keys = kept;
   }
   settledKeys.set(settled, keys);
+}
+
+/** When an open complaint is settled (ms): past its resolution deadline and, unanswered, its first-response deadline. */
+function complaintSettleAt(state: ScoreState, c: OpenComplaint): number {
+  const policy = policyAt(state, c.at);
+  return Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
+}
+
+/**
+ * The keys of a state's open complaints by complaintSettleAt, built from `complaints` the first
+ * time settleComplaints needs it and kept by absorb (a complaint raised, or answered, which may
+ * settle it sooner: the new time is added and the old one skipped when popped, as are complaints
+ * resolved meanwhile), so a settlement costs the complaints due, not every open one. A memo of
+ * this process only, like settledKeys.
+ */
+const complaintQueues = new WeakMap<Record<string, OpenComplaint>, TimeQueue<string>>();
+
+function complaintQueue(state: ScoreState): TimeQueue<string> {
+  let q = complaintQueues.get(state.complaints);
+  if (q === undefined) {
+    q = new TimeQueue<string>();
+    for (const key in state.complaints) q.push(complaintSettleAt(state, state.complaints[key]), key);
+    complaintQueues.set(state.complaints, q);
+  }
+  return q;
 }
 
 /**
