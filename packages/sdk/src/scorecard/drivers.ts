@@ -28,6 +28,18 @@ export const candidate = (seq: number, w: number, t: number, h: number, reason: 
   return c;
 };
 
+/**
+ * Whether `offer` would take a candidate of weight `w` recorded at `t` (ms) by entry `seq` into
+ * `list` (half-life `h`): lets a caller build a driver's reason only for a candidate kept.
+ */
+export function admits(list: readonly Candidate[], seq: number, w: number, t: number, h: number): boolean {
+  if (w === 0) return false;
+  if (list.length < TOP_K) return true;
+  const k = Math.log2(Math.abs(w)) + t / h;
+  const last = list[TOP_K - 1];
+  return last.k < k || (last.k === k && last.seq > seq);
+}
+
 /** Offers a candidate to a top-k list (in place): larger k first, ties by seq ascending. */
 export function offer(list: Candidate[], c: Candidate): void {
   if (c.w === 0) return;

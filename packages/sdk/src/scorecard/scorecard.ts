@@ -108,7 +108,25 @@ const headOf = (sorted: readonly LedgerEntry[]) => {
   return last ? { seq: last.seq, hash: last.hash } : null;
 };
 
-const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) => timeMs(e.occurredAt) <= ms);
+/** The entries that occurred at or before `ms`, with their times (ms): the array itself when all did. */
+function upTo(sorted: readonly LedgerEntry[], ms: number): { entries: readonly LedgerEntry[]; times: Float64Array } {
+  const all = new Float64Array(sorted.length);
+  let kept = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const t = timeMs(sorted[i].occurredAt);
+    all[i] = t;
+    if (t <= ms) kept++;
+  }
+  if (kept === sorted.length) return { entries: sorted, times: all };
+  const entries: LedgerEntry[] = [];
+  const times = new Float64Array(kept);
+  for (let i = 0; i < sorted.length; i++)
+    if (all[i] <= ms) {
+      times[entries.length] = all[i];
+      entries.push(sorted[i]);
+    }
+  return { entries, times };
+}
 
 /**
  * The scorecard of a ledger at asOf (DESIGN §3): entries with occurredAt after asOf are ignored;
@@ -118,7 +136,8 @@ const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) =
 export function computeScorecard(entries: readonly LedgerEntry[], options: { asOf: string } & ScorecardOptions): Scorecard {
   const at = parseAsOf(options.asOf);
   const sorted = bySeq(entries);
-  return build(foldSorted(upTo(sorted, at.ms), options.policy, supplierOf(sorted)), at, headOf(sorted));
+  const { entries: cut, times } = upTo(sorted, at.ms);
+  return build(foldSorted(cut, options.policy, supplierOf(sorted), undefined, times), at, headOf(sorted));
 }
 
 /** Options of scorecardSeries. */

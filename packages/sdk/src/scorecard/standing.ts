@@ -2,7 +2,7 @@ import type { Policy, Side } from '@trustledger/schema';
 import { DAY_MS, HOUR_MS } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addDecayed, type DecayedSum, emptySum } from './decay.ts';
-import { type Candidate, candidate, offer } from './drivers.ts';
+import { admits, type Candidate, candidate, offer } from './drivers.ts';
 import type { MetricAcc } from './goals.ts';
 import type { SideAcc } from './state.ts';
 import type { EvidenceStanding } from './types.ts';
@@ -133,8 +133,9 @@ export function mergeBeta(target: BetaAcc, src: BetaAcc, fp: number, fn: number,
   addDecayed(target.neg, src.neg.v * fn, src.neg.t, h.hn);
   addDecayed(target.cpos, src.cpos.v * fp, src.cpos.t, h.hp);
   addDecayed(target.cneg, src.cneg.v * fn, src.cneg.t, h.hn);
-  for (const c of src.topPos) offer(target.topPos, candidate(c.seq, c.w * fp, c.t, h.hp, reasonWith(c.reason, standing, fp), c.stake, standing));
-  for (const c of src.topNeg) offer(target.topNeg, candidate(c.seq, c.w * fn, c.t, h.hn, reasonWith(c.reason, standing, fn), c.stake, standing));
+  // The reason's text is built only for a candidate the list takes.
+  for (const c of src.topPos) if (admits(target.topPos, c.seq, c.w * fp, c.t, h.hp)) offer(target.topPos, candidate(c.seq, c.w * fp, c.t, h.hp, reasonWith(c.reason, standing, fp), c.stake, standing));
+  for (const c of src.topNeg) if (admits(target.topNeg, c.seq, c.w * fn, c.t, h.hn)) offer(target.topNeg, candidate(c.seq, c.w * fn, c.t, h.hn, reasonWith(c.reason, standing, fn), c.stake, standing));
   target.n += src.n;
   if (src.items !== undefined || target.items !== undefined) target.items = (target.items ?? 0) + (src.items ?? src.n);
 }
@@ -146,7 +147,7 @@ export function mergeMeasurements(m: MetricEvidence, src: MetricEvidence, fp: nu
   m.n += src.n;
   for (const c of src.top) {
     const f = c.w > 0 ? fp : fn;
-    offer(m.top, candidate(c.seq, c.w * f, c.t, h.hp, reasonWith(c.reason, standing, f), undefined, standing));
+    if (admits(m.top, c.seq, c.w * f, c.t, h.hp)) offer(m.top, candidate(c.seq, c.w * f, c.t, h.hp, reasonWith(c.reason, standing, f), undefined, standing));
   }
 }
 

@@ -220,7 +220,9 @@ export function scanLedger(
   const policies: { from: number; policy: PolicyOverride }[] = [];
   const followUps = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
-  for (const e of sorted) {
+  let referencedUpTo = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
     const type = e.type;
     const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
     const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
@@ -267,13 +269,16 @@ export function scanLedger(
           end(t, e, 'WITHDRAWN', null);
         }
       } else if (type === 'ENTRY_VOIDED') {
+        // The entries referred to before this void (only a void asks, so only a ledger with voids lists them).
+        for (; referencedUpTo < i; referencedUpTo++) {
+          const ref = referencedSeq(sorted[referencedUpTo].payload);
+          if (ref !== null) referenced.add(ref);
+        }
         const byRecorder = side(e) === null || side(e) === side(target);
         if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
           voided.add(t);
       }
     }
-    const ref = referencedSeq(e.payload);
-    if (ref !== null) referenced.add(ref);
   }
   for (const seq of confirmed) attested.add(seq);
   const skip = new Set<number>(voided);
@@ -343,17 +348,24 @@ export interface DisputeRecord {
  * complainant itself, its occurredAt.
  */
 export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean): number {
-  if (by !== null && by !== against) return timeMs(e.occurredAt);
-  return timeMs(noticeTime(e, attested));
+  if (attested || (by !== null && by !== against)) return timeMs(e.occurredAt);
+  return seenAt(e);
 }
 
-/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later. */
-const seenAt = (e: LedgerEntry): number => timeMs(noticeTime(e, false));
+/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later (noticeTime, as a number). */
+function seenAt(e: LedgerEntry): number {
+  const recorded = timeMs(e.recordedAt);
+  const occurred = timeMs(e.occurredAt);
+  return recorded > occurred ? recorded : occurred;
+}
 
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
 function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
-  if (selfServing && !k?.attested.has(e.seq)) steps.push(claimStep(policyAt(state, seenAt(e)), seenAt(e)));
+  if (selfServing && !k?.attested.has(e.seq)) {
+    const seen = seenAt(e);
+    steps.push(claimStep(policyAt(state, seen), seen));
+  }
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
   if (disputed !== undefined) steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
   return steps;
@@ -400,6 +412,33 @@ function pendingQueue(pending: Record<string, PendingItem>): TimeQueue<string> {
   return q;
 }
 
+/**
+ * The fold's scratch side (scratchOf) for evidence held back, reused from one entry to the next:
+ * holdBack copies what it captured into a pending bundle or the sums, so nothing keeps it, and
+ * a claim no longer allocates three Beta accumulators that live for one entry.
+ */
+let scratch: SideAcc | null = null;
+
+function scratchFor(side: SideAcc): SideAcc {
+  if (scratch === null) return (scratch = scratchOf(side));
+  resetBeta(scratch.reliability);
+  resetBeta(scratch.transparency);
+  resetBeta(scratch.responsiveness);
+  scratch.firstResponse = side.firstResponse;
+  if (side.typical) scratch.typical = side.typical;
+  else delete scratch.typical;
+  return scratch;
+}
+
+function resetBeta(acc: BetaAcc): void {
+  acc.pos.v = acc.pos.t = acc.neg.v = acc.neg.t = 0;
+  acc.cpos.v = acc.cpos.t = acc.cneg.v = acc.cneg.t = 0;
+  acc.n = 0;
+  acc.items = undefined;
+  acc.topPos.length = 0;
+  acc.topNeg.length = 0;
+}
+
 /** Lays in, for good, pending evidence whose steps have all passed the latest business time. */
 function releasePending(state: ScoreState, h: HalfLives): void {
   const now = state.maxOccurredAt;
@@ -441,8 +480,12 @@ const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLi
 
 /** Applies one entry to the state in place. `k` is the fold's knowledge; null for a new entry. */
 export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): void {
-  const at = timeMs(e.occurredAt);
   state.head = { seq: e.seq, hash: e.hash };
+  absorbAt(state, e, k, timeMs(e.occurredAt));
+}
+
+/** absorb without moving the head, the entry's occurredAt given as `at` (ms): a fold sets the head once, from its last entry. */
+function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: number): void {
   if (Number.isNaN(at)) return;
   if (state.maxOccurredAt === null || at > state.maxOccurredAt) state.maxOccurredAt = at;
   if (state.minOccurredAt === null || at < state.minOccurredAt) state.minOccurredAt = at;
@@ -512,7 +555,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
       const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
-      const sink = steps.length > 0 ? scratchOf(side) : side;
+      const sink = steps.length > 0 ? scratchFor(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
           // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
@@ -581,7 +624,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
       const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
       const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
-      const side = steps.length > 0 ? scratchOf(real) : real;
+      const side = steps.length > 0 ? scratchFor(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
         if (c.answeredAt === null) {
           const before = complaintSettleAt(state, c);
@@ -650,7 +693,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     const c = state.complaints[key];
     const policy = policyAt(state, c.at);
     if (c.steps) {
-      const scratch = scratchOf(state.sides[c.against]);
+      const scratch = scratchFor(state.sides[c.against]);
       overdueComplaint(scratch, c, now, policy, h);
       holdBack(state, { side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, h);
     } else overdueComplaint(state.sides[c.against], c, now, policy, h);
@@ -765,12 +808,15 @@ export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
  * caller. `supplierFirmId` names the supplier when the entries given may not include RELATIONSHIP_PROPOSED
  * (a ledger cut at asOf); default: read from the entries. `each` is called after each entry with
  * the state and the entry's index (scorecardSeries keeps checkpoints); it must not change the state.
+ * `times`, when given, holds each entry's occurredAt in ms (timeMs), so a caller that read them
+ * already does not have them parsed twice.
  */
 export function foldSorted(
   sorted: readonly LedgerEntry[],
   policy?: PolicyOverride | null,
   supplierFirmId: string | null = supplierOf(sorted),
   each?: (state: ScoreState, index: number) => void,
+  times?: Float64Array,
 ): ScoreState {
   const scanned = scanLedger(sorted, supplierFirmId);
   const { knowledge, accepted } = scanned;
@@ -783,7 +829,14 @@ export function foldSorted(
       absorb(state, sorted[k], knowledge);
       each(state, k);
     }
-  else for (const e of sorted) absorb(state, e, knowledge);
+  else if (sorted.length > 0) {
+    for (let i = 0; i < sorted.length; i++) {
+      const e = sorted[i];
+      absorbAt(state, e, knowledge, times === undefined ? timeMs(e.occurredAt) : times[i]);
+    }
+    const last = sorted[sorted.length - 1];
+    state.head = { seq: last.seq, hash: last.hash };
+  }
   return state;
 }
 
