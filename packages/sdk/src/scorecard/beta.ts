@@ -1,6 +1,6 @@
 import type { DimensionStatus } from '@trustledger/schema';
 import { addDecayed, type DecayedSum, decayed, emptySum, sumAt } from './decay.ts';
-import { admits, type Candidate, candidate, offer, topDrivers } from './drivers.ts';
+import { admits, type Candidate, candidate, deferringReasons, offer, topDrivers } from './drivers.ts';
 import type { Dimension, Driver, Stake } from './types.ts';
 
 /** Half-lives in ms: positive evidence, negative evidence (policy.halfLifeDays). */
@@ -62,9 +62,16 @@ export function addBeta(acc: BetaAcc, r: number, s: number, at: number, seq: num
   const pos = rw > 0 && admits(acc.topPos, seq, rw, at, h.hp);
   const neg = sw > 0 && admits(acc.topNeg, seq, -sw, at, h.hn);
   if (pos || neg) {
-    const text = typeof reason === 'string' ? reason : reason();
-    if (pos) offer(acc.topPos, candidate(seq, rw, at, h.hp, mixed ? `${text} (credit)` : text, w.stake));
-    if (neg) offer(acc.topNeg, candidate(seq, -sw, at, h.hn, mixed ? `${text} (debit)` : text, w.stake));
+    if (typeof reason !== 'string' && !mixed && deferringReasons()) {
+      // Within a fold: built only if it is still a top driver when the fold ends.
+      const c = candidate(seq, pos ? rw : -sw, at, pos ? h.hp : h.hn, '', w.stake);
+      c.lazy = reason;
+      offer(pos ? acc.topPos : acc.topNeg, c);
+    } else {
+      const text = typeof reason === 'string' ? reason : reason();
+      if (pos) offer(acc.topPos, candidate(seq, rw, at, h.hp, mixed ? `${text} (credit)` : text, w.stake));
+      if (neg) offer(acc.topNeg, candidate(seq, -sw, at, h.hn, mixed ? `${text} (debit)` : text, w.stake));
+    }
   }
   if (count) {
     acc.n++;

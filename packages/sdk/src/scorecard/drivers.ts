@@ -18,6 +18,41 @@ export interface Candidate {
   stake?: Stake;
   /** Claimed, disputed or contested evidence (absent when it counts in full, uncontested). */
   standing?: EvidenceStanding;
+  /** Within a fold only (deferReasons): builds `reason`, left empty until the fold ends or reasonOf asks. */
+  lazy?: () => string;
+}
+
+/**
+ * Whether candidates given their reason as a function keep it unbuilt (Candidate.lazy) until
+ * the fold ends (resolveReasons) or reasonOf asks: most of a fold's candidates are pushed out of
+ * their top lists by newer evidence, so their text is never read. Set by foldSorted only while it
+ * runs without a per-entry callback; off everywhere else, so no state leaves with an unbuilt reason.
+ */
+let deferring = false;
+
+/** Turns deferral of reasons on or off; returns the previous setting (foldSorted restores it). */
+export function deferReasons(on: boolean): boolean {
+  const was = deferring;
+  deferring = on;
+  return was;
+}
+
+/** Whether reasons given as functions are deferred now. */
+export const deferringReasons = (): boolean => deferring;
+
+/** A candidate's reason, built now if it was deferred. */
+export function reasonOf(c: Candidate): string {
+  const lazy = c.lazy;
+  if (lazy !== undefined) {
+    c.reason = lazy();
+    delete c.lazy;
+  }
+  return c.reason;
+}
+
+/** Builds the deferred reasons of a list's candidates (in place). */
+export function resolveReasons(list: readonly Candidate[]): void {
+  for (const c of list) if (c.lazy !== undefined) reasonOf(c);
 }
 
 /** A candidate for a list whose items decay with half-life `h` (ms). */

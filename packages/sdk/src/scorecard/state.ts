@@ -17,6 +17,7 @@ import {
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, type ChurnAcc, churnEntry, emptyChurn } from './churn.ts';
 import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
+import { deferReasons, resolveReasons } from './drivers.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
@@ -830,14 +831,42 @@ export function foldSorted(
       each(state, k);
     }
   else if (sorted.length > 0) {
-    for (let i = 0; i < sorted.length; i++) {
-      const e = sorted[i];
-      absorbAt(state, e, knowledge, times === undefined ? timeMs(e.occurredAt) : times[i]);
+    const was = deferReasons(true);
+    try {
+      for (let i = 0; i < sorted.length; i++) {
+        const e = sorted[i];
+        absorbAt(state, e, knowledge, times === undefined ? timeMs(e.occurredAt) : times[i]);
+      }
+    } finally {
+      deferReasons(was);
     }
+    resolveStateReasons(state);
     const last = sorted[sorted.length - 1];
     state.head = { seq: last.seq, hash: last.hash };
   }
   return state;
+}
+
+/** Builds the reasons a fold deferred (deferReasons) of the candidates still in the state's top lists. */
+function resolveStateReasons(state: ScoreState): void {
+  const beta = (acc: BetaAcc | undefined) => {
+    if (acc === undefined) return;
+    resolveReasons(acc.topPos);
+    resolveReasons(acc.topNeg);
+  };
+  for (const side of [state.sides.SUPPLIER, state.sides.CLIENT]) {
+    beta(side.reliability);
+    beta(side.transparency);
+    beta(side.responsiveness);
+  }
+  for (const key in state.pending) {
+    const item = (state.pending as Record<string, PendingItem>)[key];
+    beta(item.reliability);
+    beta(item.transparency);
+    beta(item.responsiveness);
+    for (const m in item.metrics) resolveReasons(item.metrics[m].top);
+  }
+  for (const m in state.metrics) resolveReasons(state.metrics[m].top);
 }
 
 /** The state of a whole ledger (any order): what the server stores per relationship and rebuilds after voids, disputes and policy changes. */
