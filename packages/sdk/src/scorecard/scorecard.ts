@@ -24,17 +24,66 @@ function parseAsOf(asOf: string): { iso: string; ms: number } {
   return { iso, ms: toMillis(iso) };
 }
 
+/**
+ * A state's sides and metrics with its pending evidence laid in at asOf (ms), as build starts
+ * from, kept per state object with the span of asOf [from, to) over which no step of the pending
+ * evidence changes: laying the same bundles with the same weights gives the same sums, so a
+ * later read in that span (now moves by milliseconds; steps change on whole hours) copies them
+ * instead of laying every bundle again. Valid while the state holds the same head (the server
+ * advances a state in place); a memo of this process only, like the fold's queues.
+ */
+interface Laid {
+  head: { seq: number; hash: string } | null;
+  maxOccurredAt: number | null;
+  from: number;
+  to: number;
+  sides: Record<Side, SideAcc>;
+  metrics: ScoreState['metrics'];
+  /** Whether `metrics` is a copy (pending measurements laid in) rather than the state's own. */
+  ownMetrics: boolean;
+}
+const laidMemo = new WeakMap<ScoreState, Laid>();
+
+function withPending(state: ScoreState, asOf: number, h: HalfLives): { sides: Record<Side, SideAcc>; metrics: ScoreState['metrics'] } {
+  const pending = state.pending ?? {};
+  const keys = pendingKeys(pending);
+  if (keys.length === 0) return { sides: structuredClone(state.sides), metrics: state.metrics };
+  const memo = laidMemo.get(state);
+  const head = state.head;
+  if (
+    memo !== undefined &&
+    asOf >= memo.from &&
+    asOf < memo.to &&
+    memo.maxOccurredAt === state.maxOccurredAt &&
+    (memo.head === null ? head === null : head !== null && memo.head.seq === head.seq && memo.head.hash === head.hash)
+  )
+    return { sides: structuredClone(memo.sides), metrics: memo.ownMetrics ? structuredClone(memo.metrics) : memo.metrics };
+  const sides = structuredClone(state.sides);
+  const ownMetrics = keys.some((k) => pending[k].metrics !== undefined);
+  const metrics = ownMetrics ? structuredClone(state.metrics) : state.metrics;
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.POSITIVE_INFINITY;
+  for (const key of keys) {
+    const item = pending[key];
+    layItem(item, sides, metrics, asOf, h);
+    // A step weighs while asOf < until: the same steps weigh for every asOf in [from, to).
+    for (const step of item.steps) {
+      const until = step[2];
+      if (until <= asOf) from = Math.max(from, until);
+      else to = Math.min(to, until);
+    }
+  }
+  laidMemo.set(state, { head: head === null ? null : { seq: head.seq, hash: head.hash }, maxOccurredAt: state.maxOccurredAt, from, to, sides, metrics, ownMetrics });
+  return { sides: structuredClone(sides), metrics: ownMetrics ? structuredClone(metrics) : metrics };
+}
+
 /** The scorecard of a state at asOf, with `head` as its ledger head. Does not change the state. */
 function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq: number; hash: string } | null): Scorecard {
   const policy = state.policy;
   const h: HalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
   // What depends on asOf (lapsed promises, overdue complaints) goes into a copy of the sides.
-  const sides: Record<Side, SideAcc> = structuredClone(state.sides);
   // Claimed and disputed evidence weighs what its steps say at asOf (DESIGN §2a).
-  const pending = state.pending ?? {};
-  const keys = pendingKeys(pending);
-  const metrics = keys.some((k) => pending[k].metrics) ? structuredClone(state.metrics) : state.metrics;
-  for (const key of keys) layItem(pending[key], sides, metrics, asOf.ms, h);
+  const { sides, metrics } = withPending(state, asOf.ms, h);
   const brokenTimes = [...state.churn.broken];
   let openRescheduledSupplierPromise = false;
   for (const key of Object.keys(state.promises).sort(bySeqKey)) {
