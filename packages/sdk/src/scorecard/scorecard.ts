@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type LedgerEntry, normaliseTime, type PolicyOverride, type Side, toMillis } from '@trustledger/schema';
-import { betaDimension, type HalfLives } from './beta.ts';
+import { type BetaAcc, betaDimension, type HalfLives } from './beta.ts';
 import { assessChurn } from './churn.ts';
 import { halfLifeMs, timeMs } from './decay.ts';
 import { goalDimension } from './goals.ts';
@@ -47,7 +47,7 @@ const laidMemo = new WeakMap<ScoreState, Laid>();
 function withPending(state: ScoreState, asOf: number, h: HalfLives): { sides: Record<Side, SideAcc>; metrics: ScoreState['metrics'] } {
   const pending = state.pending ?? {};
   const keys = pendingKeys(pending);
-  if (keys.length === 0) return { sides: structuredClone(state.sides), metrics: state.metrics };
+  if (keys.length === 0) return { sides: copySides(state.sides), metrics: state.metrics };
   const memo = laidMemo.get(state);
   const head = state.head;
   if (
@@ -57,8 +57,8 @@ function withPending(state: ScoreState, asOf: number, h: HalfLives): { sides: Re
     memo.maxOccurredAt === state.maxOccurredAt &&
     (memo.head === null ? head === null : head !== null && memo.head.seq === head.seq && memo.head.hash === head.hash)
   )
-    return { sides: structuredClone(memo.sides), metrics: memo.ownMetrics ? structuredClone(memo.metrics) : memo.metrics };
-  const sides = structuredClone(state.sides);
+    return { sides: copySides(memo.sides), metrics: memo.ownMetrics ? structuredClone(memo.metrics) : memo.metrics };
+  const sides = copySides(state.sides);
   const ownMetrics = keys.some((k) => pending[k].metrics !== undefined);
   const metrics = ownMetrics ? structuredClone(state.metrics) : state.metrics;
   let from = Number.NEGATIVE_INFINITY;
@@ -74,7 +74,36 @@ function withPending(state: ScoreState, asOf: number, h: HalfLives): { sides: Re
     }
   }
   laidMemo.set(state, { head: head === null ? null : { seq: head.seq, hash: head.hash }, maxOccurredAt: state.maxOccurredAt, from, to, sides, metrics, ownMetrics });
-  return { sides: structuredClone(sides), metrics: ownMetrics ? structuredClone(metrics) : metrics };
+  return { sides: copySides(sides), metrics: ownMetrics ? structuredClone(metrics) : metrics };
+}
+
+/**
+ * A copy of the sides that build may add evidence to: new sums and candidate lists (the
+ * candidates themselves are never changed once made); the typical amounts and response-time
+ * histogram are shared, since building a scorecard only reads them.
+ */
+function copySides(sides: Record<Side, SideAcc>): Record<Side, SideAcc> {
+  return { SUPPLIER: copySide(sides.SUPPLIER), CLIENT: copySide(sides.CLIENT) };
+}
+
+function copySide(side: SideAcc): SideAcc {
+  const copy: SideAcc = { reliability: copyBeta(side.reliability), transparency: copyBeta(side.transparency), responsiveness: copyBeta(side.responsiveness), firstResponse: side.firstResponse };
+  if (side.typical !== undefined) copy.typical = side.typical;
+  return copy;
+}
+
+function copyBeta(b: BetaAcc): BetaAcc {
+  const copy: BetaAcc = {
+    pos: { v: b.pos.v, t: b.pos.t },
+    neg: { v: b.neg.v, t: b.neg.t },
+    cpos: { v: b.cpos.v, t: b.cpos.t },
+    cneg: { v: b.cneg.v, t: b.cneg.t },
+    n: b.n,
+    topPos: b.topPos.slice(),
+    topNeg: b.topNeg.slice(),
+  };
+  if (b.items !== undefined) copy.items = b.items;
+  return copy;
 }
 
 /** The scorecard of a state at asOf, with `head` as its ledger head. Does not change the state. */
