@@ -1,5 +1,6 @@
 import type { Side } from './enums.ts';
 import type { EntryType } from './entries.ts';
+import { toMillis } from './time.ts';
 
 /**
  * Who may record an entry (DESIGN §2a "Each fact has an author who can know it"):
@@ -36,8 +37,8 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
   POLICY_PROPOSED: { author: 'EITHER', who: 'either side' },
   POLICY_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the policy' },
   GOAL_PROPOSED: { author: 'EITHER', who: 'either side' },
-  GOAL_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal' },
-  GOAL_REJECTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal' },
+  GOAL_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal, or add its latest metric' },
+  GOAL_REJECTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal, or add its latest metric' },
   GOAL_RETIRED: { author: 'EITHER', who: 'either side (while still proposed, only its proposer)' },
   METRIC_ADDED: { author: 'EITHER', who: 'either side, while the goal is proposed' },
   MEASUREMENT_RECORDED: {
@@ -114,7 +115,7 @@ export const isBackdated = (e: { occurredAt: string; recordedAt: string }): bool
  */
 export function noticeTime(e: { occurredAt: string; recordedAt: string }, confirmed: boolean): string {
   if (confirmed) return e.occurredAt;
-  return Date.parse(e.recordedAt) > Date.parse(e.occurredAt) ? e.recordedAt : e.occurredAt;
+  return toMillis(e.recordedAt) > toMillis(e.occurredAt) ? e.recordedAt : e.occurredAt;
 }
 
 /**
