@@ -20,7 +20,7 @@ function thawing(every: number, policy?: Record<string, unknown>): LedgerEntry[]
     const seq = b.add('POLICY_PROPOSED', { policy: { churn: policy } });
     b.add('POLICY_ACCEPTED', { policySeq: seq }, { by: 'CLIENT' });
   }
-  const add = (d: number, kind: string, extra: Record<string, unknown> = {}) => {
+  const add = (d: number, kind: Parameters<LedgerBuilder['interaction']>[0], extra: Record<string, unknown> = {}) => {
     b.at(START + d * DAY);
     b.interaction(kind, 'CLIENT', extra);
   };
