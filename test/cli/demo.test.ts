@@ -33,7 +33,7 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr);
   demo = JSON.parse(r.stdout);
   seedStderr = r.stderr;
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
 }, 120_000);
 
 afterAll(async () => {

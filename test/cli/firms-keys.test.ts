@@ -39,7 +39,7 @@ test('firms and keys: create, list, a key that works, then revoked', async () =>
   expect(unknown.stderr).toMatch(/no key key_nope/);
 
   // The admin key reads as the firm; the revoked writer key no longer does.
-  const server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  const server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
   try {
     const viewer = await gql(server.graphqlUrl, admin.secret, '{ viewer { role firm { name } } }');
     expect(viewer.viewer).toEqual({ role: 'ADMIN', firm: { name: 'Oak & Sons Furniture' } });
