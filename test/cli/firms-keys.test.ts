@@ -47,4 +47,4 @@ test('firms and keys: create, list, a key that works, then revoked', async () =>
   } finally {
     await server.close();
   }
-});
+}, 180_000); // ten CLI processes, each starting tsx: slow on a loaded machine
