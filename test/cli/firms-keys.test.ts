@@ -48,3 +48,13 @@ test('firms and keys: create, list, a key that works, then revoked', async () =>
     await server.close();
   }
 }, 180_000); // ten CLI processes, each starting tsx: slow on a loaded machine
+
+test('migrate brings the database up to date and says which database it was (the file, or PostgreSQL)', async () => {
+  using tmp = tempDb();
+  const where = tmp.options.dbPath ?? 'PostgreSQL (TRUSTLEDGER_DATABASE_URL)';
+  expect(await cliJson(tmp.db, ['migrate'])).toEqual({ db: where, migrated: true });
+  const text = await cli(tmp.db, ['migrate']);
+  expect(text.code).toBe(0);
+  expect(text.stdout.trim()).toBe(`database ${where} is up to date`);
+  expect(await cliJson(tmp.db, ['firm', 'list'])).toEqual([]);
+}, 120_000);
