@@ -1,5 +1,6 @@
 import type { Side } from './enums.ts';
 import type { EntryType } from './entries.ts';
+import { toMillis } from './time.ts';
 
 /**
  * Who may record an entry (DESIGN §2a "Each fact has an author who can know it"):
@@ -114,7 +115,7 @@ export const isBackdated = (e: { occurredAt: string; recordedAt: string }): bool
  */
 export function noticeTime(e: { occurredAt: string; recordedAt: string }, confirmed: boolean): string {
   if (confirmed) return e.occurredAt;
-  return Date.parse(e.recordedAt) > Date.parse(e.occurredAt) ? e.recordedAt : e.occurredAt;
+  return toMillis(e.recordedAt) > toMillis(e.occurredAt) ? e.recordedAt : e.occurredAt;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DimensionStatus } from '@trustledger/schema';
 import { addDecayed, type DecayedSum, decayed, emptySum, sumAt } from './decay.ts';
-import { type Candidate, candidate, offer, topDrivers } from './drivers.ts';
+import { admits, type Candidate, candidate, deferringReasons, offer, topDrivers } from './drivers.ts';
 import type { Dimension, Driver, Stake } from './types.ts';
 
 /** Half-lives in ms: positive evidence, negative evidence (policy.halfLifeDays). */
@@ -47,18 +47,32 @@ export const UNIT: Weighing = Object.freeze({ stakes: 1, mass: 1 });
 /**
  * Adds evidence (r, s) recorded at `at` by entry `seq` (in place), weighed by `w`. `count` says
  * whether it is a new item of evidence (a complaint's second item is not). An entry giving both
- * r and s is two drivers.
+ * r and s is two drivers. `reason` may be given as a function: it is called only when the
+ * evidence enters a top-driver list (most evidence does not, and its text is never needed).
  */
-export function addBeta(acc: BetaAcc, r: number, s: number, at: number, seq: number, reason: string, h: HalfLives, count = true, w: Weighing = UNIT): boolean {
-  const [rw, sw] = [r * w.stakes, s * w.stakes];
+export function addBeta(acc: BetaAcc, r: number, s: number, at: number, seq: number, reason: string | (() => string), h: HalfLives, count = true, w: Weighing = UNIT): boolean {
+  const rw = r * w.stakes;
+  const sw = s * w.stakes;
   if (!(rw > 0) && !(sw > 0)) return false;
   addDecayed(acc.pos, rw, at, h.hp);
   addDecayed(acc.neg, sw, at, h.hn);
   addDecayed(acc.cpos, r * w.mass, at, h.hp);
   addDecayed(acc.cneg, s * w.mass, at, h.hn);
   const mixed = rw > 0 && sw > 0;
-  if (rw > 0) offer(acc.topPos, candidate(seq, rw, at, h.hp, mixed ? `${reason} (credit)` : reason, w.stake));
-  if (sw > 0) offer(acc.topNeg, candidate(seq, -sw, at, h.hn, mixed ? `${reason} (debit)` : reason, w.stake));
+  const pos = rw > 0 && admits(acc.topPos, seq, rw, at, h.hp);
+  const neg = sw > 0 && admits(acc.topNeg, seq, -sw, at, h.hn);
+  if (pos || neg) {
+    if (typeof reason !== 'string' && !mixed && deferringReasons()) {
+      // Within a fold: built only if it is still a top driver when the fold ends.
+      const c = candidate(seq, pos ? rw : -sw, at, pos ? h.hp : h.hn, '', w.stake);
+      c.lazy = reason;
+      offer(pos ? acc.topPos : acc.topNeg, c);
+    } else {
+      const text = typeof reason === 'string' ? reason : reason();
+      if (pos) offer(acc.topPos, candidate(seq, rw, at, h.hp, mixed ? `${text} (credit)` : text, w.stake));
+      if (neg) offer(acc.topNeg, candidate(seq, -sw, at, h.hn, mixed ? `${text} (debit)` : text, w.stake));
+    }
+  }
   if (count) {
     acc.n++;
     acc.items = (acc.items ?? 0) + (w.item ?? 1);

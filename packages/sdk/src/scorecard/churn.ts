@@ -387,6 +387,9 @@ interface View {
   P: Float64Array[];
   /** Latest day ≤ index with an order (−1 for none), per laid-out day. */
   lastOrder: Int32Array;
+  /** Orders per week as running sums (weekSums[i]: weeks w0 … w0 + i − 1), so seasonOf reads a span of weeks in O(1). */
+  w0: number;
+  weekSums: Float64Array;
 }
 
 function viewOf(c: ChurnAcc, policy: Policy, asOf: number): View {
@@ -438,7 +441,28 @@ function viewOf(c: ChurnAcc, policy: Policy, asOf: number): View {
     if (orderDay[j]) last = a + j;
     lastOrder[j] = last;
   }
-  return { c, policy, r, shape, a, t, B, P, lastOrder };
+  // Week counts are whole numbers, so running sums read any span exactly as adding its weeks would.
+  let w0 = 0;
+  let w1 = -1;
+  for (const key in c.weeks) {
+    const k = Number(key);
+    if (w1 < w0) w0 = w1 = k;
+    else {
+      w0 = Math.min(w0, k);
+      w1 = Math.max(w1, k);
+    }
+  }
+  const weekSums = new Float64Array(Math.max(0, w1 - w0 + 1) + 1);
+  for (let k = w0; k <= w1; k++) weekSums[k - w0 + 1] = weekSums[k - w0] + (c.weeks[String(k)] ?? 0);
+  return { c, policy, r, shape, a, t, B, P, lastOrder, w0, weekSums };
+}
+
+/** Orders in weeks kFrom … kTo (none outside the weeks kept). */
+function weeksSum(v: View, kFrom: number, kTo: number): number {
+  const last = v.w0 + v.weekSums.length - 2;
+  const lo = Math.max(kFrom, v.w0);
+  const hi = Math.min(kTo, last);
+  return hi < lo ? 0 : v.weekSums[hi - v.w0 + 1] - v.weekSums[lo - v.w0];
 }
 
 /** Decayed component `i` of all evidence through day y, referenced at y. */
@@ -470,15 +494,7 @@ const exposure = (v: View, first: number | null, y: number): number =>
 function seasonOf(v: View, x: number, w: number): { f: number; relVar: number } {
   const first = v.c.first.orders;
   if (first === null || x - first < 365 + w) return { f: 1, relVar: 0 };
-  const sum = (from: number, to: number) => {
-    let s = 0;
-    let n = 0;
-    for (let k = weekOf(from); k <= weekOf(to); k++) {
-      s += v.c.weeks[String(k)] ?? 0;
-      n++;
-    }
-    return { s, n };
-  };
+  const sum = (from: number, to: number) => ({ s: weeksSum(v, weekOf(from), weekOf(to)), n: Math.max(0, weekOf(to) - weekOf(from) + 1) });
   const ly = sum(x - 365 - w + 1, x - 365);
   const year = sum(x - w - 364, x - w);
   if (!(year.s > 0)) return { f: 1, relVar: 0 };

@@ -18,6 +18,41 @@ export interface Candidate {
   stake?: Stake;
   /** Claimed, disputed or contested evidence (absent when it counts in full, uncontested). */
   standing?: EvidenceStanding;
+  /** Within a fold only (deferReasons): builds `reason`, left empty until the fold ends or reasonOf asks. */
+  lazy?: () => string;
+}
+
+/**
+ * Whether candidates given their reason as a function keep it unbuilt (Candidate.lazy) until
+ * the fold ends (resolveReasons) or reasonOf asks: most of a fold's candidates are pushed out of
+ * their top lists by newer evidence, so their text is never read. Set by foldSorted only while it
+ * runs without a per-entry callback; off everywhere else, so no state leaves with an unbuilt reason.
+ */
+let deferring = false;
+
+/** Turns deferral of reasons on or off; returns the previous setting (foldSorted restores it). */
+export function deferReasons(on: boolean): boolean {
+  const was = deferring;
+  deferring = on;
+  return was;
+}
+
+/** Whether reasons given as functions are deferred now. */
+export const deferringReasons = (): boolean => deferring;
+
+/** A candidate's reason, built now if it was deferred. */
+export function reasonOf(c: Candidate): string {
+  const lazy = c.lazy;
+  if (lazy !== undefined) {
+    c.reason = lazy();
+    delete c.lazy;
+  }
+  return c.reason;
+}
+
+/** Builds the deferred reasons of a list's candidates (in place). */
+export function resolveReasons(list: readonly Candidate[]): void {
+  for (const c of list) if (c.lazy !== undefined) reasonOf(c);
 }
 
 /** A candidate for a list whose items decay with half-life `h` (ms). */
@@ -27,6 +62,18 @@ export const candidate = (seq: number, w: number, t: number, h: number, reason: 
   if (standing) c.standing = standing;
   return c;
 };
+
+/**
+ * Whether `offer` would take a candidate of weight `w` recorded at `t` (ms) by entry `seq` into
+ * `list` (half-life `h`): lets a caller build a driver's reason only for a candidate kept.
+ */
+export function admits(list: readonly Candidate[], seq: number, w: number, t: number, h: number): boolean {
+  if (w === 0) return false;
+  if (list.length < TOP_K) return true;
+  const k = Math.log2(Math.abs(w)) + t / h;
+  const last = list[TOP_K - 1];
+  return last.k < k || (last.k === k && last.seq > seq);
+}
 
 /** Offers a candidate to a top-k list (in place): larger k first, ties by seq ascending. */
 export function offer(list: Candidate[], c: Candidate): void {

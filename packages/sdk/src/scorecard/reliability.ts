@@ -118,8 +118,8 @@ export function stakeText(stake: Stake, kind: PromiseKind): string {
 /** A short human reason for a promise's outcome ("installation kept 3 days late without advance notice"). */
 export function promiseReason(p: OpenPromise, ev: PromiseEvaluation, share = 1, part = false): string {
   const subject = subjectOf(p);
-  const pct = `${formatNumber(Math.round(share * 1000) / 10)}%`;
-  const tail = !ev.inFull ? ' (in part)' : part ? ` (${pct} of it)` : share < 1 ? ` (the remaining ${pct})` : '';
+  const pct = () => `${formatNumber(Math.round(share * 1000) / 10)}%`;
+  const tail = !ev.inFull ? ' (in part)' : part ? ` (${pct()} of it)` : share < 1 ? ` (the remaining ${pct()})` : '';
   const at = ev.resolvedAt === null ? 0 : toMillis(ev.resolvedAt);
   const stake = p.stake ? stakeText(p.stake, p.kind) : '';
   return `${reasonOf(subject, ev, at, tail)}${stake}`;
@@ -198,7 +198,7 @@ export function settlePromise(side: SideAcc, p: OpenPromise, ev: PromiseEvaluati
   const seq = ev.resolvedBySeq ?? p.seq;
   // A promise is one item of evidence, however many parts it comes in.
   const first = (p.delivered ?? 0) === 0;
-  addBeta(side.reliability, r, s, at, seq, promiseReason({ ...p, stake }, ev, share, part), h, first, w);
+  addBeta(side.reliability, r, s, at, seq, () => promiseReason({ ...p, stake }, ev, share, part), h, first, w);
   addSlip(side.transparency, ev, subjectOf(p), at, seq, h, w);
   return BROKEN_OUTCOMES.has(outcome) && !part ? at : null;
 }

@@ -49,9 +49,9 @@ export function firstResponse(side: SideAcc, c: OpenComplaint, seq: number, t: n
   const limit = policy.firstResponseHours * HOUR_MS;
   const took = t - c.at;
   const count = !c.counted;
-  if (took <= limit) addBeta(side.responsiveness, 1, 0, t, seq, `${subject(c)} answered in ${formatDuration(took)}`, h, count);
+  if (took <= limit) addBeta(side.responsiveness, 1, 0, t, seq, () => `${subject(c)} answered in ${formatDuration(took)}`, h, count);
   else
-    addBeta(side.responsiveness, 0, 1, c.at + limit, seq, `${subject(c)} answered after ${formatDuration(took)}, over the ${policy.firstResponseHours}-hour limit`, h, count);
+    addBeta(side.responsiveness, 0, 1, c.at + limit, seq, () => `${subject(c)} answered after ${formatDuration(took)}, over the ${policy.firstResponseHours}-hour limit`, h, count);
   c.counted = true;
   c.answeredAt = t;
   addResponseTime(side, took);
@@ -68,9 +68,9 @@ export function resolution(side: SideAcc, c: OpenComplaint, seq: number, t: numb
   const limit = policy.resolutionDays * DAY_MS;
   const took = t - c.at;
   const count = !c.counted;
-  if (took <= limit) addBeta(side.responsiveness, 1, 0, t, seq, `${subject(c)} resolved in ${formatDuration(took)}`, h, count);
+  if (took <= limit) addBeta(side.responsiveness, 1, 0, t, seq, () => `${subject(c)} resolved in ${formatDuration(took)}`, h, count);
   else
-    addBeta(side.responsiveness, 0, 1, c.at + limit, seq, `${subject(c)} resolved after ${formatDuration(took)}, over the ${policy.resolutionDays}-day limit`, h, count);
+    addBeta(side.responsiveness, 0, 1, c.at + limit, seq, () => `${subject(c)} resolved after ${formatDuration(took)}, over the ${policy.resolutionDays}-day limit`, h, count);
   c.counted = true;
 }
 

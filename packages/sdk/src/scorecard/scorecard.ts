@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type LedgerEntry, normaliseTime, type PolicyOverride, type Side, toMillis } from '@trustledger/schema';
-import { betaDimension, type HalfLives } from './beta.ts';
+import { type BetaAcc, betaDimension, type HalfLives } from './beta.ts';
 import { assessChurn } from './churn.ts';
 import { halfLifeMs, timeMs } from './decay.ts';
 import { goalDimension } from './goals.ts';
@@ -24,17 +24,95 @@ function parseAsOf(asOf: string): { iso: string; ms: number } {
   return { iso, ms: toMillis(iso) };
 }
 
+/**
+ * A state's sides and metrics with its pending evidence laid in at asOf (ms), as build starts
+ * from, kept per state object with the span of asOf [from, to) over which no step of the pending
+ * evidence changes: laying the same bundles with the same weights gives the same sums, so a
+ * later read in that span (now moves by milliseconds; steps change on whole hours) copies them
+ * instead of laying every bundle again. Valid while the state holds the same head (the server
+ * advances a state in place); a memo of this process only, like the fold's queues.
+ */
+interface Laid {
+  head: { seq: number; hash: string } | null;
+  maxOccurredAt: number | null;
+  from: number;
+  to: number;
+  sides: Record<Side, SideAcc>;
+  metrics: ScoreState['metrics'];
+  /** Whether `metrics` is a copy (pending measurements laid in) rather than the state's own. */
+  ownMetrics: boolean;
+}
+const laidMemo = new WeakMap<ScoreState, Laid>();
+
+function withPending(state: ScoreState, asOf: number, h: HalfLives): { sides: Record<Side, SideAcc>; metrics: ScoreState['metrics'] } {
+  const pending = state.pending ?? {};
+  const keys = pendingKeys(pending);
+  if (keys.length === 0) return { sides: copySides(state.sides), metrics: state.metrics };
+  const memo = laidMemo.get(state);
+  const head = state.head;
+  if (
+    memo !== undefined &&
+    asOf >= memo.from &&
+    asOf < memo.to &&
+    memo.maxOccurredAt === state.maxOccurredAt &&
+    (memo.head === null ? head === null : head !== null && memo.head.seq === head.seq && memo.head.hash === head.hash)
+  )
+    return { sides: copySides(memo.sides), metrics: memo.ownMetrics ? structuredClone(memo.metrics) : memo.metrics };
+  const sides = copySides(state.sides);
+  const ownMetrics = keys.some((k) => pending[k].metrics !== undefined);
+  const metrics = ownMetrics ? structuredClone(state.metrics) : state.metrics;
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.POSITIVE_INFINITY;
+  for (const key of keys) {
+    const item = pending[key];
+    layItem(item, sides, metrics, asOf, h);
+    // A step weighs while asOf < until: the same steps weigh for every asOf in [from, to).
+    for (const step of item.steps) {
+      const until = step[2];
+      if (until <= asOf) from = Math.max(from, until);
+      else to = Math.min(to, until);
+    }
+  }
+  laidMemo.set(state, { head: head === null ? null : { seq: head.seq, hash: head.hash }, maxOccurredAt: state.maxOccurredAt, from, to, sides, metrics, ownMetrics });
+  return { sides: copySides(sides), metrics: ownMetrics ? structuredClone(metrics) : metrics };
+}
+
+/**
+ * A copy of the sides that build may add evidence to: new sums and candidate lists (the
+ * candidates themselves are never changed once made); the typical amounts and response-time
+ * histogram are shared, since building a scorecard only reads them.
+ */
+function copySides(sides: Record<Side, SideAcc>): Record<Side, SideAcc> {
+  return { SUPPLIER: copySide(sides.SUPPLIER), CLIENT: copySide(sides.CLIENT) };
+}
+
+function copySide(side: SideAcc): SideAcc {
+  const copy: SideAcc = { reliability: copyBeta(side.reliability), transparency: copyBeta(side.transparency), responsiveness: copyBeta(side.responsiveness), firstResponse: side.firstResponse };
+  if (side.typical !== undefined) copy.typical = side.typical;
+  return copy;
+}
+
+function copyBeta(b: BetaAcc): BetaAcc {
+  const copy: BetaAcc = {
+    pos: { v: b.pos.v, t: b.pos.t },
+    neg: { v: b.neg.v, t: b.neg.t },
+    cpos: { v: b.cpos.v, t: b.cpos.t },
+    cneg: { v: b.cneg.v, t: b.cneg.t },
+    n: b.n,
+    topPos: b.topPos.slice(),
+    topNeg: b.topNeg.slice(),
+  };
+  if (b.items !== undefined) copy.items = b.items;
+  return copy;
+}
+
 /** The scorecard of a state at asOf, with `head` as its ledger head. Does not change the state. */
 function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq: number; hash: string } | null): Scorecard {
   const policy = state.policy;
   const h: HalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
   // What depends on asOf (lapsed promises, overdue complaints) goes into a copy of the sides.
-  const sides: Record<Side, SideAcc> = structuredClone(state.sides);
   // Claimed and disputed evidence weighs what its steps say at asOf (DESIGN §2a).
-  const pending = state.pending ?? {};
-  const keys = pendingKeys(pending);
-  const metrics = keys.some((k) => pending[k].metrics) ? structuredClone(state.metrics) : state.metrics;
-  for (const key of keys) layItem(pending[key], sides, metrics, asOf.ms, h);
+  const { sides, metrics } = withPending(state, asOf.ms, h);
   const brokenTimes = [...state.churn.broken];
   let openRescheduledSupplierPromise = false;
   for (const key of Object.keys(state.promises).sort(bySeqKey)) {
@@ -108,7 +186,25 @@ const headOf = (sorted: readonly LedgerEntry[]) => {
   return last ? { seq: last.seq, hash: last.hash } : null;
 };
 
-const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) => timeMs(e.occurredAt) <= ms);
+/** The entries that occurred at or before `ms`, with their times (ms): the array itself when all did. */
+function upTo(sorted: readonly LedgerEntry[], ms: number): { entries: readonly LedgerEntry[]; times: Float64Array } {
+  const all = new Float64Array(sorted.length);
+  let kept = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const t = timeMs(sorted[i].occurredAt);
+    all[i] = t;
+    if (t <= ms) kept++;
+  }
+  if (kept === sorted.length) return { entries: sorted, times: all };
+  const entries: LedgerEntry[] = [];
+  const times = new Float64Array(kept);
+  for (let i = 0; i < sorted.length; i++)
+    if (all[i] <= ms) {
+      times[entries.length] = all[i];
+      entries.push(sorted[i]);
+    }
+  return { entries, times };
+}
 
 /**
  * The scorecard of a ledger at asOf (DESIGN §3): entries with occurredAt after asOf are ignored;
@@ -118,7 +214,8 @@ const upTo = (sorted: readonly LedgerEntry[], ms: number) => sorted.filter((e) =
 export function computeScorecard(entries: readonly LedgerEntry[], options: { asOf: string } & ScorecardOptions): Scorecard {
   const at = parseAsOf(options.asOf);
   const sorted = bySeq(entries);
-  return build(foldSorted(upTo(sorted, at.ms), options.policy, supplierOf(sorted)), at, headOf(sorted));
+  const { entries: cut, times } = upTo(sorted, at.ms);
+  return build(foldSorted(cut, options.policy, supplierOf(sorted), undefined, times), at, headOf(sorted));
 }
 
 /** Options of scorecardSeries. */

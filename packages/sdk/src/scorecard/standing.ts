@@ -2,7 +2,7 @@ import type { Policy, Side } from '@trustledger/schema';
 import { DAY_MS, HOUR_MS } from '@trustledger/schema';
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addDecayed, type DecayedSum, emptySum } from './decay.ts';
-import { type Candidate, candidate, offer } from './drivers.ts';
+import { admits, type Candidate, candidate, offer, reasonOf } from './drivers.ts';
 import type { MetricAcc } from './goals.ts';
 import type { SideAcc } from './state.ts';
 import type { EvidenceStanding } from './types.ts';
@@ -93,7 +93,15 @@ export interface PendingItem {
 }
 
 /** The bundle a pending item joins: its side and steps (times on whole hours, see windowEnd). */
-export const bundleKey = (item: Pick<PendingItem, 'side' | 'steps'>): string => `${item.side}|${item.steps.map((x) => x.join(',')).join(';')}`;
+export function bundleKey(item: Pick<PendingItem, 'side' | 'steps'>): string {
+  const steps = item.steps;
+  // One step (a claim, most of them): the same text without the intermediate arrays.
+  if (steps.length === 1) {
+    const [p, n, until, kind] = steps[0];
+    return `${item.side}|${p},${n},${until},${kind}`;
+  }
+  return `${item.side}|${steps.map((x) => x.join(',')).join(';')}`;
+}
 
 /** A measurement as pending evidence of its metric (attainment `a` at `at`, by entry `seq`). */
 export function measurementEvidence(x: { a: number; at: number; seq: number; reason: string }, h: HalfLives): MetricEvidence {
@@ -126,6 +134,16 @@ function reasonWith(reason: string, standing: EvidenceStanding | null, factor: n
   return `${reason} (${STANDING_TEXT[standing]}${weighs})`;
 }
 
+/** A candidate laid in with weight `w` and its standing; a deferred reason without standing stays deferred. */
+function copyCandidate(c: Candidate, w: number, h: number, standing: EvidenceStanding | null, factor: number): Candidate {
+  if (c.lazy !== undefined && standing === null) {
+    const copy = candidate(c.seq, w, c.t, h, '', c.stake, standing);
+    copy.lazy = c.lazy;
+    return copy;
+  }
+  return candidate(c.seq, w, c.t, h, reasonWith(reasonOf(c), standing, factor), c.stake, standing);
+}
+
 /** Lays Beta evidence `src` into `target`, its positive part weighed `fp`, its negative `fn` (in place). */
 export function mergeBeta(target: BetaAcc, src: BetaAcc, fp: number, fn: number, standing: EvidenceStanding | null, h: HalfLives): void {
   if (src.n === 0 && src.pos.v === 0 && src.neg.v === 0) return;
@@ -133,8 +151,9 @@ export function mergeBeta(target: BetaAcc, src: BetaAcc, fp: number, fn: number,
   addDecayed(target.neg, src.neg.v * fn, src.neg.t, h.hn);
   addDecayed(target.cpos, src.cpos.v * fp, src.cpos.t, h.hp);
   addDecayed(target.cneg, src.cneg.v * fn, src.cneg.t, h.hn);
-  for (const c of src.topPos) offer(target.topPos, candidate(c.seq, c.w * fp, c.t, h.hp, reasonWith(c.reason, standing, fp), c.stake, standing));
-  for (const c of src.topNeg) offer(target.topNeg, candidate(c.seq, c.w * fn, c.t, h.hn, reasonWith(c.reason, standing, fn), c.stake, standing));
+  // The reason's text is built only for a candidate the list takes.
+  for (const c of src.topPos) if (admits(target.topPos, c.seq, c.w * fp, c.t, h.hp)) offer(target.topPos, copyCandidate(c, c.w * fp, h.hp, standing, fp));
+  for (const c of src.topNeg) if (admits(target.topNeg, c.seq, c.w * fn, c.t, h.hn)) offer(target.topNeg, copyCandidate(c, c.w * fn, h.hn, standing, fn));
   target.n += src.n;
   if (src.items !== undefined || target.items !== undefined) target.items = (target.items ?? 0) + (src.items ?? src.n);
 }
@@ -146,7 +165,7 @@ export function mergeMeasurements(m: MetricEvidence, src: MetricEvidence, fp: nu
   m.n += src.n;
   for (const c of src.top) {
     const f = c.w > 0 ? fp : fn;
-    offer(m.top, candidate(c.seq, c.w * f, c.t, h.hp, reasonWith(c.reason, standing, f), undefined, standing));
+    if (admits(m.top, c.seq, c.w * f, c.t, h.hp)) offer(m.top, candidate(c.seq, c.w * f, c.t, h.hp, reasonWith(reasonOf(c), standing, f), undefined, standing));
   }
 }
 

@@ -17,9 +17,11 @@ import {
 import { type BetaAcc, emptyBeta, type HalfLives } from './beta.ts';
 import { addBroken, type ChurnAcc, churnEntry, emptyChurn } from './churn.ts';
 import { type DecayedPair, halfLifeMs, timeMs } from './decay.ts';
+import { deferReasons, resolveReasons } from './drivers.ts';
 import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeasurement, onMetricAdded } from './goals.ts';
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
+import { TimeQueue } from './queue.ts';
 import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
@@ -219,7 +221,9 @@ export function scanLedger(
   const policies: { from: number; policy: PolicyOverride }[] = [];
   const followUps = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
-  for (const e of sorted) {
+  let referencedUpTo = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
     const type = e.type;
     const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
     const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
@@ -266,13 +270,16 @@ export function scanLedger(
           end(t, e, 'WITHDRAWN', null);
         }
       } else if (type === 'ENTRY_VOIDED') {
+        // The entries referred to before this void (only a void asks, so only a ledger with voids lists them).
+        for (; referencedUpTo < i; referencedUpTo++) {
+          const ref = referencedSeq(sorted[referencedUpTo].payload);
+          if (ref !== null) referenced.add(ref);
+        }
         const byRecorder = side(e) === null || side(e) === side(target);
         if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
           voided.add(t);
       }
     }
-    const ref = referencedSeq(e.payload);
-    if (ref !== null) referenced.add(ref);
   }
   for (const seq of confirmed) attested.add(seq);
   const skip = new Set<number>(voided);
@@ -342,17 +349,24 @@ export interface DisputeRecord {
  * complainant itself, its occurredAt.
  */
 export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean): number {
-  if (by !== null && by !== against) return timeMs(e.occurredAt);
-  return timeMs(noticeTime(e, attested));
+  if (attested || (by !== null && by !== against)) return timeMs(e.occurredAt);
+  return seenAt(e);
 }
 
-/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later. */
-const seenAt = (e: LedgerEntry): number => timeMs(noticeTime(e, false));
+/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later (noticeTime, as a number). */
+function seenAt(e: LedgerEntry): number {
+  const recorded = timeMs(e.recordedAt);
+  const occurred = timeMs(e.occurredAt);
+  return recorded > occurred ? recorded : occurred;
+}
 
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
 function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
-  if (selfServing && !k?.attested.has(e.seq)) steps.push(claimStep(policyAt(state, seenAt(e)), seenAt(e)));
+  if (selfServing && !k?.attested.has(e.seq)) {
+    const seen = seenAt(e);
+    steps.push(claimStep(policyAt(state, seen), seen));
+  }
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
   if (disputed !== undefined) steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
   return steps;
@@ -372,29 +386,79 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
   }
   const pending = (state.pending ??= {});
   const key = bundleKey(item);
-  if (!pending[key]) pending[key] = { side: item.side, steps: item.steps };
+  if (!pending[key]) {
+    pending[key] = { side: item.side, steps: item.steps };
+    pendingQueues.get(pending)?.push(until, key);
+  }
   bundle(pending[key], item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
+}
+
+/**
+ * The keys of a state's `pending` by the time each is laid in for good (settledAt of its steps),
+ * built from the object the first time a release needs it and kept by holdBack and releasePending,
+ * the only writers of `pending`: a release then costs the bundles due, not every bundle held
+ * (scanning them all at each release was most of a fold on a busy ledger). A memo of this process
+ * only: the state does not change with it, and a state read from JSON builds it anew.
+ */
+const pendingQueues = new WeakMap<Record<string, PendingItem>, TimeQueue<string>>();
+
+function pendingQueue(pending: Record<string, PendingItem>): TimeQueue<string> {
+  let q = pendingQueues.get(pending);
+  if (q === undefined) {
+    q = new TimeQueue<string>();
+    for (const key in pending) q.push(settledAt(pending[key].steps), key);
+    pendingQueues.set(pending, q);
+  }
+  return q;
+}
+
+/**
+ * The fold's scratch side (scratchOf) for evidence held back, reused from one entry to the next:
+ * holdBack copies what it captured into a pending bundle or the sums, so nothing keeps it, and
+ * a claim no longer allocates three Beta accumulators that live for one entry.
+ */
+let scratch: SideAcc | null = null;
+
+function scratchFor(side: SideAcc): SideAcc {
+  if (scratch === null) return (scratch = scratchOf(side));
+  resetBeta(scratch.reliability);
+  resetBeta(scratch.transparency);
+  resetBeta(scratch.responsiveness);
+  scratch.firstResponse = side.firstResponse;
+  if (side.typical) scratch.typical = side.typical;
+  else delete scratch.typical;
+  return scratch;
+}
+
+function resetBeta(acc: BetaAcc): void {
+  acc.pos.v = acc.pos.t = acc.neg.v = acc.neg.t = 0;
+  acc.cpos.v = acc.cpos.t = acc.cneg.v = acc.cneg.t = 0;
+  acc.n = 0;
+  acc.items = undefined;
+  acc.topPos.length = 0;
+  acc.topNeg.length = 0;
 }
 
 /** Lays in, for good, pending evidence whose steps have all passed the latest business time. */
 function releasePending(state: ScoreState, h: HalfLives): void {
   const now = state.maxOccurredAt;
-  if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !state.pending) return;
-  let next: number | null = null;
-  // Only the items due are sorted (pendingKeys' order, in which they are laid in): sorting every
-  // pending key at each release cost a quarter of a fold on a busy ledger.
+  const pending = state.pending;
+  if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !pending) return;
+  const q = pendingQueue(pending);
   const due: string[] = [];
-  for (const key in state.pending) {
-    const until = settledAt(state.pending[key].steps);
-    if (until <= now) due.push(key);
-    else next = next === null ? until : Math.min(next, until);
+  while (q.peekTime() <= now) {
+    const key = q.pop() as string;
+    if (key in pending) due.push(key);
   }
-  for (const key of due.sort()) {
-    layItem(state.pending[key], state.sides, state.metrics, now, h);
-    delete state.pending[key];
+  while (q.size > 0 && !((q.peekKey() as string) in pending)) q.pop();
+  // Laid in in pendingKeys' order, as every path lays them.
+  if (due.length > 1) due.sort();
+  for (const key of due) {
+    layItem(pending[key], state.sides, state.metrics, now, h);
+    delete pending[key];
   }
-  state.pendingDueAt = next;
+  state.pendingDueAt = q.size > 0 ? q.peekTime() : null;
 }
 
 /**
@@ -417,8 +481,12 @@ const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLi
 
 /** Applies one entry to the state in place. `k` is the fold's knowledge; null for a new entry. */
 export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): void {
-  const at = timeMs(e.occurredAt);
   state.head = { seq: e.seq, hash: e.hash };
+  absorbAt(state, e, k, timeMs(e.occurredAt));
+}
+
+/** absorb without moving the head, the entry's occurredAt given as `at` (ms): a fold sets the head once, from its last entry. */
+function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: number): void {
   if (Number.isNaN(at)) return;
   if (state.maxOccurredAt === null || at > state.maxOccurredAt) state.maxOccurredAt = at;
   if (state.minOccurredAt === null || at < state.minOccurredAt) state.minOccurredAt = at;
@@ -488,7 +556,7 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
       const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
-      const sink = steps.length > 0 ? scratchOf(side) : side;
+      const sink = steps.length > 0 ? scratchFor(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
           // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
@@ -524,16 +592,15 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       const i = (e as LedgerEntry<'INTERACTION_RECORDED'>).payload;
       switch (i.kind) {
         case 'COMPLAINT':
-          state.complaints[String(e.seq)] = openComplaint(e.seq, i.initiatedBy, at, i.note);
           {
+            const key = String(e.seq);
+            const c = openComplaint(e.seq, i.initiatedBy, at, i.note);
+            state.complaints[key] = c;
             const disputed = k?.disputedAt.get(e.seq);
-            const c = state.complaints[String(e.seq)];
             if (disputed !== undefined) c.steps = [disputeStep(policyAt(state, disputed.at), disputed, c.against)];
-          }
-          {
             // The earliest a complaint can be settled: past both its deadlines.
-            const cp = policyAt(state, at);
-            const settleAt = Math.max(at + cp.resolutionDays * DAY_MS, at + cp.firstResponseHours * HOUR_MS);
+            const settleAt = complaintSettleAt(state, c);
+            complaintQueues.get(state.complaints)?.push(settleAt, key);
             state.complaintsDueAt = state.complaintsDueAt == null ? settleAt : Math.min(state.complaintsDueAt, settleAt);
           }
           break;
@@ -558,9 +625,14 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
       const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
       const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
-      const side = steps.length > 0 ? scratchOf(real) : real;
+      const side = steps.length > 0 ? scratchFor(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
-        if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
+        if (c.answeredAt === null) {
+          const before = complaintSettleAt(state, c);
+          firstResponse(side, c, e.seq, t, cp, h);
+          const after = complaintSettleAt(state, c);
+          if (after !== before) complaintQueues.get(state.complaints)?.push(after, key);
+        }
       } else {
         // Resolved without a response: the resolution is the first response.
         if (c.answeredAt === null) firstResponse(side, c, e.seq, t, cp, h);
@@ -594,19 +666,27 @@ export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): 
 function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h: HalfLives): void {
   const now = state.maxOccurredAt;
   if (now === null || state.complaintsDueAt == null || now <= state.complaintsDueAt) return;
+  const complaints = state.complaints;
+  const q = complaintQueue(state);
   const due: string[] = [];
-  let next: number | null = null;
-  for (const key in state.complaints) {
-    const c = state.complaints[key];
-    const policy = policyAt(state, c.at);
-    const settleAt = Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
-    if (now <= settleAt || (k !== null && answeredInTime(k, c, seq, policy))) {
-      next = next === null ? settleAt : Math.min(next, settleAt);
-      continue;
-    }
-    due.push(key);
+  let kept: string[] | null = null;
+  while (q.peekTime() < now) {
+    const t = q.peekTime();
+    const key = q.pop() as string;
+    const c = complaints[key];
+    if (c === undefined || complaintSettleAt(state, c) !== t) continue;
+    if (k !== null && answeredInTime(k, c, seq, policyAt(state, c.at))) (kept ??= []).push(key);
+    else due.push(key);
   }
-  state.complaintsDueAt = next;
+  if (kept !== null) for (const key of kept) q.push(complaintSettleAt(state, complaints[key]), key);
+  for (;;) {
+    const key = q.peekKey();
+    if (key === undefined) break;
+    const c = complaints[key];
+    if (c !== undefined && complaintSettleAt(state, c) === q.peekTime()) break;
+    q.pop();
+  }
+  state.complaintsDueAt = q.size > 0 ? q.peekTime() : null;
   if (due.length === 0) return;
   if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
   const settled = (state.settled ??= {});
@@ -614,7 +694,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     const c = state.complaints[key];
     const policy = policyAt(state, c.at);
     if (c.steps) {
-      const scratch = scratchOf(state.sides[c.against]);
+      const scratch = scratchFor(state.sides[c.against]);
       overdueComplaint(scratch, c, now, policy, h);
       holdBack(state, { side: c.against, steps: c.steps, responsiveness: scratch.responsiveness }, h);
     } else overdueComplaint(state.sides[c.against], c, now, policy, h);
@@ -650,6 +730,31 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     keys = kept;
   }
   settledKeys.set(settled, keys);
+}
+
+/** When an open complaint is settled (ms): past its resolution deadline and, unanswered, its first-response deadline. */
+function complaintSettleAt(state: ScoreState, c: OpenComplaint): number {
+  const policy = policyAt(state, c.at);
+  return Math.max(c.at + policy.resolutionDays * DAY_MS, c.answeredAt === null ? c.at + policy.firstResponseHours * HOUR_MS : 0);
+}
+
+/**
+ * The keys of a state's open complaints by complaintSettleAt, built from `complaints` the first
+ * time settleComplaints needs it and kept by absorb (a complaint raised, or answered, which may
+ * settle it sooner: the new time is added and the old one skipped when popped, as are complaints
+ * resolved meanwhile), so a settlement costs the complaints due, not every open one. A memo of
+ * this process only, like settledKeys.
+ */
+const complaintQueues = new WeakMap<Record<string, OpenComplaint>, TimeQueue<string>>();
+
+function complaintQueue(state: ScoreState): TimeQueue<string> {
+  let q = complaintQueues.get(state.complaints);
+  if (q === undefined) {
+    q = new TimeQueue<string>();
+    for (const key in state.complaints) q.push(complaintSettleAt(state, state.complaints[key]), key);
+    complaintQueues.set(state.complaints, q);
+  }
+  return q;
 }
 
 /**
@@ -704,12 +809,15 @@ export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
  * caller. `supplierFirmId` names the supplier when the entries given may not include RELATIONSHIP_PROPOSED
  * (a ledger cut at asOf); default: read from the entries. `each` is called after each entry with
  * the state and the entry's index (scorecardSeries keeps checkpoints); it must not change the state.
+ * `times`, when given, holds each entry's occurredAt in ms (timeMs), so a caller that read them
+ * already does not have them parsed twice.
  */
 export function foldSorted(
   sorted: readonly LedgerEntry[],
   policy?: PolicyOverride | null,
   supplierFirmId: string | null = supplierOf(sorted),
   each?: (state: ScoreState, index: number) => void,
+  times?: Float64Array,
 ): ScoreState {
   const scanned = scanLedger(sorted, supplierFirmId);
   const { knowledge, accepted } = scanned;
@@ -722,8 +830,43 @@ export function foldSorted(
       absorb(state, sorted[k], knowledge);
       each(state, k);
     }
-  else for (const e of sorted) absorb(state, e, knowledge);
+  else if (sorted.length > 0) {
+    const was = deferReasons(true);
+    try {
+      for (let i = 0; i < sorted.length; i++) {
+        const e = sorted[i];
+        absorbAt(state, e, knowledge, times === undefined ? timeMs(e.occurredAt) : times[i]);
+      }
+    } finally {
+      deferReasons(was);
+    }
+    resolveStateReasons(state);
+    const last = sorted[sorted.length - 1];
+    state.head = { seq: last.seq, hash: last.hash };
+  }
   return state;
+}
+
+/** Builds the reasons a fold deferred (deferReasons) of the candidates still in the state's top lists. */
+function resolveStateReasons(state: ScoreState): void {
+  const beta = (acc: BetaAcc | undefined) => {
+    if (acc === undefined) return;
+    resolveReasons(acc.topPos);
+    resolveReasons(acc.topNeg);
+  };
+  for (const side of [state.sides.SUPPLIER, state.sides.CLIENT]) {
+    beta(side.reliability);
+    beta(side.transparency);
+    beta(side.responsiveness);
+  }
+  for (const key in state.pending) {
+    const item = (state.pending as Record<string, PendingItem>)[key];
+    beta(item.reliability);
+    beta(item.transparency);
+    beta(item.responsiveness);
+    for (const m in item.metrics) resolveReasons(item.metrics[m].top);
+  }
+  for (const m in state.metrics) resolveReasons(state.metrics[m].top);
 }
 
 /** The state of a whole ledger (any order): what the server stores per relationship and rebuilds after voids, disputes and policy changes. */

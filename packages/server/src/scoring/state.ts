@@ -122,14 +122,27 @@ export function advanceState(tx: WriteTx, rel: RelationshipRow, entry: LedgerEnt
   return next;
 }
 
+/** The relationship rows each transaction wrote (by its scope), as written: what the write left, without reading it back. */
+const writtenByTx = new WeakMap<object, Map<string, RelationshipRow>>();
+
+/**
+ * A relationship's row as transaction `scope` (WriteTx.scope) left it (its parties, head and
+ * scorecard state; columns other code updated in the transaction may lag), or undefined if it
+ * appended nothing to it. After commit: what that write left, though another may have followed.
+ */
+export const writtenRow = (scope: object, id: string): RelationshipRow | undefined => writtenByTx.get(scope)?.get(id);
+
 /** Writes every relationship appended to in a transaction: one UPDATE each. Runs before commit. */
 function flushPending(tx: WriteTx, pending: Pending): void {
+  let written = writtenByTx.get(tx.scope);
+  if (!written) writtenByTx.set(tx.scope, (written = new Map()));
   for (const [id, { rel, state, earliest }] of pending) {
     const scoreState = JSON.stringify(state);
     // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
     const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
     tx.updateRelationship(id, { headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) });
     hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
+    written.set(id, { ...rel, scoreState, ...(stale ? { scoredAt: null } : {}) });
   }
   pending.clear();
 }

@@ -188,6 +188,13 @@ export class SqliteStore implements Store {
   }
 
   async relationshipsFor(ids: readonly string[], firmId: string): Promise<RelationshipRow[]> {
+    // One relationship (most requests): plain SQL prepared once by its text (see sqliteOf).
+    if (ids.length === 1) {
+      const row = sqliteOf(this.db)
+        .prepare(`select ${RELATIONSHIP_COLUMNS} from relationships where id = ? and (supplier_id = ? or client_id = ?)`)
+        .get(ids[0], firmId, firmId) as RelationshipRow | undefined;
+      return row ? [row] : [];
+    }
     return this.db
       .select()
       .from(t.relationships)
