@@ -156,6 +156,27 @@ test('a stage announced by time passing alone (dwell held, evidence aged out) is
   }
 });
 
+test('a stage change a write made while no stream was open is not told later to a stream opened after it', async () => {
+  await using ts = await startTestServer({ stageCheckMs: 100 });
+  const rel = await activeRelationship(ts, daysAgo(60));
+  // Broken ten days ago, recorded now, nobody listening: THAWING is announced at once.
+  await brokenPromise(ts, rel, 30, 12, 10);
+  expect(ok(await ts.supplier.gql(STAGES, { id: rel })).node.scorecard.churn).toEqual({ stage: 'THAWING', announcedStage: 'THAWING' });
+  const supplierFeed = await subscribe(ts, ts.supplier);
+  try {
+    // Several stage checks later the stream has heard nothing: the change happened before it opened.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(supplierFeed.alerts.filter((x) => x.kind === 'STAGE_CHANGED')).toEqual([]);
+    // A change made while it is open is told (the relationship's stage moves back to STABLE only with time, so another relationship).
+    const other = await activeRelationship(ts, daysAgo(60));
+    await brokenPromise(ts, other, 30, 12, 10);
+    const alerts = await supplierFeed.until((a) => a.some((x) => x.kind === 'STAGE_CHANGED'));
+    expect(alerts.filter((x) => x.kind === 'STAGE_CHANGED').map((x) => [x.relationship.id, x.previousStage, x.stage])).toEqual([[other, 'STABLE', 'THAWING']]);
+  } finally {
+    supplierFeed.close();
+  }
+});
+
 test('a promise that becomes overdue is announced to both parties', async () => {
   await using ts = await startTestServer({ overdueCheckMs: 200 });
   const rel = await activeRelationship(ts);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { verifyLedger } from '@trustledger/sdk';
 import { createApiKey, createFirm, openStore, type RunningServer, startServer, type Store } from '@trustledger/server';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../cli/cli.ts';
 import { alertStream } from '../support/alerts.ts';
@@ -198,6 +199,44 @@ test('an alert reaches the firm on every instance, once: one watcher leads, LIST
       expect(s.alerts.map((a) => [a.kind, a.promise?.description])).toEqual([['PROMISE_OVERDUE', 'ship the marble']]);
       expect(s.alerts[0].relationship.id).toBe(rel);
     }
+  } finally {
+    for (const s of streams) s.close();
+  }
+}, 120_000);
+
+/** How many sessions on the database are LISTENing for alerts (an instance's LISTEN connection, idle after `listen …`). */
+async function listening(admin: pg.Client): Promise<number> {
+  const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`);
+  return rows[0].n;
+}
+
+test('alerts cross instances again after every LISTEN session was lost (ended as a restart or a network drop would): each instance listens anew', async () => {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    expect(await listening(admin)).toBe(servers.length);
+    const ended = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`);
+    expect(ended.rowCount).toBe(servers.length);
+    const deadline = Date.now() + 30_000;
+    while ((await listening(admin)) < servers.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await listening(admin)).toBe(servers.length);
+  } finally {
+    await admin.end();
+  }
+  const supplier = await party(stores[0], 'Quarry Freight');
+  const client = await party(stores[0], 'Lakeview Inn');
+  const readerKey = (await createApiKey(stores[0], client.rawId, 'READER')).secret;
+  const rel = await relationship(servers[0].graphqlUrl, supplier, client);
+  const streams = await Promise.all([1, 2, 3].map((i) => alertStream(servers[i].graphqlUrl, readerKey)));
+  try {
+    const made = await post(servers[0].graphqlUrl, supplier.key, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { errors { message } } }', {
+      i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'ship the slate', dueAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    expect(made.data.makePromise.errors).toEqual([]);
+    const deadline = Date.now() + 20_000;
+    while (streams.some((s) => s.alerts.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const s of streams) expect(s.alerts.map((a) => [a.kind, a.promise?.description])).toEqual([['PROMISE_OVERDUE', 'ship the slate']]);
   } finally {
     for (const s of streams) s.close();
   }

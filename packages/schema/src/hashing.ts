@@ -61,6 +61,22 @@ export function hashEntry(entry: HashedEntryFields): string {
   return sha256Hex(canonicalJson(fields));
 }
 
+/**
+ * hashEntry for an entry whose payload is already canonical JSON text (`payloadText`, as the
+ * server stores it): the hashed text is assembled around it instead of canonicalising the payload
+ * a second time. Byte-identical to `hashEntry({ ...fields, payload: JSON.parse(payloadText) })`:
+ * the keys below are the hashed fields in RFC 8785 order (UTF-16 code units), strings and the
+ * integer seq written as canonicalJson writes them, and canonical text parses back to a value
+ * whose canonical text is itself. `payloadText` must come from canonicalJson.
+ */
+export function hashEntryWithPayloadText(fields: Omit<HashedEntryFields, 'payload'>, payloadText: string): string {
+  if (!Number.isSafeInteger(fields.seq)) throw new TypeError('seq must be a safe integer');
+  const str = JSON.stringify;
+  return sha256Hex(
+    `{"actorFirmId":${str(fields.actorFirmId)},"occurredAt":${str(fields.occurredAt)},"payload":${payloadText},"prevHash":${str(fields.prevHash)},"recordedAt":${str(fields.recordedAt)},"relationshipId":${str(fields.relationshipId)},"seq":${fields.seq},"type":${str(fields.type)}}`,
+  );
+}
+
 export interface ChainEntry extends HashedEntryFields {
   hash: string;
 }

@@ -111,6 +111,7 @@ export function parseDateTime(value: unknown): Parsed {
  * in a scorecard whose evidence halves every 180–365 days anyway.
  */
 export const EARLIEST_BUSINESS_TIME = '2000-01-01T00:00:00.000Z';
+const EARLIEST_BUSINESS_MS = Date.parse(EARLIEST_BUSINESS_TIME);
 /**
  * How far after a promise is made (or rescheduled) its due time may lie: 10 years (3653 days).
  * Long framework agreements run for years, but a due time further out is a typo (2207 for 2027)
@@ -128,9 +129,10 @@ const day = (iso: string) => iso.slice(0, 10);
  * not before EARLIEST_BUSINESS_TIME, not after `now` + MAX_CLOCK_SKEW_MS. Returns a message or null.
  */
 export function checkOccurredAt(occurredAt: string, now: string): string | null {
-  if (Date.parse(occurredAt) < Date.parse(EARLIEST_BUSINESS_TIME))
+  const at = Date.parse(occurredAt);
+  if (at < EARLIEST_BUSINESS_MS)
     return `${day(occurredAt)} is before ${day(EARLIEST_BUSINESS_TIME)}, the earliest business time a ledger accepts (a date like 1900-01-01 is a spreadsheet's zero, not a fact).`;
-  if (Date.parse(occurredAt) > Date.parse(now) + MAX_CLOCK_SKEW_MS) return 'occurredAt lies in the future.';
+  if (at > Date.parse(now) + MAX_CLOCK_SKEW_MS) return 'occurredAt lies in the future.';
   return null;
 }
 

@@ -6,6 +6,7 @@ import {
   GENESIS_HASH,
   HASHED_FIELDS,
   hashEntry,
+  hashEntryWithPayloadText,
   type HashedEntryFields,
   sha256Hex,
 } from '../src/index.ts';
@@ -78,6 +79,30 @@ describe('entry hashes', () => {
     const h = hashEntry(base);
     for (const change of [{ seq: 2 }, { type: 'RELATIONSHIP_ACCEPTED' }, { payload: { supplierFirmId: 'frm_a', clientFirmId: 'frm_c' } }, { actorFirmId: 'frm_b' }, { occurredAt: '2026-01-01T09:00:00.001Z' }, { recordedAt: '2026-01-02T09:00:00.123Z' }, { prevHash: 'f'.repeat(64) }, { relationshipId: 'rel_other' }])
       expect(hashEntry({ ...base, ...change } as HashedEntryFields), JSON.stringify(change)).not.toBe(h);
+  });
+});
+
+describe('hashing around an already canonical payload text (the append path)', () => {
+  it('gives hashEntry\'s hash for any fields and any JSON payload, odd strings and numbers included', async () => {
+    const fc = (await import('fast-check')).default;
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(
+        fc.record({ relationshipId: text, seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), type: text, actorFirmId: text, occurredAt: text, recordedAt: text, prevHash: text }),
+        fc.jsonValue(),
+        (fields, payload) => {
+          const payloadText = canonicalJson(payload);
+          expect(hashEntryWithPayloadText(fields, payloadText)).toBe(hashEntry({ ...fields, payload: JSON.parse(payloadText) }));
+          expect(hashEntryWithPayloadText(fields, payloadText)).toBe(hashEntry({ ...fields, payload }));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a seq that is not a safe integer, as no entry has one', () => {
+    const fields = { relationshipId: 'r', seq: 1.5, type: 'T', actorFirmId: 'a', occurredAt: 'o', recordedAt: 'r', prevHash: GENESIS_HASH };
+    expect(() => hashEntryWithPayloadText(fields, '{}')).toThrow(TypeError);
   });
 });
 

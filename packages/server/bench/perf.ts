@@ -212,6 +212,8 @@ export interface PerfOptions {
   large?: number;
   /** Relationships of the firm whose review is measured against one with 10. @default 1000 */
   manyRelationships?: number;
+  /** Whether to measure the reads after ingestion and single writes. @default true */
+  reads?: boolean;
 }
 
 /** Runs every server measure; returns rows for the README's table. */
@@ -275,6 +277,7 @@ export async function runPerfBench(options: PerfOptions = {}) {
     counting = false;
     const perWrite = statements.length;
     row(`\`recordInteraction\`, one per request over HTTP (${perWrite} SQL statements)`, msf(apiWrite), `${msf(rawWrite)} (raw node:http + better-sqlite3, 3 statements)`, apiWrite / rawWrite, '≤ 2');
+    if (options.reads === false) return rows;
 
     // 3. Serving a scorecard: the API, a bare yoga returning the same object, a raw handler sending the same bytes.
     const cardBody = await writer(SCORECARD, { id: relGid });

@@ -5,8 +5,10 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Store } from './store/index.ts';
 import { AppError } from './errors.ts';
+import { useBodyLimit } from './graphql/body-limit.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext, type Viewer } from './graphql/context.ts';
+import { newWorkBudget } from './graphql/work-budget.ts';
 import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
@@ -102,6 +104,8 @@ export function createApp({
     renderGraphiQL,
     graphiql: { title: 'trustledger GraphiQL', defaultQuery: '# Add "Authorization": "Bearer <your key>" under Headers, then ask for your data.\n{ __typename }\n' },
     maskedErrors: { isDev: false, maskError: errorLog.maskError },
+    // The same limit, checked from Content-Length where Node's parser holds the body to it (useBodyLimit, last below).
+    maxRequestBodySize: false,
     logging: errorLog.logger,
     cors: corsOption(origins),
     plugins: [
@@ -148,9 +152,10 @@ export function createApp({
           if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.headers.set(name, value);
         },
       },
+      useBodyLimit(),
     ],
     context: async ({ request }) =>
-      createContext(store, viewers.has(request) ? (viewers.get(request) ?? null) : await viewerFromHeader(store, request.headers.get('authorization')), now, pubsub),
+      createContext(store, viewers.has(request) ? (viewers.get(request) ?? null) : await viewerFromHeader(store, request.headers.get('authorization')), now, pubsub, newWorkBudget(limits.maxWork, limits.maxCards)),
   });
 }
 

@@ -2,7 +2,7 @@ import type { ChurnStage } from '@trustledger/schema';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { entityId } from '../ids.ts';
 import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
-import { scorecardOf } from '../scoring/state.ts';
+import { scorecardOf, writtenRow } from '../scoring/state.ts';
 
 /** What a party is told about one of its relationships. */
 export interface AlertEvent {
@@ -21,8 +21,56 @@ export type AlertPubSub = ReturnType<typeof createAlertPubSub>;
  * One topic per firm: a firm hears only about its own relationships. `eventTarget`: where events
  * travel (Store.sharedEvents: every instance on one PostgreSQL database); default in-process.
  */
-export const createAlertPubSub = (eventTarget?: EventTarget) =>
-  createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
+export const createAlertPubSub = (eventTarget?: EventTarget) => {
+  const pubsub = createPubSub<{ alerts: [firmId: string, event: AlertEvent] }>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
+  if (eventTarget) shared.add(pubsub);
+  return pubsub;
+};
+
+/** Channels whose events reach other instances (Store.sharedEvents): who listens there is not known here. */
+const shared = new WeakSet<object>();
+/** Open alert streams on this instance, per channel and firm. */
+const listening = new WeakMap<object, Map<string, number>>();
+
+/** Whether an alert to `firmId` on this channel may be heard: a stream of the firm is open here, or the channel is shared. */
+const mayHear = (pubsub: AlertPubSub, firmId: string): boolean => shared.has(pubsub) || (listening.get(pubsub)?.get(firmId) ?? 0) > 0;
+
+/**
+ * A firm's alerts from `pubsub`, counted as an open stream from this call until the stream ends
+ * or is returned, so a write works out the churn stages it may have changed only while someone
+ * can hear of them (afterCommit).
+ */
+export function subscribeAlerts(pubsub: AlertPubSub, firmId: string): AsyncIterable<AlertEvent> {
+  let counts = listening.get(pubsub);
+  if (!counts) listening.set(pubsub, (counts = new Map()));
+  const open = counts;
+  open.set(firmId, (open.get(firmId) ?? 0) + 1);
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    const left = (open.get(firmId) ?? 1) - 1;
+    if (left > 0) open.set(firmId, left);
+    else open.delete(firmId);
+  };
+  const source = pubsub.subscribe('alerts', firmId);
+  return {
+    [Symbol.asyncIterator]() {
+      const it = source[Symbol.asyncIterator]();
+      return {
+        next: async () => {
+          const r = await it.next();
+          if (r.done) release();
+          return r;
+        },
+        return: async (value?: unknown) => {
+          release();
+          return (await it.return?.(value)) ?? { done: true as const, value: undefined };
+        },
+      };
+    },
+  };
+}
 
 /** How often an open alert stream re-checks its API key. */
 export const STREAM_CHECK_MS = 1000;
@@ -88,16 +136,24 @@ export function beforeWrite(tx: WriteTx, rel: RelationshipRow): void {
 
 /**
  * After commit: tells both firms of every relationship whose announced churn stage the write
- * (its transaction's `scope`, WriteTx.scope) changed. Never rejects: the write is already
- * acknowledged, an alert that fails must not undo that.
+ * (its transaction's `scope`, WriteTx.scope) changed, from the row as the write left it
+ * (scoring/state.ts writtenRow), read again only if it is not known. When neither firm can hear
+ * (no stream of theirs open on this instance, and the channel not shared with others), the stage
+ * is not worked out: the last one announced is forgotten instead, so the stage watcher compares
+ * from its own window's start and tells no one later of a change no one could hear when it
+ * happened. Never rejects: the write is already acknowledged, an alert that fails must not undo that.
  */
 export async function afterCommit(scope: object, store: Store, pubsub: AlertPubSub | undefined, now: string): Promise<void> {
   const map = touched.get(scope);
   touched.delete(scope);
   if (!map || !pubsub) return;
   for (const [relId, before] of map) {
+    if (!mayHear(pubsub, before.supplierId) && !mayHear(pubsub, before.clientId)) {
+      announcedOf(pubsub).delete(relId);
+      continue;
+    }
     try {
-      await publishStageChange(store, pubsub, relId, before, now);
+      await publishStageChange(store, pubsub, relId, before, now, writtenRow(scope, relId));
     } catch (error) {
       console.error('alert for relationship %s failed: %s', relId, (error as Error).message);
     }
@@ -139,8 +195,8 @@ function publishStage(pubsub: AlertPubSub, rel: RelationshipRow, previousStage: 
   pubsub.publish('alerts', rel.clientId, event);
 }
 
-async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string): Promise<void> {
-  const rel = await store.relationship(relId);
+async function publishStageChange(store: Store, pubsub: AlertPubSub, relId: string, before: RelationshipRow, now: string, written?: RelationshipRow): Promise<void> {
+  const rel = written ?? (await store.relationship(relId));
   if (!rel) return;
   const previousStage = announcedOf(pubsub).get(relId) ?? (before.headSeq === 0 ? 'STABLE' : await stageOf(store, before, now));
   publishStage(pubsub, rel, previousStage, await stageOf(store, rel, now), now);

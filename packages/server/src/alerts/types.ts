@@ -3,7 +3,7 @@ import { unauthenticated } from '../errors.ts';
 import { PromiseRef } from '../promises/types.ts';
 import { RelationshipRef } from '../relationships/types.ts';
 import { ChurnStageEnum } from '../scorecard/types.ts';
-import { type AlertEvent, guardedAlerts } from './service.ts';
+import { type AlertEvent, guardedAlerts, subscribeAlerts } from './service.ts';
 
 const AlertKindEnum = builder.enumType('AlertKind', { values: ['STAGE_CHANGED', 'PROMISE_OVERDUE'] as const });
 
@@ -27,7 +27,7 @@ builder.subscriptionField('relationshipAlerts', (t) =>
       "Alerts about the viewer's relationships, over server-sent events (Accept: text/event-stream). The stream ends within seconds of its API key being revoked; alerts about a relationship stop once it has ended.",
     subscribe: (_root, _args, ctx) => {
       if (!ctx.viewer || !ctx.pubsub) throw unauthenticated();
-      return guardedAlerts(ctx.store, ctx.viewer, ctx.pubsub.subscribe('alerts', ctx.viewer.firmId));
+      return guardedAlerts(ctx.store, ctx.viewer, subscribeAlerts(ctx.pubsub, ctx.viewer.firmId));
     },
     resolve: (event) => event,
   }),

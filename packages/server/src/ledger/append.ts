@@ -4,13 +4,13 @@ import {
   entryTimeIssues,
   type EntryType,
   GENESIS_HASH,
-  hashEntry,
+  hashEntryWithPayloadText,
   isEntryType,
   type LedgerEntry,
   parseDateTime,
   validatePayload,
 } from '@trustledger/schema';
-import type { WriteTx } from '../store/index.ts';
+import type { EntryInsert, EntryRow, WriteTx } from '../store/index.ts';
 import { AppError, validation } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { beforeWrite } from '../alerts/service.ts';
@@ -43,8 +43,9 @@ export function occurredAtOf(value: string | null | undefined, now: string, path
   return parsed.time > now ? now : parsed.time;
 }
 
-function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): LedgerEntry {
-  // Canonical once: the stored payload is this text, and parsing it back gives the hashed value.
+function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, type: EntryType, payload: object, occurredAt: string, now: string): { entry: LedgerEntry; row: EntryRow } {
+  // Canonical once: the stored payload is this text, parsing it back gives the hashed value, and
+  // the hash is taken around the text (hashEntryWithPayloadText) instead of canonicalising it again.
   const canonicalPayload = canonicalJson(payload);
   const fields = {
     relationshipId: rel.id,
@@ -56,8 +57,8 @@ function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, typ
     recordedAt: now,
     prevHash: rel.headSeq === 0 ? GENESIS_HASH : rel.headHash,
   };
-  const entry = { ...fields, hash: hashEntry(fields) } as LedgerEntry;
-  tx.insertEntry({
+  const entry = { ...fields, hash: hashEntryWithPayloadText(fields, canonicalPayload) } as LedgerEntry;
+  const inserted: EntryInsert = {
     relationshipId: rel.id,
     seq: fields.seq,
     type,
@@ -68,8 +69,9 @@ function insertEntry(tx: WriteTx, rel: RelationshipRow, actorFirmId: string, typ
     prevHash: fields.prevHash,
     hash: entry.hash,
     subjectSeq: subjectSeqOf(type, fields.payload),
-  });
-  return entry;
+  };
+  tx.insertEntry(inserted);
+  return { entry, row: { ...inserted, voidedBySeq: null, disputedBySeq: null, confirmedBySeq: null } };
 }
 
 /**
@@ -89,7 +91,8 @@ function advance(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry): Relatio
  * Appends one entry to a relationship's ledger: validates the payload, checks the rules against
  * the projections, chains and hashes it, writes projections and the scorecard state, in the
  * write transaction `tx` (Store.write); throws AppError for anything a person should fix.
- * Returns the entry and the relationship row as it stands after it.
+ * Returns the entry, its row as inserted (no confirmation, dispute or void yet: a later entry of
+ * the same transaction may add one) and the relationship row as it stands after it.
  */
 export function appendEntry(
   tx: WriteTx,
@@ -97,7 +100,7 @@ export function appendEntry(
   actorFirmId: string,
   req: AppendRequest,
   now: string,
-): { entry: LedgerEntry; rel: RelationshipRow } {
+): { entry: LedgerEntry; row: EntryRow; rel: RelationshipRow } {
   // Earlier appends of this transaction moved the row in memory: the caller's copy may lag.
   rel = pendingRow(tx, rel.id) ?? rel;
   const path = req.path ?? [];
@@ -110,9 +113,9 @@ export function appendEntry(
   const side = sideOf(rel, actorFirmId);
   beforeWrite(tx, rel);
   checkRules({ tx, rel, side, type: req.type, payload: checked.data, occurredAt, now, at: [...path, 'payload'] });
-  const entry = insertEntry(tx, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
+  const { entry, row } = insertEntry(tx, rel, actorFirmId, req.type, checked.data as object, occurredAt, now);
   project(tx, rel, entry, now);
-  return { entry, rel: advance(tx, rel, entry) };
+  return { entry, row, rel: advance(tx, rel, entry) };
 }
 
 /** Creates a proposed relationship whose ledger starts with RELATIONSHIP_PROPOSED, in the write transaction `tx`. */
@@ -145,6 +148,6 @@ export function createRelationship(
     churnStage: null,
   };
   tx.insertRelationship(row);
-  const entry = insertEntry(tx, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
+  const { entry } = insertEntry(tx, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);
   return { entry, rel: advance(tx, row, entry) };
 }

@@ -75,7 +75,7 @@ export function defineEntryMutation<Fields extends InputFieldMap>(spec: EntryMut
         resolve: (p, _a, ctx) => (p.result ? ctx.loaders.entry.load(p.result.entry) : null),
       }),
     }),
-    run: (tx, input, viewer, now): EntryResult => {
+    run: (tx, input, viewer, now, ctx): EntryResult => {
       const { occurredAt, ...fields } = input as Record<string, unknown>;
       const targetId = fields[spec.target.field] as string;
       const path = ['input', spec.target.field];
@@ -87,14 +87,18 @@ export function defineEntryMutation<Fields extends InputFieldMap>(spec: EntryMut
             })()
           : entityForWrite(tx, viewer, targetId, spec.target.typename, path);
       try {
-        const { entry } = appendEntry(
+        const { entry, row } = appendEntry(
           tx,
           rel,
           viewer.firmId,
           { type: spec.type, payload: spec.payload(input as unknown as InputShapeFromFields<Fields>, key, tx), occurredAt: occurredAt as string | null },
           now,
         );
-        return { entry: entryLoadKey(entry), node: spec.result.key(entry, key) };
+        const entryKey = entryLoadKey(entry);
+        // The payload's `entry` is the row just written (the only entry of this transaction, so
+        // nothing confirmed, disputed or voided it): no read after commit. Used only if it commits.
+        ctx.loaders.entry.clear(entryKey).prime(entryKey, row);
+        return { entry: entryKey, node: spec.result.key(entry, key) };
       } catch (error) {
         if (error instanceof AppError)
           throw new AppError(error.code, error.message, toInputPath(error.path_, spec.target.field), error.issues.map((i) => ({

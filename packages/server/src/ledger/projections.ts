@@ -5,6 +5,7 @@ import {
   type EntryType,
   evaluatePromise,
   type LedgerEntry,
+  NO_NOTICE,
   type Payloads,
   type PromiseEvent,
   type Side,
@@ -19,27 +20,52 @@ export function subjectSeqOf(_type: EntryType, payload: Record<string, unknown>)
 
 export { rowToEntry };
 
+/** One standing (not voided) entry of a promise's history, and whether the other side confirmed it. */
+interface Standing {
+  entry: LedgerEntry;
+  confirmed: boolean;
+}
+
+/**
+ * Promise histories appended to in an open transaction (by its scope, then `rel:seq`): a batch
+ * that makes a promise and records its outcome rebuilds the row from these instead of reading the
+ * entries back. Valid while no entry's links change: dropped for the whole transaction by any
+ * entry that confirms, disputes, resolves or voids (project), which then reads from the store.
+ */
+const promiseHistories = new WeakMap<object, Map<string, Standing[]>>();
+
 /**
  * Rebuilds a promise's row from its standing history (made, then reschedules and resolution):
  * PROPOSED while made by its beneficiary and not accepted; cancellations count once accepted;
  * notice is judged by the server's clock unless the other side confirmed the entry (DESIGN §2a).
- * `made` is the PROMISE_MADE entry when the caller has it (it was just appended).
+ * `fresh` is the entry just appended that made the promise or follows it up, when that is why.
  */
-function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, seq: number, now: string, made?: LedgerEntry<'PROMISE_MADE'>): void {
+function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, seq: number, now: string, fresh?: LedgerEntry): void {
   const relId = rel.id;
-  // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
-  type Row = EntryRow;
-  const madeRow = made ? undefined : tx.entry(relId, seq);
-  const madeRows: Row[] = madeRow && madeRow.voidedBySeq === null ? [madeRow] : [];
-  const followUps: Row[] = made ? [] : tx.standingReferrers(relId, seq, 'PROMISE_');
-  const rows = [...madeRows, ...followUps];
-  const confirmed = new Set(rows.filter((r) => r.confirmedBySeq !== null).map((r) => r.seq));
-  const history = made ? [made as LedgerEntry] : rows.filter((r) => r.type !== 'PROMISE_CANCELLED' || r.confirmedBySeq !== null).map(rowToEntry);
-  made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
+  const key = `${relId}:${seq}`;
+  let memo = promiseHistories.get(tx.scope);
+  const known = fresh && fresh.type !== 'PROMISE_MADE' ? memo?.get(key) : undefined;
+  let standing: Standing[];
+  if (fresh?.type === 'PROMISE_MADE') standing = [{ entry: fresh, confirmed: false }];
+  else if (known && fresh) standing = [...known, { entry: fresh, confirmed: false }];
+  else {
+    // Two index look-ups (the promise, then what refers to it): an OR of both would scan the ledger.
+    const madeRow = tx.entry(relId, seq);
+    const rows: EntryRow[] = [...(madeRow && madeRow.voidedBySeq === null ? [madeRow] : []), ...tx.standingReferrers(relId, seq, 'PROMISE_')];
+    standing = rows.map((r) => ({ entry: rowToEntry(r), confirmed: r.confirmedBySeq !== null }));
+  }
+  if (fresh) {
+    if (!memo) promiseHistories.set(tx.scope, (memo = new Map()));
+    memo.set(key, standing);
+  }
+  const confirmed = new Set(standing.filter((s) => s.confirmed).map((s) => s.entry.seq));
+  const history = standing.filter((s) => s.entry.type !== 'PROMISE_CANCELLED' || s.confirmed).map((s) => s.entry);
+  const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
   if (!made) {
     tx.voidRow('promises', relId, seq);
     return;
   }
+  const promisor = made.payload.promisor;
   const events: PromiseEvent[] = history
     .filter((e) => e.seq !== seq)
     .map((e) => {
@@ -52,7 +78,8 @@ function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, 
             ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
             : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number }
           : e.type === 'PROMISE_BROKEN'
-            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt }
+            ? // Said by the beneficiary, a break is no notice from the promisor, however early (as the engine judges it).
+              { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: sideOf(rel, e.actorFirmId) === promisor ? noticeAt : NO_NOTICE }
             : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };
     });
   const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);
@@ -123,6 +150,8 @@ function reprojectTarget(tx: WriteTx, rel: RelationshipRow, target: LedgerEntry,
 /** Writes the query tables an entry changes; runs in the entry's transaction. */
 export function project(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry, now: string): void {
   const relId = rel.id;
+  // Links change (confirmed, disputed, voided): the histories held for this transaction no longer stand.
+  if (entry.type.startsWith('ENTRY_') || entry.type.startsWith('DISPUTE_')) promiseHistories.delete(tx.scope);
   const side = sideOf(rel, entry.actorFirmId);
   const seq = entry.seq;
   const setRel = (values: Partial<RelationshipRow>) => tx.updateRelationship(relId, values);
@@ -168,20 +197,29 @@ export function project(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry, n
       return;
     }
     case 'PROMISE_MADE':
-      return reprojectPromise(tx, rel, seq, now, entry as LedgerEntry<'PROMISE_MADE'>);
+      return reprojectPromise(tx, rel, seq, now, entry);
     case 'PROMISE_RESCHEDULED':
     case 'PROMISE_KEPT':
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED':
-      return reprojectPromise(tx, rel, (entry.payload as { promiseSeq: number }).promiseSeq, now);
+      return reprojectPromise(tx, rel, (entry.payload as { promiseSeq: number }).promiseSeq, now, entry);
     case 'INTERACTION_RECORDED': {
       const p = entry.payload as Payloads['INTERACTION_RECORDED'];
       tx.insertInteraction({ relationshipId: relId, seq, kind: p.kind, initiatedBy: p.initiatedBy, occurredAt: entry.occurredAt, note: p.note ?? null, volume: p.volume ?? null, score: p.score ?? null });
       return;
     }
     case 'COMPLAINT_RESPONDED':
-    case 'COMPLAINT_RESOLVED':
-      return reprojectInteraction(tx, relId, (entry.payload as { interactionSeq: number }).interactionSeq);
+    case 'COMPLAINT_RESOLVED': {
+      // The row holds the first standing response and resolution (reprojectInteraction keeps it so
+      // through voids): the new entry, the latest, sets a time only where none stands yet.
+      const target = (entry.payload as { interactionSeq: number }).interactionSeq;
+      const row = tx.interaction(relId, target);
+      if (!row) return reprojectInteraction(tx, relId, target);
+      const responded = entry.type === 'COMPLAINT_RESPONDED';
+      if ((responded ? row.firstResponseAt : row.resolvedAt) === null)
+        tx.setInteractionTimes(relId, target, responded ? entry.occurredAt : row.firstResponseAt, responded ? row.resolvedAt : entry.occurredAt);
+      return;
+    }
     case 'REPRESENTATIVE_HANDOVER':
       return reprojectRepresentative(tx, rel, (entry.payload as Payloads['REPRESENTATIVE_HANDOVER']).side);
     case 'ENTRY_CONFIRMED': {

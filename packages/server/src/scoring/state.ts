@@ -15,9 +15,6 @@ import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
 /** The engine's state for a ledger with no entries, serialised for the relationships table. */
 export const initialScoreState = (): string => JSON.stringify(initialState());
 
-/** The ledger of a relationship up to and including entry `atSeq`, in seq order: what was known at that head. */
-export const readLedgerPrefix = (store: Store, relationshipId: string, atSeq: number): Promise<LedgerEntry[]> => store.ledger(relationshipId, atSeq);
-
 /**
  * The shared scorecard at `asOf` as known at ledger head `atSeq` (DESIGN §2a: a figure a party saw
  * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
@@ -122,14 +119,27 @@ export function advanceState(tx: WriteTx, rel: RelationshipRow, entry: LedgerEnt
   return next;
 }
 
+/** The relationship rows each transaction wrote (by its scope), as written: what the write left, without reading it back. */
+const writtenByTx = new WeakMap<object, Map<string, RelationshipRow>>();
+
+/**
+ * A relationship's row as transaction `scope` (WriteTx.scope) left it (its parties, head and
+ * scorecard state; columns other code updated in the transaction may lag), or undefined if it
+ * appended nothing to it. After commit: what that write left, though another may have followed.
+ */
+export const writtenRow = (scope: object, id: string): RelationshipRow | undefined => writtenByTx.get(scope)?.get(id);
+
 /** Writes every relationship appended to in a transaction: one UPDATE each. Runs before commit. */
 function flushPending(tx: WriteTx, pending: Pending): void {
+  let written = writtenByTx.get(tx.scope);
+  if (!written) writtenByTx.set(tx.scope, (written = new Map()));
   for (const [id, { rel, state, earliest }] of pending) {
     const scoreState = JSON.stringify(state);
     // The review's stored figures (as of scored_at) stand unless an entry counts at or before it.
     const stale = rel.scoredAt !== null && earliest <= rel.scoredAt;
     tx.updateRelationship(id, { headSeq: rel.headSeq, headHash: rel.headHash, maxOccurredAt: rel.maxOccurredAt, scoreState, ...(stale ? { scoredAt: null } : {}) });
     hold(id, { seq: rel.headSeq, hash: rel.headHash, text: scoreState, state });
+    written.set(id, { ...rel, scoreState, ...(stale ? { scoredAt: null } : {}) });
   }
   pending.clear();
 }
@@ -170,10 +180,10 @@ export async function scorecardOf(
 }
 
 /**
- * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool's
- * thread, scoring/pool.ts), so the event loop stays free: from the state or the cache as
- * scorecardAt serves them (same keys), else `charge` is told the entries folded, the caller's
- * entries are read here and sent, and the result is cached.
+ * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool,
+ * scoring/pool.ts: relationship, ledger head, asOf), so the event loop stays free: from the state
+ * or the cache as scorecardAt serves them (same keys), else `charge` is told the entries folded,
+ * and the result is cached.
  */
 export async function scorecardAtOffThread(
   store: Store,
@@ -181,7 +191,7 @@ export async function scorecardAtOffThread(
   asOf: string,
   atSeq: number,
   charge: ((entries: number) => void) | undefined,
-  recompute: (entries: LedgerEntry[], asOf: string) => Promise<Scorecard>,
+  recompute: (store: Store, relId: string, atSeq: number, asOf: string) => Promise<Scorecard>,
 ): Promise<Scorecard> {
   const current = atSeq >= rel.headSeq;
   if (current) {
@@ -192,8 +202,9 @@ export async function scorecardAtOffThread(
   const key = current ? `${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}` : `${rel.id}|${atSeq}|prefix|${asOf}`;
   const cached = pastCards.get(key);
   if (cached) return cached;
-  charge?.(current ? rel.headSeq : atSeq);
-  const card = await recompute(await store.ledger(rel.id, current ? undefined : atSeq), asOf);
+  const seq = current ? rel.headSeq : atSeq;
+  charge?.(seq);
+  const card = await recompute(store, rel.id, seq, asOf);
   pastCards.set(key, card);
   return card;
 }
