@@ -242,6 +242,40 @@ test('alerts cross instances again after every LISTEN session was lost (ended as
   }
 }, 120_000);
 
+test('a write cancelled by the statement timeout answers 503 UNAVAILABLE with Retry-After and records nothing, as a busy SQLite does', async () => {
+  // An instance with a short statement timeout and no lock timeout: a write that waits for a row
+  // lock is cancelled by the statement timeout (57014), not the lock timeout (55P03).
+  const store = await openStore({ databaseUrl: url, poolSize: 2, statementTimeoutMs: 300, busyTimeoutMs: 0 });
+  const server = await startServer({ store, port: 0, host: '127.0.0.1', rateLimitPerMinute: 0, overdueCheckMs: 3_600_000 });
+  const holder = new pg.Client({ connectionString: url });
+  try {
+    const supplier = await party(store, 'Slow Lane Logistics');
+    const client = await party(store, 'Harborview Suites');
+    const rel = await relationship(server.graphqlUrl, supplier, client);
+    const before = (await ledgerOf(server.graphqlUrl, supplier.key, rel)).length;
+    await holder.connect();
+    await holder.query('begin');
+    const rawId = Buffer.from(rel, 'base64').toString('utf8').replace(/^[^:]*:/, '');
+    expect((await holder.query('select id from relationships where id = $1 for update', [rawId])).rowCount).toBe(1);
+    const res = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${supplier.key}` },
+      body: JSON.stringify({ query: INTERACTION, variables: { i: { relationshipId: rel, kind: 'COMPLAINT', initiatedBy: 'CLIENT', idempotencyKey: 'slow-1' } } }),
+    });
+    await holder.query('rollback');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['UNAVAILABLE']);
+    expect(body.errors[0].message).toMatch(/nothing was recorded/);
+    expect(await ledgerOf(server.graphqlUrl, supplier.key, rel)).toHaveLength(before);
+  } finally {
+    await holder.end().catch(() => undefined);
+    await server.close();
+    await store.close();
+  }
+}, 120_000);
+
 test('the rate limit holds across instances: one key’s budget is spent on whichever instance its requests reach', async () => {
   const a = await openStore({ databaseUrl: url, poolSize: 2 });
   const b = await openStore({ databaseUrl: url, poolSize: 2 });
