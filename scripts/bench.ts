@@ -1,6 +1,7 @@
 // pnpm bench: the benchmarks behind the figures in the README. Medians; ratios within one run.
 // BENCH_ENTRIES (default 100000) sizes the large ledger, BENCH_RELATIONSHIPS (default 1000) the review.
-// BENCH_LATENCY_ENTRIES (default 5000) sizes the ledger the latency benchmark's heavy queries read.
+// BENCH_LATENCY_ENTRIES (default 5000) sizes the ledger the latency benchmark's heavy queries read;
+// BENCH_LATENCY_INLINE=1 adds its phase with every recomputation on the main thread (as before the pool).
 // BENCH_ONLY (comma-separated: engine, writes, reads, latency, scale; default all) runs only those parts:
 // `writes` is batch ingestion and single writes, `reads` the server's reads (which load the large ledger too).
 import { runEngineBench } from '../packages/sdk/bench/engine.ts';
@@ -27,7 +28,7 @@ if (want('writes') || want('reads')) {
 
 if (want('latency')) {
   console.log("\n## A trivial query's latency while 4 clients run the heaviest queries allowed (wall time)\n");
-  console.log(latencyTable(await runLatencyBench({ entries: Number(process.env.BENCH_LATENCY_ENTRIES ?? 5_000) })));
+  console.log(latencyTable(await runLatencyBench({ entries: Number(process.env.BENCH_LATENCY_ENTRIES ?? 5_000), inline: process.env.BENCH_LATENCY_INLINE === '1' })));
 }
 if (want('scale')) {
   console.log('\n## One mixed workload on each store: SQLite × 1 against PostgreSQL × 1, 2 and 4 API instances (operations per second, same run)\n');

@@ -100,3 +100,22 @@ test('every operation sent fits each limit with a margin, and the server serves 
   expect(largest.maxDepth).toBeGreaterThan(ARMOR_DEFAULTS.maxDepth);
   expect(QUERY_LIMITS.maxDepth).toBe(largest.maxDepth + 1);
 }, 120_000);
+
+test('the scorecards one request may have recomputed cover the most any operation sent asks for, twice over', async () => {
+  const { QUERY_LIMITS } = await import('../../packages/server/src/graphql/limits.ts');
+  // A series takes at most 100 points (more is a ValidationError); a past-asOf scorecard is one.
+  const cardsOf = (document: string) => {
+    let cards = 0;
+    visit(parse(document), {
+      Field(f) {
+        if (f.name.value === 'scorecardSeries') cards += 100;
+        else if (f.name.value === 'scorecard' && f.arguments?.some((a) => a.name.value === 'asOf' || a.name.value === 'atSeq')) cards += 1;
+      },
+    });
+    return cards;
+  };
+  const most = Math.max(...operations.map((o) => cardsOf(o.document)));
+  expect(operations.find((o) => cardsOf(o.document) === most)?.name).toBe('sdk:ScorecardSeries');
+  expect(most).toBe(100);
+  expect(QUERY_LIMITS.maxCards).toBe(2 * most);
+});

@@ -8,6 +8,7 @@ import { AppError } from './errors.ts';
 import { useBodyLimit } from './graphql/body-limit.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext, type Viewer } from './graphql/context.ts';
+import { newWorkBudget } from './graphql/work-budget.ts';
 import { useCostLimit } from './graphql/cost.ts';
 import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
@@ -154,7 +155,7 @@ export function createApp({
       useBodyLimit(),
     ],
     context: async ({ request }) =>
-      createContext(store, viewers.has(request) ? (viewers.get(request) ?? null) : await viewerFromHeader(store, request.headers.get('authorization')), now, pubsub),
+      createContext(store, viewers.has(request) ? (viewers.get(request) ?? null) : await viewerFromHeader(store, request.headers.get('authorization')), now, pubsub, newWorkBudget(limits.maxWork, limits.maxCards)),
   });
 }
 

@@ -24,7 +24,7 @@ export interface Context {
   work: WorkBudget;
 }
 
-/** A fresh context per request: loaders never outlive one request. */
-export function createContext(store: Store, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub): Context {
-  return { store, viewer, now, pubsub, loaders: createLoaders(store, viewer), work: newWorkBudget() };
+/** A fresh context per request: loaders never outlive one request. `work`: its scoring budget (default: the standing limits). */
+export function createContext(store: Store, viewer: Viewer | null, now: () => string, pubsub?: AlertPubSub, work: WorkBudget = newWorkBudget()): Context {
+  return { store, viewer, now, pubsub, loaders: createLoaders(store, viewer), work };
 }

@@ -1,9 +1,15 @@
+import { MAX_CARDS, MAX_WORK } from './work-budget.ts';
+
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
   maxTokens: number;
   maxDirectives: number;
+  /** Scoring work per request, in ledger entries folded (see work-budget.ts). */
+  maxWork: number;
+  /** Scorecards recomputed per request (see work-budget.ts). */
+  maxCards: number;
 }
 
 /**
@@ -30,6 +36,8 @@ export const QUERY_LIMITS: QueryLimits = {
   maxTokens: 1_000,
   /** Directives per document: none sent; room for @include/@skip. */
   maxDirectives: 10,
+  maxWork: MAX_WORK,
+  maxCards: MAX_CARDS,
 };
 
 export const LIMIT_EXCEEDED_MESSAGE = {

@@ -9,11 +9,11 @@ import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
 import { recomputeScorecard, recomputeSeries } from '../scoring/pool.ts';
-import { readLedgerPrefix, scorecardAtOffThread } from '../scoring/state.ts';
+import { scorecardAtOffThread } from '../scoring/state.ts';
 import { type ChurnSignal, type Dimension, type Driver, type PartyScore, type Scorecard, type Stake } from '@trustledger/sdk/scorecard';
 import type { Context } from '../graphql/context.ts';
 import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
-import { chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
+import { chargeCards, chargeWork, POINT_WORK } from '../graphql/work-budget.ts';
 
 /** The engine's output, as the API reads it (DESIGN §3): the SDK's own types, so the two cannot drift. */
 type StakeData = Stake;
@@ -194,7 +194,10 @@ export const cardOf = async (ctx: Context, rel: RelationshipRow, asOf: string, a
       rel,
       asOf,
       atSeq,
-      (entries) => chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']),
+      (entries) => {
+        chargeCards(ctx.work, 1, 'scorecard at a past asOf', ['asOf']);
+        chargeWork(ctx.work, entries, `scorecard at a past asOf: ${entries.toLocaleString('en-US')} entries`, ['asOf']);
+      },
       recomputeScorecard,
     )) as ScorecardData,
   );
@@ -213,6 +216,7 @@ builder.objectFields(RelationshipRef, (t) => ({
       if (args.points.length > MAX_POINTS) throw validation(`At most ${MAX_POINTS} points per series.`, ['points']);
       const points = args.points.map((p, i) => asOfArg(p, ctx, `points.${i}`));
       const atSeq = atSeqArg(args.atSeq, r);
+      chargeCards(ctx.work, points.length, `scorecardSeries: ${points.length} points`, ['points']);
       // One pass over the ledger for all the points (the engine's scorecardSeries), plus a
       // snapshot per point; a refold the ledger forces (a void, dispute or policy between two
       // points) is charged when it comes.
@@ -222,9 +226,8 @@ builder.objectFields(RelationshipRef, (t) => ({
         `scorecardSeries: one pass over ${atSeq.toLocaleString('en-US')} entries + ${points.length} points × ${POINT_WORK}`,
         ['points'],
       );
-      const entries = await readLedgerPrefix(ctx.store, r.id, atSeq);
-      // On the scoring pool's thread; refolds may use what is left of the budget, and are charged.
-      const result = await recomputeSeries(entries, points, atSeq + POINT_WORK * points.length, ctx.work.limit - ctx.work.spent);
+      // On the scoring pool's thread (which reads the ledger itself on SQLite); refolds may use what is left of the budget, and are charged.
+      const result = await recomputeSeries(ctx.store, r.id, atSeq, points, atSeq + POINT_WORK * points.length, ctx.work.limit - ctx.work.spent);
       const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
       if (refolded > 0)
         chargeWork(ctx.work, refolded, `scorecardSeries: ${refolded.toLocaleString('en-US')} entries folded again after a void, dispute, confirmation, policy or back-dated entry`, ['points']);
@@ -264,7 +267,7 @@ async function precompute(ctx: Context, pre: Map<string, Scorecard>, jobs: { rel
   for (let i = 0; i < todo.length; i += 4)
     await Promise.all(
       todo.slice(i, i + 4).map(async (j) => {
-        const result = await recomputeSeries(await readLedgerPrefix(ctx.store, j.relId, j.seq), j.points, j.seq, ctx.work.limit - ctx.work.spent);
+        const result = await recomputeSeries(ctx.store, j.relId, j.seq, j.points, j.seq, ctx.work.limit - ctx.work.spent);
         const refolded = 'overBudget' in result ? result.overBudget : result.refolded;
         if (refolded > 0) charge(refolded);
         if ('cards' in result) j.points.forEach((p, k) => pre.set(cardKey(j.relId, j.seq, p), result.cards[k]));

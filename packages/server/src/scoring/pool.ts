@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
-import type { LedgerEntry } from '@trustledger/schema';
 import type { Scorecard } from '@trustledger/sdk/scorecard';
 import { Piscina } from 'piscina';
-import score, { type ScoringResult, type ScoringTask } from './worker.ts';
+import type { SqliteStore, Store } from '../store/index.ts';
+import score, { type LedgerSource, type ScoringResult, type ScoringTask } from './worker.ts';
 
 /**
  * Full recomputations off the main thread (issue 11: a heavy request delays only itself): a pool
- * of worker threads (piscina) running the scorecard engine on entries the caller sends (worker.ts).
+ * of worker threads (piscina) running the scorecard engine (worker.ts). On a SQLite file the thread
+ * reads the ledger itself, so the main thread does not read, parse or copy it (issue 11: each of
+ * those was a stall of the event loop under heavy requests); on other stores the caller reads it.
  * From the sources (tsx, vitest) the worker loads worker.ts through tsx; from the build (`pnpm
  * start`, tsup) it is dist/scoring-worker.js beside the server's bundle.
  */
@@ -45,25 +47,41 @@ function scoringPool(): Piscina<ScoringTask, ScoringResult> {
   return pool;
 }
 
-/** Runs a task in the pool, or inline when it is smaller than offThreadWork(). */
-async function run(task: ScoringTask, work: number): Promise<ScoringResult> {
-  if (work < offThreadWork()) return score(task);
-  return scoringPool().run(task);
+/** The SQLite file behind a store, when the scoring thread can open it itself; else undefined. */
+function sqliteFile(store: Store): string | undefined {
+  if (store.dialect !== 'sqlite') return undefined;
+  const client = (store as SqliteStore).db.$client;
+  return client.memory ? undefined : client.name;
 }
 
-/** The scorecard of `entries` at `asOf` (computeScorecard), computed off the main thread when large. */
-export async function recomputeScorecard(entries: LedgerEntry[], asOf: string): Promise<Scorecard> {
-  const result = await run({ kind: 'card', entries, asOf }, entries.length);
+/**
+ * Runs a task for the ledger of `relId` up to `atSeq`: inline when `work` is under offThreadWork()
+ * (the entries read here), else on the pool, which reads the SQLite file itself or is sent the
+ * entries read here.
+ */
+async function run(store: Store, relId: string, atSeq: number, work: number, task: (ledger: LedgerSource) => ScoringTask): Promise<ScoringResult> {
+  const inline = work < offThreadWork();
+  const path = inline ? undefined : sqliteFile(store);
+  const ledger: LedgerSource = path ? { path, relId, atSeq } : { entries: await store.ledger(relId, atSeq) };
+  return inline ? score(task(ledger)) : scoringPool().run(task(ledger));
+}
+
+/**
+ * The scorecard at `asOf` of relationship `relId`'s ledger up to `atSeq` (computeScorecard), off
+ * the main thread when the ledger is long (see offThreadWork).
+ */
+export async function recomputeScorecard(store: Store, relId: string, atSeq: number, asOf: string): Promise<Scorecard> {
+  const result = await run(store, relId, atSeq, atSeq, (ledger) => ({ kind: 'card', ledger, asOf }));
   return (result as { cards: Scorecard[] }).cards[0];
 }
 
 /**
- * The scorecards of `entries` at `points` (scorecardSeries, one pass), off the main thread when
- * `work` (what the caller charged) is large. Refolds beyond `refoldBudget` entries stop it:
- * `{ overBudget }` tells how far it got.
+ * The scorecards at `points` of relationship `relId`'s ledger up to `atSeq` (scorecardSeries, one
+ * pass), off the main thread when `work` (what the caller charged) is large. Refolds beyond
+ * `refoldBudget` entries stop it: `{ overBudget }` tells how far it got.
  */
-export function recomputeSeries(entries: LedgerEntry[], points: string[], work: number, refoldBudget: number): Promise<ScoringResult> {
-  return run({ kind: 'series', entries, points, refoldBudget }, work);
+export function recomputeSeries(store: Store, relId: string, atSeq: number, points: string[], work: number, refoldBudget: number): Promise<ScoringResult> {
+  return run(store, relId, atSeq, work, (ledger) => ({ kind: 'series', ledger, points, refoldBudget }));
 }
 
 /** Stops the pool's threads (the next job starts new ones). */

@@ -15,9 +15,6 @@ import type { RelationshipRow, Store, WriteTx } from '../store/index.ts';
 /** The engine's state for a ledger with no entries, serialised for the relationships table. */
 export const initialScoreState = (): string => JSON.stringify(initialState());
 
-/** The ledger of a relationship up to and including entry `atSeq`, in seq order: what was known at that head. */
-export const readLedgerPrefix = (store: Store, relationshipId: string, atSeq: number): Promise<LedgerEntry[]> => store.ledger(relationshipId, atSeq);
-
 /**
  * The shared scorecard at `asOf` as known at ledger head `atSeq` (DESIGN §2a: a figure a party saw
  * can be reproduced): computed from the entries with seq ≤ atSeq only, so entries recorded later,
@@ -183,10 +180,10 @@ export async function scorecardOf(
 }
 
 /**
- * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool's
- * thread, scoring/pool.ts), so the event loop stays free: from the state or the cache as
- * scorecardAt serves them (same keys), else `charge` is told the entries folded, the caller's
- * entries are read here and sent, and the result is cached.
+ * scorecardAt with its recomputation, when one is needed, done by `recompute` (the scoring pool,
+ * scoring/pool.ts: relationship, ledger head, asOf), so the event loop stays free: from the state
+ * or the cache as scorecardAt serves them (same keys), else `charge` is told the entries folded,
+ * and the result is cached.
  */
 export async function scorecardAtOffThread(
   store: Store,
@@ -194,7 +191,7 @@ export async function scorecardAtOffThread(
   asOf: string,
   atSeq: number,
   charge: ((entries: number) => void) | undefined,
-  recompute: (entries: LedgerEntry[], asOf: string) => Promise<Scorecard>,
+  recompute: (store: Store, relId: string, atSeq: number, asOf: string) => Promise<Scorecard>,
 ): Promise<Scorecard> {
   const current = atSeq >= rel.headSeq;
   if (current) {
@@ -205,8 +202,9 @@ export async function scorecardAtOffThread(
   const key = current ? `${rel.id}|${rel.headSeq}|${rel.headHash}|${asOf}` : `${rel.id}|${atSeq}|prefix|${asOf}`;
   const cached = pastCards.get(key);
   if (cached) return cached;
-  charge?.(current ? rel.headSeq : atSeq);
-  const card = await recompute(await store.ledger(rel.id, current ? undefined : atSeq), asOf);
+  const seq = current ? rel.headSeq : atSeq;
+  charge?.(seq);
+  const card = await recompute(store, rel.id, seq, asOf);
   pastCards.set(key, card);
   return card;
 }
