@@ -6,7 +6,7 @@ import { expect, test } from 'vitest';
 import { fails, head, metric, must, promise } from '../support/api.ts';
 import { activeRelationship, startTestServer } from '../support/server.ts';
 
-test('on an ended relationship, mutations that name a promise, goal, complaint or entry point at that id', async () => {
+test('on an ended relationship, mutations that name a promise, goal, metric or entry point at that id', async () => {
   await using ts = await startTestServer();
   const rel = await activeRelationship(ts);
   const p = await promise(ts, rel);
@@ -19,8 +19,9 @@ test('on an ended relationship, mutations that name a promise, goal, complaint o
     ['keepPromise', { promiseId: p.id }, 'promiseId'],
     ['acceptGoal', { goalId: goal.goal.id }, 'goalId'],
     ['recordMeasurement', { metricId: goal.goal.metrics[0].id, value: 1 }, 'metricId'],
-    ['respondToComplaint', { interactionId: complaint.interaction.id }, 'interactionId'],
-    ['confirmEntry', { entryId: complaint.entry.id }, 'entryId'],
+    // Answers to earlier entries (confirm, dispute, respond to a complaint) are still taken after the end (test/api/user-found.test.ts).
+    ['breakPromise', { promiseId: p.id, reason: 'Never came' }, 'promiseId'],
+    ['voidEntry', { entryId: complaint.entry.id, reason: 'Recorded twice' }, 'entryId'],
     ['makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'x', dueAt: '2027-01-01T00:00:00Z' }, 'relationshipId'],
   ];
   const wrong: string[] = [];

@@ -26,6 +26,10 @@ test('a goal proposed with metrics, a metric added, then agreed by the other sid
   expect(proposed.entry).toMatchObject({ type: 'GOAL_PROPOSED', seq: 3, actorId: ts.client.rawId });
   const goalId = proposed.goal.id;
 
+  // The proposer cannot accept its own goal.
+  const own = await fails(ts.client, 'acceptGoal', { goalId });
+  expect(own).toMatchObject({ __typename: 'ForbiddenError', path: ['input', 'goalId'] });
+
   const added = await must(
     ts.supplier,
     'addMetric',
@@ -35,14 +39,13 @@ test('a goal proposed with metrics, a metric added, then agreed by the other sid
   expect(added.metric).toMatchObject({ name: 'Damaged items', direction: 'LOWER_IS_BETTER', target: 0, baseline: 5 });
   expect(added.entry).toMatchObject({ type: 'METRIC_ADDED', payload: { goalSeq: 3 } });
 
-  // The proposer cannot accept its own goal.
-  const own = await fails(ts.client, 'acceptGoal', { goalId });
-  expect(own).toMatchObject({ __typename: 'ForbiddenError', path: ['input', 'goalId'] });
-
-  const agreed = await must(ts.supplier, 'acceptGoal', { goalId }, `${GOAL} ${ENTRY}`);
+  // The supplier changed the goal (a metric added is a counter-proposal): now the client agrees to it, not the supplier.
+  const changedIt = await fails(ts.supplier, 'acceptGoal', { goalId });
+  expect(changedIt).toMatchObject({ __typename: 'ForbiddenError', path: ['input', 'goalId'] });
+  const agreed = await must(ts.client, 'acceptGoal', { goalId }, `${GOAL} ${ENTRY}`);
   expect(agreed.goal.status).toBe('AGREED');
   expect(agreed.goal.metrics.map((m: { name: string }) => m.name)).toEqual(['On-time delivery', 'Damaged items']);
-  expect(agreed.entry).toMatchObject({ type: 'GOAL_ACCEPTED', payload: { goalSeq: 3 }, actorId: ts.supplier.rawId });
+  expect(agreed.entry).toMatchObject({ type: 'GOAL_ACCEPTED', payload: { goalSeq: 3 }, actorId: ts.client.rawId });
 
   // Metrics can only be added while proposed.
   const late = await fails(ts.client, 'addMetric', { goalId, ...metric({ name: 'Late' }) });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   };
   supplier = await firm('Oak & Sons Furniture');
   client = await firm('Harbor Hotels');
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
 }, 120_000);
 
 afterAll(async () => {
@@ -79,7 +79,7 @@ test('the sample file is recorded; importing it again records nothing new', asyn
   expect(first.code).toBe(0);
   expect(first.stdout).toMatch(/19 rows, 19 recorded, 0 already in the ledger, 0 bad/);
   // Progress as plain lines: stdout is not a terminal.
-  expect(first.stderr).toContain('imported 19/19 rows');
+  expect(first.stderr).toContain('checked 19/19 rows');
 
   const read = await ledger();
   expect(read.head).toBe(SETUP_ENTRIES + 19);

@@ -37,8 +37,8 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
   POLICY_PROPOSED: { author: 'EITHER', who: 'either side' },
   POLICY_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the policy' },
   GOAL_PROPOSED: { author: 'EITHER', who: 'either side' },
-  GOAL_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal' },
-  GOAL_REJECTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal' },
+  GOAL_ACCEPTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal, or add its latest metric' },
+  GOAL_REJECTED: { author: 'OTHER_SIDE', who: 'the side that did not propose the goal, or add its latest metric' },
   GOAL_RETIRED: { author: 'EITHER', who: 'either side (while still proposed, only its proposer)' },
   METRIC_ADDED: { author: 'EITHER', who: 'either side, while the goal is proposed' },
   MEASUREMENT_RECORDED: {

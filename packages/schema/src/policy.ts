@@ -6,7 +6,7 @@ import { PROMISE_KINDS, type PromiseKind } from './enums.ts';
  * proposed as a (partial) override of these defaults and accepted by the other side.
  */
 export interface Policy {
-  /** Weights of the dimensions in the trust score. */
+  /** Weights of the dimensions in the trust score, relative to each other (each 0–1,000). */
   weights: { reliability: number; goalAttainment: number; responsiveness: number; transparency: number };
   /** Half-lives of evidence, in days; negative evidence is remembered longer. @default { positive: 180, negative: 365 } */
   halfLifeDays: { positive: number; negative: number };
@@ -189,8 +189,9 @@ const evidence = z.object({ r: nonNeg.max(10), s: nonNeg.max(10) }).strict();
 /** A policy override as proposed in the ledger: any subset of the policy's numbers. */
 export const policyOverrideSchema = z
   .object({
+    // Relative weights, each at most 1,000 (percentages fit): larger ones overflow the weighted mean to NaN.
     weights: z
-      .object({ reliability: nonNeg, goalAttainment: nonNeg, responsiveness: nonNeg, transparency: nonNeg })
+      .object({ reliability: nonNeg.max(1000), goalAttainment: nonNeg.max(1000), responsiveness: nonNeg.max(1000), transparency: nonNeg.max(1000) })
       .strict()
       .partial(),
     halfLifeDays: z.object({ positive: pos.max(36_500), negative: pos.max(36_500) }).strict().partial(),

@@ -77,6 +77,13 @@ function closed(
   };
 }
 
+/**
+ * The notice time of a break its promisor never announced, later than any due time: a break the
+ * beneficiary records is no notice from the promisor, however early (DESIGN §2a, §1 "being found
+ * out is worse than announcing it").
+ */
+export const NO_NOTICE = '9999-12-31T23:59:59.999Z';
+
 /** Shares within this of 1 count as the whole promise (floating-point sums of parts). */
 export const SHARE_EPSILON = 1e-9;
 

@@ -1,5 +1,6 @@
 import {
   evaluatePromise,
+  NO_NOTICE,
   noticeTime,
   type LedgerEntry,
   type Policy,
@@ -89,9 +90,6 @@ export function promiseEvent(e: LedgerEntry, confirmed = false, byBeneficiary = 
       return null;
   }
 }
-
-/** The notice time of a break its promisor never announced: later than any due time. */
-const NO_NOTICE = '9999-12-31T23:59:59.999Z';
 
 const subjectOf = (p: OpenPromise): string => (p.description ? `${KIND_LABEL[p.kind]} "${p.description}"` : KIND_LABEL[p.kind]);
 

@@ -51,7 +51,8 @@ export function registerCsv(program: Command, cli: Cli): void {
       const rel = await lookupRelationship(store, o.relationship);
       if (!rel || (rel.supplierId !== firm.id && rel.clientId !== firm.id))
         return cli.fail(`no relationship "${o.relationship}" that ${firm.name} is party to`);
-      const bar = progress({ verb: 'imported', unit: 'rows' });
+      // Progress of the check (every row appended to a private copy); the summary says what was written.
+      const bar = progress({ verb: 'checked', unit: 'rows' });
       let result: Awaited<ReturnType<typeof importCsv>>;
       try {
         result = await importCsv(store, rel, firm.id, text, { skipBad: o.skipBad, dryRun: o.dryRun, onProgress: bar.update });

@@ -36,10 +36,12 @@ export function entityForWrite(
   const raw = rawIdOf(globalId, typename);
   const key = raw ? parseEntityId(raw) : null;
   const article = /^[AEIOU]/.test(typename) ? 'an' : 'a';
-  if (!key) throw notFound(`No ${typename.toLowerCase()} with this id is visible to you (is it ${article} ${typename} id?).`, path);
+  // In words: "ledger entry", "policy proposal".
+  const noun = typename.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  if (!key) throw notFound(`No ${noun} with this id is visible to you (is it ${article} ${typename} id?).`, path);
   try {
     return { key, rel: relationshipForWrite(tx, viewer, globalId && globalIdOf('Relationship', key.relationshipId), path) };
   } catch {
-    throw notFound(`No ${typename.toLowerCase()} with this id is visible to you.`, path);
+    throw notFound(`No ${noun} with this id is visible to you.`, path);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type KeyRole, sha256Hex } from '@trustledger/schema';
 import type { Viewer } from '../graphql/context.ts';
+import { validation } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ApiKeyRow, FirmRow, Store, WriteTx } from '../store/index.ts';
 
@@ -20,8 +21,12 @@ export const createFirm = (store: Store, name: string, now?: string): Promise<Fi
 
 /**
  * Creates an API key for a firm in `tx`. The secret (`tl_…`) is returned once; only its SHA-256 is stored.
+ * `label` is trimmed (blank: none) and at most 200 characters, like a firm name; longer is a
+ * VALIDATION AppError at input.label.
  */
 export function createApiKeyIn(tx: WriteTx, firmId: string, role: KeyRole, label: string | null = null, now = new Date().toISOString()) {
+  label = label?.trim() || null;
+  if (label !== null && label.length > 200) throw validation(`A key label must be at most 200 characters (got ${label.length}).`, ['input', 'label']);
   const secret = `tl_${randomBytes(24).toString('base64url')}`;
   const row: ApiKeyRow = { id: newId('key'), firmId, role, secretHash: sha256Hex(secret), label, createdAt: now, revokedAt: null };
   tx.insertApiKey(row);

@@ -5,6 +5,7 @@ import {
   type EntryType,
   evaluatePromise,
   type LedgerEntry,
+  NO_NOTICE,
   type Payloads,
   type PromiseEvent,
   type Side,
@@ -64,6 +65,7 @@ function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, 
     tx.voidRow('promises', relId, seq);
     return;
   }
+  const promisor = made.payload.promisor;
   const events: PromiseEvent[] = history
     .filter((e) => e.seq !== seq)
     .map((e) => {
@@ -76,7 +78,8 @@ function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, 
             ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: p.inFull !== false }
             : { type: e.type, seq: e.seq, occurredAt: e.occurredAt, inFull: true, share: p.share as number }
           : e.type === 'PROMISE_BROKEN'
-            ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt }
+            ? // Said by the beneficiary, a break is no notice from the promisor, however early (as the engine judges it).
+              { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: sideOf(rel, e.actorFirmId) === promisor ? noticeAt : NO_NOTICE }
             : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };
     });
   const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);

@@ -27,6 +27,21 @@ const NEGOTIATION: ReadonlySet<EntryType> = new Set([
   'REPRESENTATIVE_HANDOVER',
 ]);
 
+/**
+ * What an ended relationship's ledger still takes: answers to what was recorded before the end, so
+ * that ending it cannot lock the other side out (DESIGN §2a): a claim recorded just before the end
+ * can still be confirmed or disputed (else it would count in full once its window passed), a
+ * dispute withdrawn or resolved, a complaint answered. New facts are refused.
+ */
+const AFTER_END: ReadonlySet<EntryType> = new Set([
+  'ENTRY_CONFIRMED',
+  'ENTRY_DISPUTED',
+  'DISPUTE_WITHDRAWN',
+  'DISPUTE_RESOLVED',
+  'COMPLAINT_RESPONDED',
+  'COMPLAINT_RESOLVED',
+]);
+
 interface RuleInput<T extends EntryType> {
   tx: WriteTx;
   rel: RelationshipRow;
@@ -72,9 +87,19 @@ function complaintAt(input: RuleInput<EntryType>, seq: number) {
   return i;
 }
 
+/**
+ * An answer to an entry (its confirmation, dispute, acceptance, void, …) cannot have happened
+ * before the entry it answers: its occurredAt is refused (DESIGN §2a, business times are plausible).
+ */
+function notBefore(input: RuleInput<EntryType>, earlier: { occurredAt: string } | undefined, what: string): void {
+  if (earlier && toMillis(input.occurredAt) < toMillis(earlier.occurredAt))
+    throw validation(`occurredAt is before ${what} (${earlier.occurredAt}): an answer cannot come before what it answers.`, ['occurredAt']);
+}
+
 function attestable(input: RuleInput<EntryType>, seq: number, types: ReadonlySet<EntryType> = ATTESTABLE_TYPES) {
   const e = entryAt(input.tx, input.rel.id, seq);
   if (!e) throw notFound(`Entry ${seq} does not exist in this relationship's ledger.`, [...input.at, 'entrySeq']);
+  notBefore(input, e, `entry ${seq}, which it refers to`);
   if (e.type === 'ENTRY_DISPUTED' && input.type === 'ENTRY_DISPUTED')
     throw validation('A dispute cannot be disputed: withdraw it, or propose a resolution (proposeResolution).', [...input.at, 'entrySeq']);
   if (!types.has(e.type as EntryType))
@@ -98,7 +123,11 @@ function notAuthor(what: string, author: string, path: (string | number)[], hint
  */
 export function checkRules(input: RuleInput<EntryType>): void {
   const { rel, side, type } = input;
-  if (rel.status === 'ENDED') throw conflict('This relationship has ended; its ledger is closed.', ['relationshipId']);
+  if (rel.status === 'ENDED' && !AFTER_END.has(type))
+    throw conflict(
+      'This relationship has ended; its ledger is closed to new records (entries recorded before the end can still be confirmed or disputed, and complaints answered).',
+      ['relationshipId'],
+    );
   if (rel.status === 'PROPOSED' && !NEGOTIATION.has(type))
     throw conflict('The relationship has not been accepted yet; only negotiation (goals, policy, acceptance) can be recorded.', [
       'relationshipId',
@@ -120,6 +149,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (!pol) throw notFound(`No policy was proposed at entry ${p.policySeq}.`, [...input.at, 'policySeq']);
       if (pol.status !== 'PROPOSED') throw conflict(`This policy proposal is already ${pol.status.toLowerCase()}.`, [...input.at, 'policySeq']);
       if (pol.proposedBy === side) throw forbidden('Only the other side can accept a proposed policy.', [...input.at, 'policySeq']);
+      notBefore(input, entryAt(input.tx, rel.id, p.policySeq as number), 'the policy proposal');
       return;
     }
     case 'GOAL_PROPOSED':
@@ -128,7 +158,17 @@ export function checkRules(input: RuleInput<EntryType>): void {
     case 'GOAL_REJECTED': {
       const g = goalAt(input, p.goalSeq as number);
       if (g.status !== 'PROPOSED') throw conflict(`This goal is already ${g.status.toLowerCase()}.`, [...input.at, 'goalSeq']);
-      if (g.proposedBy === side) throw forbidden('Only the other side can accept or reject a proposed goal.', [...input.at, 'goalSeq']);
+      if (g.proposedBy === side && lastMetricBy(input, p.goalSeq as number) !== otherSide(side))
+        throw forbidden('Only the other side can accept or reject a proposed goal.', [...input.at, 'goalSeq']);
+      // A metric the accepting side added is a counter-proposal: the side that changed the goal
+      // last cannot agree to it alone (DESIGN §2a), else it could add a metric the other side is
+      // accountable for, accept the goal and measure it.
+      if (g.proposedBy !== side && lastMetricBy(input, p.goalSeq as number) === side)
+        throw forbidden(
+          `You added a metric to this goal, so ${sideName(otherSide(side))}, which proposed it, must agree to it now (acceptGoal or rejectGoal).`,
+          [...input.at, 'goalSeq'],
+        );
+      notBefore(input, entryAt(input.tx, rel.id, p.goalSeq as number), 'the goal proposal');
       return;
     }
     case 'GOAL_RETIRED': {
@@ -140,6 +180,7 @@ export function checkRules(input: RuleInput<EntryType>): void {
         ]);
       if (g.status === 'REJECTED' || g.status === 'RETIRED')
         throw conflict(`This goal is already ${g.status.toLowerCase()}.`, [...input.at, 'goalSeq']);
+      notBefore(input, entryAt(input.tx, rel.id, p.goalSeq as number), 'the goal proposal');
       return;
     }
     case 'METRIC_ADDED': {
@@ -227,11 +268,13 @@ export function checkRules(input: RuleInput<EntryType>): void {
       if (e.disputedBySeq === null) throw conflict('This entry is not under dispute.', at);
       const dispute = entryAt(input.tx, rel.id, e.disputedBySeq);
       if (dispute && sideOf(rel, dispute.actorFirmId) !== side) notAuthor('withdraw a dispute', 'the side that raised it', at);
+      notBefore(input, dispute, 'the dispute');
       return;
     }
     case 'DISPUTE_RESOLVED': {
       const e = attestable(input, p.entrySeq as number);
       if (e.disputedBySeq === null) throw conflict('This entry is not under dispute; there is nothing to resolve.', [...input.at, 'entrySeq']);
+      notBefore(input, entryAt(input.tx, rel.id, e.disputedBySeq), 'the dispute');
       return;
     }
     case 'ENTRY_VOIDED': {
@@ -243,6 +286,15 @@ export function checkRules(input: RuleInput<EntryType>): void {
       return;
     }
   }
+}
+
+const otherSide = (side: Side): Side => (side === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER');
+
+/** The side that added the latest standing metric to a goal (METRIC_ADDED), or null when none was added. */
+function lastMetricBy(input: RuleInput<EntryType>, goalSeq: number): Side | null {
+  const added = input.tx.standingReferrers(input.rel.id, goalSeq, 'METRIC_ADDED');
+  const last = added.reduce<EntryRow | null>((a, e) => (a === null || e.seq > a.seq ? e : a), null);
+  return last ? sideOf(input.rel, last.actorFirmId) : null;
 }
 
 /** Entries their recorder may void: the facts, and its own pending resolution proposals. */

@@ -83,7 +83,8 @@ defineEntryMutation({
 
 defineEntryMutation({
   name: 'endRelationship',
-  description: 'Ends a relationship (or declines a proposal). Its ledger closes; the record stays.',
+  description:
+    'Ends a relationship (or declines a proposal). Its ledger closes to new records; the record stays, and entries recorded before the end can still be confirmed or disputed, and complaints answered.',
   type: 'RELATIONSHIP_ENDED',
   target: relationshipTarget,
   input: (t) => ({ relationshipId: t.id({ required: true }), reason: t.string({ required: false }) }),

@@ -14,7 +14,8 @@ export function furnitureStory(): Story {
   s.handover(day(3, 15), S, 'Dana Levi');
   s.handover(day(4, 9, 30), C, 'Miriam Katz');
 
-  // Agree up front what success means: the client proposes, the supplier adds the client's own metric.
+  // Agree up front what success means: the client proposes, the supplier adds the client's own
+  // metric, and the client, measured by it now, agrees to the goal as changed.
   s.goal('goal', day(5, 11), C, 'Lobby and guest-floor refurbishment delivered to spec', [
     { name: 'Milestones delivered on time', unit: '%', direction: 'HIGHER_IS_BETTER', target: 95, baseline: 70, accountable: S },
     { name: 'Defects found at handover', unit: 'items', direction: 'LOWER_IS_BETTER', target: 0, baseline: 10, accountable: S },
@@ -27,7 +28,7 @@ export function furnitureStory(): Story {
     baseline: 60,
     accountable: C,
   });
-  s.acceptGoal('goal', day(7, 16), S);
+  s.acceptGoal('goal', day(7, 16), C);
 
   // 70% in advance for custom work: the client's promise, kept, and confirmed by the supplier.
   s.promise('advance', day(9, 10), C, {
