@@ -12,7 +12,9 @@ import { PG_TEMPLATE, TEST_STORE } from './store.ts';
 
 export default async function setup(): Promise<(() => void) | undefined> {
   if (TEST_STORE !== 'postgres') return undefined;
-  const cluster = await startPgCluster();
+  // Each test server holds a pool (TRUSTLEDGER_DB_POOL_SIZE, 10) and two sessions of its own, in
+  // every test worker at once (one per core, less one): room for many cores.
+  const cluster = await startPgCluster({ maxConnections: 1000 });
   try {
     const store = await openStore({ databaseUrl: await cluster.database(PG_TEMPLATE) });
     await store.close();
