@@ -3,21 +3,19 @@
  * by the server itself (@graphql-yoga/render-graphiql), checked in Chromium with every request
  * that does not go to 127.0.0.1 blocked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type RunningServer, startServer } from '@trustledger/server';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type TestDatabase, testDatabase } from './support/store.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let dir: string;
+let database: TestDatabase;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'trustledger-graphiql-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'graphiql.db'), rateLimitPerMinute: 0 });
+  database = testDatabase('graphiql');
+  server = await startServer({ port: 0, host: '127.0.0.1', ...database.options, rateLimitPerMinute: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -27,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  database?.[Symbol.dispose]();
 });
 
 test('GraphiQL loads and runs a query with the network closed to everything but the server', async () => {

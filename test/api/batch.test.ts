@@ -120,3 +120,37 @@ test('a good batch of 300 entries refers to its own promises by seq and settles 
   expect(await count('OPEN')).toBe(33);
   expect((await ledger(ts, rel)).length).toBe(302);
 });
+
+test('a batch leaves the same promise and complaint rows as the same entries recorded one per request', async () => {
+  await using ts = await startTestServer();
+  const at = (h: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + h * 3_600_000).toISOString();
+  // seq 3..12: a promise rescheduled then kept; one made then voided by its recorder (not due yet);
+  // one made then broken; a complaint answered then resolved: several follow-ups of one subject in one batch.
+  const entries = [
+    { type: 'PROMISE_MADE', occurredAt: at(0), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: at(100) } },
+    { type: 'PROMISE_RESCHEDULED', occurredAt: at(50), payload: { promiseSeq: 3, newDueAt: at(200), reason: 'Strike' } },
+    { type: 'PROMISE_KEPT', occurredAt: at(150), payload: { promiseSeq: 3 } },
+    { type: 'PROMISE_MADE', occurredAt: at(1), payload: { promisor: 'SUPPLIER', kind: 'OTHER', description: 'Typo', dueAt: daysFromNow(30) } },
+    { type: 'ENTRY_VOIDED', occurredAt: at(2), payload: { entrySeq: 6, reason: 'Recorded twice' } },
+    { type: 'PROMISE_MADE', occurredAt: at(10), payload: { promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Lobby', dueAt: at(300) } },
+    { type: 'PROMISE_BROKEN', occurredAt: at(20), payload: { promiseSeq: 8, reason: 'No installer' } },
+    { type: 'INTERACTION_RECORDED', occurredAt: at(30), payload: { kind: 'COMPLAINT', initiatedBy: 'CLIENT', note: 'Late' } },
+    { type: 'COMPLAINT_RESPONDED', occurredAt: at(31), payload: { interactionSeq: 10 } },
+    { type: 'COMPLAINT_RESOLVED', occurredAt: at(40), payload: { interactionSeq: 10 } },
+  ];
+  const ROWS = `... on Relationship {
+    promises(first: 10) { edges { node { description state outcome madeAt originalDueAt dueAt resolvedAt voided } } }
+    interactions(first: 10) { edges { node { kind firstResponseAt resolvedAt } } } }`;
+  const batched = await activeRelationship(ts, '2025-12-01T00:00:00Z');
+  await must(ts.supplier, 'recordEntries', { relationshipId: batched, entries });
+  const single = await activeRelationship(ts, '2025-12-01T00:00:00Z');
+  for (const entry of entries) await must(ts.supplier, 'recordEntries', { relationshipId: single, entries: [entry] });
+  const rows = await node(ts.supplier, batched, ROWS);
+  expect(rows).toEqual(await node(ts.supplier, single, ROWS));
+  // And they are what the entries say.
+  const promises = rows.promises.edges.map((e: any) => e.node);
+  expect(promises.find((p: any) => p.description === 'Chairs')).toMatchObject({ state: 'KEPT', originalDueAt: at(100), dueAt: at(200), resolvedAt: at(150) });
+  expect(promises.find((p: any) => p.description === 'Lobby')).toMatchObject({ state: 'BROKEN', resolvedAt: at(20) });
+  expect(promises.find((p: any) => p.description === 'Typo')?.voided ?? true).toBe(true);
+  expect(rows.interactions.edges.map((e: any) => e.node)).toContainEqual({ kind: 'COMPLAINT', firstResponseAt: at(31), resolvedAt: at(40) });
+});

@@ -80,8 +80,7 @@ test('a request whose items all fail unexpectedly logs one line, and the client 
   const ids = entries.node.ledger.edges.map((e: { node: { id: string } }) => e.node.id);
   expect(ids).toHaveLength(100);
   // Damage the stored payloads behind the API's back: every entry's payload now fails to parse.
-  const raw = ts.server.db.$client;
-  raw.prepare(`update entries set payload = 'not json'`).run();
+  await ts.rawSql(`update entries set payload = 'not json'`);
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const before = log.length;

@@ -2,24 +2,43 @@
  * Busy is retryable (issue 11): a write that cannot get the database answers a typed, retryable
  * error (HTTP 503, Retry-After, code UNAVAILABLE) and records nothing; the SDK retries it with the
  * same idempotency key, so it is recorded exactly once; API writes made while the CLI imports a
- * 6,000-row file into another relationship all succeed.
+ * 6,000-row file into another relationship all succeed. On SQLite another connection holds the
+ * database's write lock past the busy timeout; on PostgreSQL another session holds the
+ * relationship's row lock past the lock timeout (the same busyTimeoutMs): the same answer.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, UnavailableError } from '@trustledger/sdk';
 import { openDb } from '@trustledger/server';
+import pg from 'pg';
 import { expect, test } from 'vitest';
 import { cli } from '../cli/cli.ts';
 import { head, ledger } from '../support/api.ts';
-import { activeRelationship, ok, startTestServer } from '../support/server.ts';
+import { activeRelationship, ok, startTestServer, type TestServer } from '../support/server.ts';
 
-/** Another connection that takes the database's write lock and holds it until released. */
-function holdWriteLock(path: string) {
-  const other = openDb({ path }).$client;
-  other.exec('BEGIN IMMEDIATE');
-  return () => {
-    other.exec('ROLLBACK');
-    other.close();
+/**
+ * Another connection that holds the lock a write to relationship `rel` (a GraphQL id) needs, until
+ * released: SQLite's write lock on the whole file (BEGIN IMMEDIATE), or on PostgreSQL the
+ * relationship's row (SELECT … FOR UPDATE), which every append to it takes first.
+ */
+async function holdWriteLock(ts: TestServer, rel: string): Promise<() => Promise<void>> {
+  if (ts.store === 'sqlite') {
+    const other = openDb({ path: ts.db }).$client;
+    other.exec('BEGIN IMMEDIATE');
+    return async () => {
+      other.exec('ROLLBACK');
+      other.close();
+    };
+  }
+  const other = new pg.Client({ connectionString: ts.db });
+  await other.connect();
+  await other.query('begin');
+  const rawId = Buffer.from(rel, 'base64').toString('utf8').replace(/^[^:]*:/, '');
+  const locked = await other.query('select id from relationships where id = $1 for update', [rawId]);
+  expect(locked.rowCount).toBe(1);
+  return async () => {
+    await other.query('rollback');
+    await other.end();
   };
 }
 
@@ -30,7 +49,7 @@ test('a write that cannot get the database answers 503 UNAVAILABLE with Retry-Af
   const rel = await activeRelationship(ts);
   const before = await head(ts, rel);
   const input = { relationshipId: rel, kind: 'NEGATIVE_CONTACT', initiatedBy: 'CLIENT', idempotencyKey: 'late-delivery-call-1' };
-  const release = holdWriteLock(ts.server.db.$client.name);
+  const release = await holdWriteLock(ts, rel);
   let res: Response;
   try {
     res = await fetch(ts.url, {
@@ -39,7 +58,7 @@ test('a write that cannot get the database answers 503 UNAVAILABLE with Retry-Af
       body: JSON.stringify({ query: RECORD, variables: { input } }),
     });
   } finally {
-    release();
+    await release();
   }
   expect(res.status).toBe(503);
   expect(res.headers.get('retry-after')).toBe('1');
@@ -76,19 +95,16 @@ test('the SDK retries UNAVAILABLE with the same idempotency key: recorded exactl
   });
   // The lock is let go once the server has answered 503 twice, whatever the timing: the SDK has
   // then retried once with the lock still held, and its next retry finds the database free.
-  const release = holdWriteLock(ts.server.db.$client.name);
-  let released = false;
+  const release = await holdWriteLock(ts, rel);
+  let released: Promise<void> | null = null;
   seen503 = () => {
-    if (statuses.filter((s) => s === 503).length >= 2 && !released) {
-      released = true;
-      release();
-    }
+    if (statuses.filter((s) => s === 503).length >= 2 && !released) released = release();
   };
   let interaction;
   try {
     ({ interaction } = await supplier.interactions.record({ relationshipId: rel, kind: 'COMPLAINT', initiatedBy: 'SUPPLIER', note: 'Chairs arrived scratched' }));
   } finally {
-    if (!released) release();
+    await (released ?? release());
   }
   expect(interaction.kind).toBe('COMPLAINT');
   expect(statuses).toEqual([503, 503, 200]);
@@ -101,13 +117,13 @@ test('the SDK retries UNAVAILABLE with the same idempotency key: recorded exactl
   // A lock that outlasts every retry: a typed, retryable error, and still nothing recorded.
   const impatient = createClient({ url: ts.url, apiKey: ts.supplier.keys.writer, retry: { retries: 1, minDelayMs: 10, maxDelayMs: 1000 } });
   const before = await head(ts, rel);
-  const hold = holdWriteLock(ts.server.db.$client.name);
+  const hold = await holdWriteLock(ts, rel);
   try {
     const error = await impatient.interactions.record({ relationshipId: rel, kind: 'NEGATIVE_CONTACT', initiatedBy: 'SUPPLIER' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error).toMatchObject({ code: 'UNAVAILABLE', status: 503, retryAfterMs: 1000 });
   } finally {
-    hold();
+    await hold();
   }
   expect(await head(ts, rel)).toEqual(before);
 });
@@ -115,7 +131,7 @@ test('the SDK retries UNAVAILABLE with the same idempotency key: recorded exactl
 test('API writes to another relationship during a 6,000-row CSV import all succeed, each recorded once; the import records every row', async () => {
   await using ts = await startTestServer({ busyTimeoutMs: 200 });
   const imported = await activeRelationship(ts, '2026-01-01T00:00:00Z');
-  const other = ts.firm('Lakeside Linen');
+  const other = await ts.firm('Lakeside Linen');
   // A second relationship between the client and another supplier, written to over the API.
   const proposed = ok(
     await other.gql(
@@ -131,9 +147,9 @@ test('API writes to another relationship during a 6,000-row CSV import all succe
     const at = new Date(Date.parse('2026-01-02T00:00:00Z') + i * 60_000).toISOString();
     return `interaction,${at},activity,client,${(i % 50) + 1},Order ${i + 1}`;
   });
-  const file = join(ts.server.db.$client.name, '..', 'orders.csv');
+  const file = join(ts.dir, 'orders.csv');
   writeFileSync(file, `type,occurred_at,interaction_kind,initiated_by,volume,note\n${rows.join('\n')}\n`);
-  const importing = cli(ts.server.db.$client.name, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
+  const importing = cli(ts.db, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
   let done = false;
   void importing.then(() => (done = true));
   // The writes start once the import is writing (its first transactions are in the ledger): no
@@ -158,7 +174,7 @@ test('API writes to another relationship during a 6,000-row CSV import all succe
   expect((await head(ts, imported)).seq).toBe(2 + 6000);
 
   // Importing the file again records nothing new.
-  const again = await cli(ts.server.db.$client.name, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
+  const again = await cli(ts.db, ['import', file, '--relationship', imported, '--as-firm', ts.supplier.rawId, '--json']);
   expect(JSON.parse(again.stdout)).toMatchObject({ rows: 6000, recorded: 0, duplicates: 6000, written: false });
   expect((await head(ts, imported)).seq).toBe(2 + 6000);
 }, 240_000);

@@ -30,7 +30,7 @@ test('a keep recorded by its promisor is claimed: half its credit until the bene
   const clock = testClock(Date.now() + 60_000);
   await using ts = await startTestServer({ now: clock.now });
   const claimed = await activeRelationship(ts, daysFromNow(-60));
-  const client2 = ts.firm('Second client');
+  const client2 = await ts.firm('Second client');
   const vouched = await activeRelationship({ supplier: ts.supplier, client: client2 }, daysFromNow(-60));
   const keepIn = async (rel: string, by: TestFirm) => {
     const p = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: daysFromNow(-5), occurredAt: daysFromNow(-20) }, 'promise { id }');

@@ -67,7 +67,7 @@ test('every mutation naming another firm\'s relationship or its nodes is NotFoun
   const rel = ids.Relationship;
   const before = await head(ts, rel);
   const entries = await ledger(ts, rel);
-  const proposed = (await must(ts.client, 'proposeRelationship', { counterpartyId: ts.firm('Third Party').id, viewerSide: 'CLIENT' }, 'relationship { id }')).relationship.id;
+  const proposed = (await must(ts.client, 'proposeRelationship', { counterpartyId: (await ts.firm('Third Party')).id, viewerSide: 'CLIENT' }, 'relationship { id }')).relationship.id;
   const proposedHead = await head(ts, proposed, ts.client);
 
   const attempts: [string, Record<string, unknown>, string][] = [

@@ -93,8 +93,8 @@ test('endRelationship closes the ledger: status ENDED, later records are refused
 
 test('viewer: the firm, the key role, and relationships filtered by `as` and `status`', async () => {
   await using ts = await startTestServer();
-  const hotelChain = ts.firm('Seaside Resorts');
-  const mill = ts.firm('Timber Mill');
+  const hotelChain = await ts.firm('Seaside Resorts');
+  const mill = await ts.firm('Timber Mill');
   // supplier → client: ACTIVE, supplier is SUPPLIER
   const active = await activeRelationship(ts);
   // supplier → hotelChain: PROPOSED, supplier is SUPPLIER

@@ -29,7 +29,7 @@ const clients: TestFirm[] = [];
 async function build(ts: TestServer, n: number) {
   const at = (h: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + h * 3_600_000).toISOString();
   for (let i = 0; i < n; i++) {
-    const client = ts.firm(`Hotel ${i}`);
+    const client = await ts.firm(`Hotel ${i}`);
     clients.push(client);
     const rel = (await must(ts.supplier, 'proposeRelationship', { counterpartyId: client.id, viewerSide: 'SUPPLIER', occurredAt: at(0) }, 'relationship { id }')).relationship.id;
     await must(client, 'acceptRelationship', { relationshipId: rel, occurredAt: at(1) });

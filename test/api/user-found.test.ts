@@ -165,3 +165,27 @@ test('a not-found error names the kind of id in words: "ledger entry", "policy p
   const wrongKind = await fails(ts.client, 'confirmEntry', { entryId: policy.policy.id });
   expect(wrongKind.message).toBe('No ledger entry with this id is visible to you (is it a LedgerEntry id?).');
 });
+
+test('an idempotent retry is compared by meaning: a field sent as null or left out, a time written with or without milliseconds, are the same request', async () => {
+  await using ts = await startTestServer();
+  const rel = await activeRelationship(ts, daysFromNow(-30));
+  const first = await must(
+    ts.supplier,
+    'makePromise',
+    { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: '2030-03-01T09:00:00Z', idempotencyKey: 'po-77' },
+    'promise { id } entry { seq }',
+  );
+  const before = await head(ts, rel);
+  // The retry came back from a job queue that re-serialised the time and wrote every optional field as null.
+  const retry = await must(
+    ts.supplier,
+    'makePromise',
+    { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: '2030-03-01T11:00:00.000+02:00', amount: null, occurredAt: null, idempotencyKey: 'po-77' },
+    'promise { id } entry { seq }',
+  );
+  expect(retry).toEqual(first);
+  expect(await head(ts, rel)).toEqual(before);
+  // Another instant, or another value, is still another request.
+  const other = await fails(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Deliver 40 chairs', dueAt: '2030-03-01T09:00:01Z', idempotencyKey: 'po-77' });
+  expect(other).toMatchObject({ __typename: 'ConflictError', path: ['input', 'idempotencyKey'] });
+});

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeEnv, type TestDatabase, testDatabase } from '../support/store.ts';
 
 /** The repository root: the CLI runs from there, as `pnpm trustledger` does. */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -15,18 +14,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh temporary directory with a database path in it, removed on dispose. */
-export function tempDb(): { dir: string; db: string } & Disposable {
-  const dir = mkdtempSync(join(tmpdir(), 'trustledger-cli-'));
-  return { dir, db: join(dir, 'test.db'), [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+/**
+ * A fresh temporary directory and a fresh database of the store under test (test/support/store.ts):
+ * `db` is a SQLite path in `dir`, or a postgres:// URL; removed on dispose.
+ */
+export function tempDb(): TestDatabase {
+  return testDatabase();
 }
 
+/**
+ * The CLI on database `db` (a SQLite path: --db; a postgres:// URL: TRUSTLEDGER_DATABASE_URL,
+ * as an operator selects PostgreSQL).
+ */
 function spawnCli(db: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   const base = { ...process.env };
-  for (const name of ['TRUSTLEDGER_DB', 'TRUSTLEDGER_DEMO', 'PORT', 'HOST']) delete base[name];
-  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, '--db', db, ...args], {
+  for (const name of ['TRUSTLEDGER_DB', 'TRUSTLEDGER_DATABASE_URL', 'TRUSTLEDGER_DEMO', 'PORT', 'HOST']) delete base[name];
+  const onPg = Object.keys(storeEnv(db)).length > 0;
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...(onPg ? [] : ['--db', db]), ...args], {
     cwd: ROOT,
-    env: { ...base, ...env },
+    env: { ...base, ...storeEnv(db), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

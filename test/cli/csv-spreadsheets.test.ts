@@ -34,7 +34,7 @@ beforeAll(async () => {
   clientId = (await cliJson(tmp.db, ['firm', 'create', FORMULA_FIRM])).id;
   supplierKey = (await cliJson(tmp.db, ['key', 'create', SUPPLIER, '--role', 'writer'])).secret;
   const clientKey = (await cliJson(tmp.db, ['key', 'create', clientId, '--role', 'writer'])).secret;
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
   const at = '2026-01-05T09:00:00Z';
   const proposed = await api(supplierKey, 'mutation($i: ProposeRelationshipInput!) { proposeRelationship(input: $i) { relationship { id } } }', {
     i: { counterpartyId: clientId, viewerSide: 'SUPPLIER', occurredAt: at },

@@ -2,10 +2,10 @@
  * `seed --demo` and `export review`: the real CLI seeds a fresh database, the demo's stories are
  * read back through the GraphQL API with the printed keys, and the review is exported as CSV.
  */
-import { type RunningServer, startServer } from '@trustledger/server';
+import { openStore, type RunningServer, startServer } from '@trustledger/server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedDemo } from '../../packages/server/src/demo/index.ts';
-import { SqliteStore } from '../../packages/server/src/store/index.ts';
+import { testDatabase } from '../support/store.ts';
 import { cli, cliJson, gql, tempDb } from './cli.ts';
 
 interface Demo {
@@ -33,7 +33,7 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr);
   demo = JSON.parse(r.stdout);
   seedStderr = r.stderr;
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
 }, 120_000);
 
 afterAll(async () => {
@@ -199,24 +199,26 @@ describe('seed --demo', () => {
 
   test('the same stories every time: only the clock moves them', async () => {
     const shape = async (now: string) => {
-      const store = SqliteStore.open({ path: ':memory:' });
-      const db = store.db;
-      await seedDemo(store, { now });
-      const day0 = Math.floor(Date.parse(now) / 86_400_000) * 86_400_000;
-      const rows = db.$client.prepare('select r.rowid, e.seq, e.type, e.occurred_at, e.payload from entries e join relationships r on r.id = e.relationship_id order by r.rowid, e.seq').all() as {
-        seq: number;
-        type: string;
-        occurred_at: string;
-        payload: string;
-      }[];
-      await store.close();
-      return rows.map((r) => ({
-        seq: r.seq,
-        type: r.type,
-        at: Date.parse(r.occurred_at) - day0,
-        // Firm ids and due times differ between runs; the rest of the payload does not.
-        payload: r.type === 'RELATIONSHIP_PROPOSED' ? null : r.payload.replace(/"(dueAt|newDueAt)":"[^"]+"/g, '"$1":…'),
-      }));
+      // Seeded through the store under test, read back through it: every ledger, in the order the stories were told.
+      using database = testDatabase('shape');
+      const store = await openStore(database.options);
+      try {
+        const seeded = await seedDemo(store, { now });
+        const day0 = Math.floor(Date.parse(now) / 86_400_000) * 86_400_000;
+        const rows = [];
+        for (const r of seeded.relationships)
+          for (const e of await store.ledger(r.rawId))
+            rows.push({
+              seq: e.seq,
+              type: e.type,
+              at: Date.parse(e.occurredAt) - day0,
+              // Firm ids and due times differ between runs; the rest of the payload does not.
+              payload: e.type === 'RELATIONSHIP_PROPOSED' ? null : JSON.stringify(e.payload).replace(/"(dueAt|newDueAt)":"[^"]+"/g, '"$1":…'),
+            });
+        return rows;
+      } finally {
+        await store.close();
+      }
     };
     expect(await shape('2026-01-10T08:00:00.000Z')).toEqual(await shape('2027-06-01T21:30:00.000Z'));
   });

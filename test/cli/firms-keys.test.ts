@@ -39,7 +39,7 @@ test('firms and keys: create, list, a key that works, then revoked', async () =>
   expect(unknown.stderr).toMatch(/no key key_nope/);
 
   // The admin key reads as the firm; the revoked writer key no longer does.
-  const server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  const server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
   try {
     const viewer = await gql(server.graphqlUrl, admin.secret, '{ viewer { role firm { name } } }');
     expect(viewer.viewer).toEqual({ role: 'ADMIN', firm: { name: 'Oak & Sons Furniture' } });
@@ -47,4 +47,14 @@ test('firms and keys: create, list, a key that works, then revoked', async () =>
   } finally {
     await server.close();
   }
-});
+}, 180_000); // ten CLI processes, each starting tsx: slow on a loaded machine
+
+test('migrate brings the database up to date and says which database it was (the file, or PostgreSQL)', async () => {
+  using tmp = tempDb();
+  const where = tmp.options.dbPath ?? 'PostgreSQL (TRUSTLEDGER_DATABASE_URL)';
+  expect(await cliJson(tmp.db, ['migrate'])).toEqual({ db: where, migrated: true });
+  const text = await cli(tmp.db, ['migrate']);
+  expect(text.code).toBe(0);
+  expect(text.stdout.trim()).toBe(`database ${where} is up to date`);
+  expect(await cliJson(tmp.db, ['firm', 'list'])).toEqual([]);
+}, 120_000);

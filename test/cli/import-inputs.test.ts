@@ -23,7 +23,7 @@ beforeAll(async () => {
   supplierKey = (await cliJson(tmp.db, ['key', 'create', supplier.id, '--role', 'writer'])).secret;
   const client = await cliJson(tmp.db, ['firm', 'create', 'Harbor Hotels']);
   clientKey = (await cliJson(tmp.db, ['key', 'create', client.id, '--role', 'writer'])).secret;
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
   clientId = (await gql(server.graphqlUrl, clientKey, '{ viewer { firm { id } } }')).viewer.firm.id;
 }, 120_000);
 

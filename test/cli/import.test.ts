@@ -41,7 +41,7 @@ beforeAll(async () => {
   };
   supplier = await firm('Oak & Sons Furniture');
   client = await firm('Harbor Hotels');
-  server = await startServer({ dbPath: tmp.db, port: 0, rateLimitPerMinute: 0 });
+  server = await startServer({ ...tmp.options, port: 0, rateLimitPerMinute: 0 });
 }, 120_000);
 
 afterAll(async () => {

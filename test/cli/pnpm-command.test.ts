@@ -7,7 +7,8 @@ const run = promisify(execFile);
 
 test('`pnpm trustledger` runs the CLI with clean --json output, as the README walks through', async () => {
   using tmp = tempDb();
-  const env = { ...process.env, TRUSTLEDGER_DB: tmp.db };
+  // A SQLite file (TRUSTLEDGER_DB), or the PostgreSQL database of a PostgreSQL run (TRUSTLEDGER_DATABASE_URL).
+  const env = { ...process.env, ...(tmp.options.dbPath ? { TRUSTLEDGER_DB: tmp.db } : { TRUSTLEDGER_DATABASE_URL: tmp.db }) };
   const firm = await run('pnpm', ['trustledger', '--json', 'firm', 'create', 'Harbor Hotels'], { cwd: ROOT, env });
   // stdout is nothing but the JSON: no script banner to strip before parsing.
   const created = JSON.parse(firm.stdout);

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const client = createClient({ url: ts.url, apiKey: ts.client.keys.writer });
   const names = ['Alder Timber', 'Birch, Beech & Co', 'Cedar "Premium" Joinery', 'Dogwood Textiles', 'Elm Lighting', 'Fir Fittings'];
   for (const [k, name] of names.entries()) {
-    const firm = ts.firm(name);
+    const firm = await ts.firm(name);
     const supplier = createClient({ url: ts.url, apiKey: firm.keys.writer });
     const { relationship } = await supplier.relationships.propose({ counterpartyId: ts.client.id, viewerSide: 'SUPPLIER', occurredAt: ago(120) });
     await client.relationships.accept({ relationshipId: relationship.id, occurredAt: ago(120) });

@@ -91,12 +91,11 @@ it('exits 1 naming the entry when a stored payload was edited, and leaves the pi
   const before = readFileSync(pin, 'utf8');
 
   // Someone with access to the database halves the advance of PO-2 (entry 5).
-  const db = ts.server.db.$client;
-  const row = db.prepare('select type, payload from entries where relationship_id = ? and seq = 5').get(rawId()) as { type: string; payload: string };
+  const [row] = (await ts.rawSql<{ type: string; payload: string }>('select type, payload from entries where relationship_id = ? and seq = 5', rawId())).rows;
   expect(row.type).toBe('PROMISE_MADE');
   const payload = JSON.parse(row.payload);
   payload.amount.amount = 2500;
-  db.prepare('update entries set payload = ? where relationship_id = ? and seq = 5').run(JSON.stringify(payload), rawId());
+  await ts.rawSql('update entries set payload = ? where relationship_id = ? and seq = 5', JSON.stringify(payload), rawId());
 
   const run = await runExample('verify', ['--pin', pin], env);
   expect(run.code).toBe(1);
@@ -107,11 +106,10 @@ it('exits 1 naming the entry when a stored payload was edited, and leaves the pi
 
 it('exits 1 marking the figure with ✗ when the served scorecard differs from the one the ledger gives', async () => {
   // A server bug, simulated: its incremental score state counts one promise too many for the supplier.
-  const db = ts.server.db.$client;
-  const { score_state } = db.prepare('select score_state from relationships where id = ?').get(rawId()) as { score_state: string };
+  const [{ score_state }] = (await ts.rawSql<{ score_state: string }>('select score_state from relationships where id = ?', rawId())).rows;
   const state = JSON.parse(score_state);
   state.sides.SUPPLIER.reliability.n += 1;
-  db.prepare('update relationships set score_state = ? where id = ?').run(JSON.stringify(state), rawId());
+  await ts.rawSql('update relationships set score_state = ? where id = ?', JSON.stringify(state), rawId());
 
   const run = await runExample('verify', [], env);
   expect(run.code).toBe(1);
@@ -124,7 +122,7 @@ it('exits 1 marking the figure with ✗ when the served scorecard differs from t
 it('exits 1 when history was cut behind a pinned head', async () => {
   const pin = join(dir, 'head.json');
   expect((await runExample('verify', ['--pin', pin], env)).code).toBe(0);
-  const cut = ts.server.db.$client.prepare('delete from entries where relationship_id = ? and seq = 14').run(rawId());
+  const cut = await ts.rawSql('delete from entries where relationship_id = ? and seq = 14', rawId());
   expect(cut.changes).toBe(1);
   const run = await runExample('verify', ['--pin', pin], env);
   expect(run.code).toBe(1);

@@ -19,8 +19,10 @@ test('/health answers JSON while the process runs; /ready says whether the datab
   expect(await get(`${base}/ready`)).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok' } } });
 
   // A database another (older) build migrated: the newest migration is missing → not ready.
-  const raw = ts.server.db.$client;
-  raw.prepare('delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)').run();
+  // drizzle records migrations in __drizzle_migrations (on PostgreSQL in its own schema, drizzle).
+  const applied = ts.store === 'postgres' ? 'drizzle.__drizzle_migrations' : '__drizzle_migrations';
+  const removed = await ts.rawSql(`delete from ${applied} where created_at = (select max(created_at) from ${applied})`);
+  expect(removed.changes).toBe(1);
   const behind = await get(`${base}/ready`);
   expect(behind.status).toBe(503);
   expect(behind.body).toEqual({ status: 'not ready', checks: { database: 'ok', migrations: '1 migration not applied' } });
@@ -30,7 +32,7 @@ test('/health answers JSON while the process runs; /ready says whether the datab
 test('/ready is 503 when the database does not answer; /health still 200', async () => {
   await using ts = await startTestServer();
   const base = ts.url.replace(/\/graphql$/, '');
-  ts.server.db.$client.close();
+  ts.cutOff();
   const ready = await get(`${base}/ready`);
   expect(ready.status).toBe(503);
   expect(ready.body.status).toBe('not ready');

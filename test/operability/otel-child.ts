@@ -14,6 +14,7 @@ const exporter = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
 
 const dir = mkdtempSync(join(tmpdir(), 'trustledger-otel-'));
+// The store under test: TRUSTLEDGER_DATABASE_URL when tracing.test.ts sets it (a PostgreSQL run), else a SQLite file.
 const server = await startServer({ port: 0, dbPath: join(dir, 'otel.db'), rateLimitPerMinute: 0, logger: createLogger({ level: 'silent' }) });
 const firm = await createFirm(server.store, 'Harbor Hotels');
 const key = (await createApiKey(server.store, firm.id, 'ADMIN')).secret;

@@ -10,15 +10,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 import { ROOT } from '../cli/cli.ts';
+import { storeEnv, testDatabase } from '../support/store.ts';
 
 const CHILD = join(ROOT, 'test/operability/otel-child.ts');
 
 /** Runs otel-child.ts with TRUSTLEDGER_OTEL set to `otel` (or unset): the answers and the spans it saw. */
-function traced(otel: string | undefined): Promise<{ answers: { data?: any; errors?: unknown[] }[]; spans: { name: string; kind: number; attributes: Record<string, unknown> }[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TRUSTLEDGER_LOG_LEVEL: 'silent' };
+async function traced(otel: string | undefined): Promise<{ answers: { data?: any; errors?: unknown[] }[]; spans: { name: string; kind: number; attributes: Record<string, unknown> }[] }> {
+  using database = testDatabase('otel');
+  const env: NodeJS.ProcessEnv = { ...process.env, TRUSTLEDGER_LOG_LEVEL: 'silent', ...storeEnv(database.db) };
   delete env.TRUSTLEDGER_OTEL;
   if (otel !== undefined) env.TRUSTLEDGER_OTEL = otel;
-  return new Promise((resolveRun, reject) => {
+  return await new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -56,6 +58,7 @@ test('off by default (and with TRUSTLEDGER_OTEL=0): no span, though a tracer pro
 /** The module URLs a `serve` process resolved while starting and answering one request. */
 async function modulesLoaded(env: Record<string, string>): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-loads-'));
+  using database = testDatabase('loads');
   try {
     const list = join(dir, 'loaded.txt');
     writeFileSync(list, '');
@@ -67,7 +70,7 @@ async function modulesLoaded(env: Record<string, string>): Promise<string[]> {
     const child = spawn(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', '--import', pathToFileURL(join(dir, 'register.mjs')).href, join(ROOT, 'packages/server/src/cli/main.ts'), '--db', join(dir, 'x.db'), 'serve', '--port', '0', '--no-demo'],
-      { cwd: ROOT, env: { ...process.env, TRUSTLEDGER_OTEL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, env: { ...process.env, TRUSTLEDGER_OTEL: '', ...storeEnv(database.db), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { verifyLedger } from '@trustledger/sdk';
 import { createApiKey, createFirm, openStore, type RunningServer, startServer, type Store } from '@trustledger/server';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from '../cli/cli.ts';
 import { alertStream } from '../support/alerts.ts';
@@ -200,6 +201,78 @@ test('an alert reaches the firm on every instance, once: one watcher leads, LIST
     }
   } finally {
     for (const s of streams) s.close();
+  }
+}, 120_000);
+
+/** How many sessions on the database are LISTENing for alerts (an instance's LISTEN connection, idle after `listen …`). */
+async function listening(admin: pg.Client): Promise<number> {
+  const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`);
+  return rows[0].n;
+}
+
+test('alerts cross instances again after every LISTEN session was lost (ended as a restart or a network drop would): each instance listens anew', async () => {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    expect(await listening(admin)).toBe(servers.length);
+    const ended = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`);
+    expect(ended.rowCount).toBe(servers.length);
+    const deadline = Date.now() + 30_000;
+    while ((await listening(admin)) < servers.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await listening(admin)).toBe(servers.length);
+  } finally {
+    await admin.end();
+  }
+  const supplier = await party(stores[0], 'Quarry Freight');
+  const client = await party(stores[0], 'Lakeview Inn');
+  const readerKey = (await createApiKey(stores[0], client.rawId, 'READER')).secret;
+  const rel = await relationship(servers[0].graphqlUrl, supplier, client);
+  const streams = await Promise.all([1, 2, 3].map((i) => alertStream(servers[i].graphqlUrl, readerKey)));
+  try {
+    const made = await post(servers[0].graphqlUrl, supplier.key, 'mutation($i: MakePromiseInput!) { makePromise(input: $i) { errors { message } } }', {
+      i: { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'ship the slate', dueAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    expect(made.data.makePromise.errors).toEqual([]);
+    const deadline = Date.now() + 20_000;
+    while (streams.some((s) => s.alerts.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const s of streams) expect(s.alerts.map((a) => [a.kind, a.promise?.description])).toEqual([['PROMISE_OVERDUE', 'ship the slate']]);
+  } finally {
+    for (const s of streams) s.close();
+  }
+}, 120_000);
+
+test('a write cancelled by the statement timeout answers 503 UNAVAILABLE with Retry-After and records nothing, as a busy SQLite does', async () => {
+  // An instance with a short statement timeout and no lock timeout: a write that waits for a row
+  // lock is cancelled by the statement timeout (57014), not the lock timeout (55P03).
+  const store = await openStore({ databaseUrl: url, poolSize: 2, statementTimeoutMs: 300, busyTimeoutMs: 0 });
+  const server = await startServer({ store, port: 0, host: '127.0.0.1', rateLimitPerMinute: 0, overdueCheckMs: 3_600_000 });
+  const holder = new pg.Client({ connectionString: url });
+  try {
+    const supplier = await party(store, 'Slow Lane Logistics');
+    const client = await party(store, 'Harborview Suites');
+    const rel = await relationship(server.graphqlUrl, supplier, client);
+    const before = (await ledgerOf(server.graphqlUrl, supplier.key, rel)).length;
+    await holder.connect();
+    await holder.query('begin');
+    const rawId = Buffer.from(rel, 'base64').toString('utf8').replace(/^[^:]*:/, '');
+    expect((await holder.query('select id from relationships where id = $1 for update', [rawId])).rowCount).toBe(1);
+    const res = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${supplier.key}` },
+      body: JSON.stringify({ query: INTERACTION, variables: { i: { relationshipId: rel, kind: 'COMPLAINT', initiatedBy: 'CLIENT', idempotencyKey: 'slow-1' } } }),
+    });
+    await holder.query('rollback');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['UNAVAILABLE']);
+    expect(body.errors[0].message).toMatch(/nothing was recorded/);
+    expect(await ledgerOf(server.graphqlUrl, supplier.key, rel)).toHaveLength(before);
+  } finally {
+    await holder.end().catch(() => undefined);
+    await server.close();
+    await store.close();
   }
 }, 120_000);
 

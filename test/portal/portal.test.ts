@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, seedDemo, startServer } from '@trustledger/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type GqlResult, ok } from '../support/server.ts';
+import { type TestDatabase, testDatabase } from '../support/store.ts';
 
 /**
  * The partner portal in a real browser (Debian's chromium through playwright-core) against a real
@@ -39,7 +39,7 @@ function ensurePortalBuilt(): void {
   }
 }
 
-let dir: string;
+let database: TestDatabase;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -47,8 +47,8 @@ let demo: Awaited<ReturnType<typeof seedDemo>>;
 
 beforeAll(async () => {
   ensurePortalBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'trustledger-portal-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'portal.db'), overdueCheckMs: 300, rateLimitPerMinute: 0 });
+  database = testDatabase('portal');
+  server = await startServer({ port: 0, host: '127.0.0.1', ...database.options, overdueCheckMs: 300, rateLimitPerMinute: 0 });
   demo = await seedDemo(server.store);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -61,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  database?.[Symbol.dispose]();
 });
 
 const firm = (name: string) => demo.firms.find((f) => f.name === name) as (typeof demo.firms)[number];

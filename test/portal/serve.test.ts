@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@trustledger/server';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { type TestDatabase, testDatabase } from '../support/store.ts';
 
 /** The server's /portal handler over a stand-in build folder (no browser, no Vite). */
 let server: RunningServer;
 let dir: string;
+let database: TestDatabase;
 let dist: string;
 const previous = process.env.TRUSTLEDGER_PORTAL_DIR;
 
@@ -20,7 +22,8 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets', 'index-abc123.css'), 'body{}');
   writeFileSync(join(dir, 'secret.txt'), 'outside the build');
   process.env.TRUSTLEDGER_PORTAL_DIR = dist;
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db') });
+  database = testDatabase();
+  server = await startServer({ port: 0, host: '127.0.0.1', ...database.options });
 });
 
 afterEach(() => {
@@ -32,6 +35,7 @@ afterAll(async () => {
   if (previous === undefined) delete process.env.TRUSTLEDGER_PORTAL_DIR;
   else process.env.TRUSTLEDGER_PORTAL_DIR = previous;
   rmSync(dir, { recursive: true, force: true });
+  database?.[Symbol.dispose]();
 });
 
 /** A request with the path sent exactly as written (fetch would normalise ".."). */

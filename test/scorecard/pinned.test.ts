@@ -40,7 +40,7 @@ async function delivery(supplier: ReturnType<typeof sdk>, relationshipId: string
 
 beforeAll(async () => {
   ts = await startTestServer({ now: () => clock });
-  const birchFirm = ts.firm('Birch Joinery');
+  const birchFirm = await ts.firm('Birch Joinery');
   client = sdk(ts, ts.client);
   oakSdk = sdk(ts, ts.supplier);
   birchSdk = sdk(ts, birchFirm);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   ts = await startTestServer({ now: () => iso(NOW) });
   // Sixteen suppliers; two pairs share a history (equal scores: ties go by relationship), two have none (Unrated).
   for (let i = 0; i < 16; i++) {
-    const firm: TestFirm = ts.firm(`Supplier ${i}`);
+    const firm: TestFirm = await ts.firm(`Supplier ${i}`);
     const proposed = ok(
       await firm.gql(`mutation($i: ProposeRelationshipInput!) { proposeRelationship(input: $i) { relationship { id } errors { message } } }`, {
         i: { counterpartyId: ts.client.id, viewerSide: 'SUPPLIER', occurredAt: ago(200) },

@@ -15,8 +15,8 @@ const PARTY = `trustScore band confidence evidence
 const CARD = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relationship { scorecard(asOf: $asOf) { supplier { ${PARTY} } client { ${PARTY} } } } } }`;
 
 async function pair(ts: TestServer, name: string, start: number, client?: TestFirm) {
-  const supplier = ts.firm(`${name} supplier`);
-  const buyer = client ?? ts.firm(`${name} client`);
+  const supplier = await ts.firm(`${name} supplier`);
+  const buyer = client ?? (await ts.firm(`${name} client`));
   const rel = await activeRelationship({ supplier, client: buyer }, iso(start));
   return { supplier, client: buyer, rel };
 }
@@ -98,7 +98,7 @@ test('a hundred trivial self-kept promises do not lift a supplier with three del
 
 test('bands need evidence: one promise kept is PROVISIONAL, one broken ten years ago is UNRATED; the review ranks them after the banded and filters them', async () => {
   await using ts = await startTestServer();
-  const buyer = ts.firm('Procurement');
+  const buyer = await ts.firm('Procurement');
   const now = Date.now();
   const steady = await pair(ts, 'Steady', now - 300 * DAY, buyer);
   const s = new Story(now - 299 * DAY);

@@ -16,8 +16,8 @@ async function scorecard(reader: TestFirm, rel: string, asOf?: string) {
 
 /** A fresh supplier–client pair in the same server, with an active relationship from `start`. */
 async function pair(ts: TestServer, name: string, start: number) {
-  const supplier = ts.firm(`${name} supplier`);
-  const client = ts.firm(`${name} client`);
+  const supplier = await ts.firm(`${name} supplier`);
+  const client = await ts.firm(`${name} client`);
   const rel = await activeRelationship({ supplier, client }, iso(start));
   return { supplier, client, rel };
 }

@@ -28,11 +28,11 @@ describe('client.relationships, viewer, representatives, policies', () => {
     await using ts = await startTestServer();
     const supplier = sdk(ts, ts.supplier);
     for (let i = 0; i < 7; i++) {
-      const other = ts.firm(`Client ${i}`);
+      const other = await ts.firm(`Client ${i}`);
       const { relationship } = await supplier.relationships.propose({ counterpartyId: other.id, viewerSide: 'SUPPLIER' });
       await sdk(ts, other).relationships.accept({ relationshipId: relationship.id });
     }
-    const asClient = ts.firm('Upstream');
+    const asClient = await ts.firm('Upstream');
     await sdk(ts, asClient).relationships.propose({ counterpartyId: ts.supplier.id, viewerSide: 'SUPPLIER' });
 
     const { fetch, calls } = countingFetch();

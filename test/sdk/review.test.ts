@@ -21,7 +21,7 @@ beforeAll(async () => {
   ts = await startTestServer();
   const client = sdk(ts, ts.client);
   for (let i = 0; i < SUPPLIERS; i++) {
-    const firm = ts.firm(`Supplier ${String(i).padStart(2, '0')}`);
+    const firm = await ts.firm(`Supplier ${String(i).padStart(2, '0')}`);
     const supplier = sdk(ts, firm);
     const { relationship } = await supplier.relationships.propose({ counterpartyId: ts.client.id, viewerSide: 'SUPPLIER', occurredAt: ago(200) });
     await client.relationships.accept({ relationshipId: relationship.id, occurredAt: ago(200) });
@@ -160,7 +160,7 @@ it('filters by band and by churn stage, on the server, across pages', async () =
 });
 
 it('reviews the other way round, and shows a firm only its own counterparties', async () => {
-  const supplier = sdk(ts, ts.firm('Lone Supplier'));
+  const supplier = sdk(ts, await ts.firm('Lone Supplier'));
   const { relationship } = await supplier.relationships.propose({ counterpartyId: ts.client.id, viewerSide: 'SUPPLIER', occurredAt: ago(30) });
   await sdk(ts, ts.client).relationships.accept({ relationshipId: relationship.id, occurredAt: ago(30) });
 

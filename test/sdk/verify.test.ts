@@ -52,7 +52,7 @@ it('fails the pinned-head check when the server rewrites history, even consisten
   expect(verifyLedger(grown, { pinnedHead: pinned.head })).toMatchObject({ ok: true, head: { seq: pinned.head.seq + 1 } });
 
   // A malicious or broken server halves invoice 0 and re-hashes everything after it.
-  rewriteFrom(ts, grown, 3, (payload) => ({ ...payload, amount: { amount: 500, currency: 'EUR' } }));
+  await rewriteFrom(ts, grown, 3, (payload) => ({ ...payload, amount: { amount: 500, currency: 'EUR' } }));
   const rewritten = await client.relationships.ledgerEntries(relationshipId);
   expect(rewritten[2].payload).toMatchObject({ amount: { amount: 500 } });
   expect(verifyLedger(rewritten)).toMatchObject({ ok: true }); // the chain alone cannot tell
@@ -61,16 +61,13 @@ it('fails the pinned-head check when the server rewrites history, even consisten
 });
 
 /** Rewrites the stored ledger from `seq` on with a changed payload, recomputing every later hash. */
-function rewriteFrom(ts: TestServer, entries: LedgerRecord[], seq: number, change: (p: Record<string, unknown>) => Record<string, unknown>) {
-  const sqlite = ts.server.db.$client;
+async function rewriteFrom(ts: TestServer, entries: LedgerRecord[], seq: number, change: (p: Record<string, unknown>) => Record<string, unknown>) {
   let prevHash = entries[seq - 2].hash;
   for (const e of entries.filter((x) => x.seq >= seq)) {
     const payload = e.seq === seq ? change(e.payload as Record<string, unknown>) : e.payload;
     const hash = hashEntry({ ...e, payload, prevHash });
-    sqlite
-      .prepare('update entries set payload = ?, prev_hash = ?, hash = ? where relationship_id = ? and seq = ?')
-      .run(JSON.stringify(payload), prevHash, hash, e.relationshipId, e.seq);
+    await ts.rawSql('update entries set payload = ?, prev_hash = ?, hash = ? where relationship_id = ? and seq = ?', JSON.stringify(payload), prevHash, hash, e.relationshipId, e.seq);
     prevHash = hash;
   }
-  sqlite.prepare('update relationships set head_hash = ? where id = ?').run(prevHash, entries[0].relationshipId);
+  await ts.rawSql('update relationships set head_hash = ? where id = ?', prevHash, entries[0].relationshipId);
 }

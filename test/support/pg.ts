@@ -40,8 +40,12 @@ const freePort = (): Promise<number> =>
     });
   });
 
-/** Starts a cluster (about two seconds); the database user is `tl`, trusted on loopback. */
-export async function startPgCluster(): Promise<PgCluster> {
+/**
+ * Starts a cluster (about two seconds); the database user is `tl`, trusted on loopback.
+ * `maxConnections`: PostgreSQL's max_connections (the suite's PostgreSQL pass, where every test
+ * worker's servers hold pools of their own, asks for more). @default 200
+ */
+export async function startPgCluster(options: { maxConnections?: number } = {}): Promise<PgCluster> {
   const bin = pgBin();
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -58,7 +62,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'tl', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`, 'start']);
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${options.maxConnections ?? 200} -c fsync=on`, 'start']);
   let stopped = false;
   return {
     url: `postgres://tl@127.0.0.1:${port}/postgres`,

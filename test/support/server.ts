@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApiKeyIn, createFirmIn, createLogger, type RunningServer, type SqliteStore, startServer } from '@trustledger/server';
+import { createApiKeyIn, createFirmIn, createLogger, type RunningServer, startServer } from '@trustledger/server';
 import type { KeyRole } from '@trustledger/schema';
+import { rawSql, refuseConnections, TEST_STORE, testDatabase } from './store.ts';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -26,9 +24,22 @@ export interface TestServer extends AsyncDisposable {
   supplier: TestFirm;
   client: TestFirm;
   outsider: TestFirm;
-  /** Adds a firm with keys of every role. */
-  firm: (name: string) => TestFirm;
-  /** SQL statements prepared since the last reset. */
+  /** Adds a firm with keys of every role, through the store (one write transaction). */
+  firm: (name: string) => Promise<TestFirm>;
+  /** The store under test (TRUSTLEDGER_TEST_STORE): 'sqlite' by default, or 'postgres'. */
+  store: 'sqlite' | 'postgres';
+  /** The server's database as the CLI helpers take it (test/cli/cli.ts): a SQLite path or a postgres:// URL. */
+  db: string;
+  /** A temporary folder of this server's, removed on close. */
+  dir: string;
+  /**
+   * Runs one SQL statement on the server's database behind the API's back (damage, or someone
+   * with database access), `?` placeholders on either store (test/support/store.ts rawSql).
+   */
+  rawSql: <R = Record<string, unknown>>(statement: string, ...params: unknown[]) => Promise<{ rows: R[]; changes: number }>;
+  /** Makes the database stop answering the server (SQLite: its connection is closed; PostgreSQL: connections refused and ended). */
+  cutOff: () => void;
+  /** SQL statements issued since the last reset (SQLite: every statement; PostgreSQL: the reads). */
   sql: string[];
   post: (body: unknown, headers?: Record<string, string>) => Promise<GqlResult>;
   close: () => Promise<void>;
@@ -46,9 +57,9 @@ export async function startTestServer(
     log?: Record<string, any>[];
   } = {},
 ): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'trustledger-'));
+  const database = testDatabase();
   const sql: string[] = [];
-  const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'test.db'), now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, stageCheckMs: options.stageCheckMs, busyTimeoutMs: options.busyTimeoutMs, logger: testLogger(options.log) });
+  const server = await startServer({ port: 0, host: '127.0.0.1', ...database.options, now: options.now, onQuery: (s) => sql.push(s), rateLimitPerMinute: options.rateLimitPerMinute ?? 0, overdueCheckMs: options.overdueCheckMs, stageCheckMs: options.stageCheckMs, busyTimeoutMs: options.busyTimeoutMs, logger: testLogger(options.log) });
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<GqlResult> => {
     const res = await fetch(server.graphqlUrl, {
       method: 'POST',
@@ -58,12 +69,13 @@ export async function startTestServer(
     const json = (await res.json()) as GqlResult;
     return { ...json, status: res.status };
   };
-  // Synchronous, on the SQLite store: tests add firms inline.
-  const sqlite = server.store as SqliteStore;
-  const firm = (name: string): TestFirm => {
-    const f = sqlite.writeSync((tx) => createFirmIn(tx, name));
-    const key = (role: KeyRole) => sqlite.writeSync((tx) => createApiKeyIn(tx, f.id, role)).secret;
-    const keys = { admin: key('ADMIN'), writer: key('WRITER'), reader: key('READER') };
+  // Through the store module, as the CLI's `firm create` and `key create` do: the same on either store.
+  const firm = async (name: string): Promise<TestFirm> => {
+    const { f, keys } = await server.store.write((tx) => {
+      const f = createFirmIn(tx, name);
+      const key = (role: KeyRole) => createApiKeyIn(tx, f.id, role).secret;
+      return { f, keys: { admin: key('ADMIN'), writer: key('WRITER'), reader: key('READER') } };
+    });
     return {
       id: Buffer.from(`Firm:${f.id}`).toString('base64'),
       rawId: f.id,
@@ -72,14 +84,36 @@ export async function startTestServer(
       gql: (query, variables, role = 'writer') => post({ query, variables }, { authorization: `Bearer ${keys[role]}` }),
     };
   };
-  const supplier = firm('Oak & Sons Furniture');
-  const client = firm('Harbor Hotels');
-  const outsider = firm('Nosy Competitor');
+  const supplier = await firm('Oak & Sons Furniture');
+  const client = await firm('Harbor Hotels');
+  const outsider = await firm('Nosy Competitor');
+  let closed = false;
   const close = async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (closed) return;
+    closed = true;
+    try {
+      await server.close();
+    } finally {
+      database[Symbol.dispose]();
+    }
   };
-  return { server, url: server.graphqlUrl, supplier, client, outsider, firm, sql, post, close, [Symbol.asyncDispose]: close };
+  return {
+    server,
+    url: server.graphqlUrl,
+    supplier,
+    client,
+    outsider,
+    firm,
+    store: TEST_STORE,
+    db: database.db,
+    dir: database.dir,
+    rawSql: (statement, ...params) => rawSql(database.db, statement, ...params),
+    cutOff: () => (TEST_STORE === 'postgres' ? refuseConnections(database.db) : server.db.$client.close()),
+    sql,
+    post,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 /** A logger writing parsed lines into `lines` (every level), or a silent one. */

@@ -16,6 +16,8 @@ export interface StartOptions {
   host?: string;
   /** SQLite database path (see openDb). */
   dbPath?: string;
+  /** A postgres:// URL selects PostgreSQL (see openStore). @default process.env.TRUSTLEDGER_DATABASE_URL */
+  databaseUrl?: string;
   /** An open SQLite database (not closed with the server). */
   db?: Db;
   /** An open store (not closed with the server); wins over db and dbPath. */
@@ -29,7 +31,10 @@ export interface StartOptions {
   stageCheckMs?: number;
   /** Requests per minute per API key (see createApp). */
   rateLimitPerMinute?: number;
-  /** How long a write waits for the database's write lock before answering UNAVAILABLE (HTTP 503). @default 5000 */
+  /**
+   * How long a write waits for the database's write lock (SQLite) or a relationship's row lock
+   * (PostgreSQL's lock_timeout) before answering UNAVAILABLE (HTTP 503). @default 5000
+   */
   busyTimeoutMs?: number;
   /** Where the one JSON line per request goes (see createLogger). @default createLogger(): standard output, TRUSTLEDGER_LOG_LEVEL */
   logger?: Logger;
@@ -53,7 +58,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const owned = !options.store && !options.db;
   const store =
     options.store ??
-    (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
+    (options.db ? new SqliteStore(options.db, false) : await openStore({ path: options.dbPath, databaseUrl: options.databaseUrl, onQuery: options.onQuery, busyTimeoutMs: options.busyTimeoutMs }));
   const shared = await store.sharedEvents();
   const pubsub = createAlertPubSub(shared);
   // Stage changes told by any instance count as told here too (the stage watcher does not repeat them).

@@ -136,6 +136,9 @@ function reasonWith(reason: string, standing: EvidenceStanding | null, factor: n
 
 /** A candidate laid in with weight `w` and its standing; a deferred reason without standing stays deferred. */
 function copyCandidate(c: Candidate, w: number, h: number, standing: EvidenceStanding | null, factor: number): Candidate {
+  // At full weight and without standing the copy would equal the candidate (same half-life, so
+  // the same rank): candidates are never changed once made, so it is shared instead.
+  if (factor === 1 && standing === null && c.standing === undefined && c.k === Math.log2(Math.abs(w)) + c.t / h) return c;
   if (c.lazy !== undefined && standing === null) {
     const copy = candidate(c.seq, w, c.t, h, '', c.stake, standing);
     copy.lazy = c.lazy;

@@ -22,7 +22,7 @@ import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeas
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 import { TimeQueue } from './queue.ts';
-import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, pendingKeys, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {

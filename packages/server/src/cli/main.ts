@@ -64,7 +64,8 @@ program
   .description('create or upgrade the database schema')
   .action(async () => {
     await (await openStore({ path: opts().db })).close();
-    print({ db: opts().db, migrated: true }, `database ${opts().db} is up to date`);
+    const onPg = Boolean(process.env.TRUSTLEDGER_DATABASE_URL);
+    print({ db: onPg ? 'PostgreSQL (TRUSTLEDGER_DATABASE_URL)' : opts().db, migrated: true }, `database ${onPg ? 'PostgreSQL (TRUSTLEDGER_DATABASE_URL)' : opts().db} is up to date`);
   });
 
 const firm = program.command('firm').description('manage firms');

@@ -5,11 +5,20 @@ import type { Logger } from '../request-log.ts';
 /** Seconds a client is asked to wait when the database was busy. */
 export const BUSY_RETRY_AFTER_S = 1;
 
-/** Whether an error (or what it wraps) is SQLite's "database is locked" after the busy timeout. */
+/**
+ * PostgreSQL's codes for a write that could not get the database in time: lock_not_available
+ * (55P03, past lock_timeout) and query_canceled (57014, past statement_timeout).
+ */
+const PG_BUSY = new Set(['55P03', '57014']);
+
+/**
+ * Whether an error (or what it wraps) is SQLite's "database is locked" after the busy timeout, or
+ * PostgreSQL's lock or statement timeout: the same typed, retryable answer on both stores.
+ */
 export function isBusy(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || PG_BUSY.has(code))) return true;
     e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
   }
   return false;

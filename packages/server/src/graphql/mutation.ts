@@ -1,4 +1,4 @@
-import { canonicalJson, type Issue, type KeyRole, sha256Hex, unicodeIssues } from '@trustledger/schema';
+import { canonicalJson, type Issue, type KeyRole, parseDateTime, sha256Hex, unicodeIssues } from '@trustledger/schema';
 import type { InputFieldBuilder, InputFieldMap, InputShapeFromFields, ObjectFieldBuilder, SchemaTypes } from '@pothos/core';
 import { afterCommit } from '../alerts/service.ts';
 import type { WriteTx } from '../store/index.ts';
@@ -16,6 +16,30 @@ export interface PayloadShape<R> {
 }
 
 const RANK: Record<KeyRole, number> = { READER: 0, WRITER: 1, ADMIN: 2 };
+
+/**
+ * The input as an idempotency record compares it: what it means, not how it was spelled. A field
+ * sent as null is the same as one left out (GraphQL gives both the same meaning here), and a time
+ * (a field named …At) is compared as the instant it denotes, so a retry that re-serialised
+ * `2027-03-01T00:00:00Z` as `2027-03-01T00:00:00.000Z` is the same request, not a conflict.
+ */
+export function requestFingerprint(value: unknown, key = ''): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map((v) => requestFingerprint(v) ?? null);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const f = requestFingerprint(v, k);
+      if (f !== undefined) out[k] = f;
+    }
+    return out;
+  }
+  if (typeof value === 'string' && key.endsWith('At')) {
+    const t = parseDateTime(value);
+    if (t.ok) return t.time;
+  }
+  return value;
+}
 
 export interface MutationSpec<Fields extends InputFieldMap, R> {
   name: string;
@@ -75,11 +99,13 @@ export function defineMutation<Fields extends InputFieldMap, R>(spec: MutationSp
           const now = ctx.now();
           const result = await ctx.store.write((tx) => {
             scope = tx.scope;
-            const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ mutation: spec.name, input })) : '';
+            const requestHash = idempotencyKey ? sha256Hex(canonicalJson({ mutation: spec.name, input: requestFingerprint(input) })) : '';
             if (idempotencyKey) {
               const seen = tx.idempotency(viewer.firmId, idempotencyKey);
               if (seen) {
-                if (seen.requestHash !== requestHash || seen.mutation !== spec.name)
+                // Records kept before inputs were compared by meaning hashed the input as sent.
+                const same = seen.requestHash === requestHash || seen.requestHash === sha256Hex(canonicalJson({ mutation: spec.name, input }));
+                if (!same || seen.mutation !== spec.name)
                   throw conflict('This idempotency key was already used with different input; use a new key for a new request.', [
                     'input',
                     'idempotencyKey',

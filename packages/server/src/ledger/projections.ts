@@ -154,14 +154,13 @@ export function project(tx: WriteTx, rel: RelationshipRow, entry: LedgerEntry, n
   if (entry.type.startsWith('ENTRY_') || entry.type.startsWith('DISPUTE_')) promiseHistories.delete(tx.scope);
   const side = sideOf(rel, entry.actorFirmId);
   const seq = entry.seq;
-  const setRel = (values: Partial<RelationshipRow>) => tx.updateRelationship(relId, values);
   switch (entry.type) {
     case 'RELATIONSHIP_PROPOSED':
       return;
     case 'RELATIONSHIP_ACCEPTED':
-      return void setRel({ status: 'ACTIVE' });
+      return void tx.updateRelationship(relId, { status: 'ACTIVE' });
     case 'RELATIONSHIP_ENDED':
-      return void setRel({ status: 'ENDED' });
+      return void tx.updateRelationship(relId, { status: 'ENDED' });
     case 'POLICY_PROPOSED': {
       const p = entry.payload as Payloads['POLICY_PROPOSED'];
       tx.insertPolicy({ relationshipId: relId, seq, proposedBy: side, policy: JSON.stringify(p.policy), status: 'PROPOSED' });

@@ -45,6 +45,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       url,
       poolSize: options.poolSize ?? env('TRUSTLEDGER_DB_POOL_SIZE'),
       statementTimeoutMs: options.statementTimeoutMs ?? env('TRUSTLEDGER_DB_STATEMENT_TIMEOUT_MS'),
+      lockTimeoutMs: options.busyTimeoutMs,
+      onQuery: options.onQuery,
     });
   }
   return new SqliteStore(openDb(options));

@@ -17,11 +17,14 @@ const MIGRATION_LOCK = 0x7472_7573;
 export async function migratePg(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
+    // However long another instance takes to migrate, wait for it (not the writes' lock_timeout).
+    await client.query('set lock_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await migrate(drizzle(client), { migrationsFolder: pgMigrationsFolder });
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      await client.query('reset lock_timeout');
     }
   } finally {
     client.release();

@@ -8,16 +8,12 @@ import pg from 'pg';
  * share the database, notifications are delivered only after the sending transaction commits, and
  * no other service has to be run, secured and watched. Payloads are small (one alert, well under
  * NOTIFY's 8,000-byte limit); delivery is at most once, as with any pub/sub: alerts are a nudge,
- * the ledger is the record.
+ * the ledger is the record. A lost LISTEN session is replaced after `retryMs` (ms), until one listens.
  */
-export async function notifyEventTarget(config: pg.ClientConfig, pool: pg.Pool, channel = 'trustledger_alerts') {
+export async function notifyEventTarget(config: pg.ClientConfig, pool: pg.Pool, channel = 'trustledger_alerts', retryMs = 1000) {
   const local = new EventTarget();
   const observers: ((type: string, detail: unknown) => void)[] = [];
-  const listener = new pg.Client(config);
-  listener.on('error', (error) => console.error('alerts: the LISTEN connection failed: %s', error.message));
-  await listener.connect();
-  await listener.query(`listen ${channel}`);
-  listener.on('notification', (message) => {
+  const onNotification = (message: pg.Notification) => {
     if (message.channel !== channel || !message.payload) return;
     try {
       const { type, detail } = JSON.parse(message.payload) as { type: string; detail: unknown };
@@ -26,7 +22,49 @@ export async function notifyEventTarget(config: pg.ClientConfig, pool: pg.Pool, 
     } catch (error) {
       console.error('alerts: a notification could not be read: %s', (error as Error).message);
     }
-  });
+  };
+  // The LISTEN session. When it is lost (the database restarted, the session was ended, the
+  // network dropped), a new one listens again after `retryMs`, and again until one does: alerts
+  // sent while none listened are lost (at most once, as above), later ones arrive again.
+  let listener: pg.Client | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  const again = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      listen().catch((error: Error) => {
+        console.error('alerts: cannot LISTEN again yet: %s', error.message);
+        again();
+      });
+    }, retryMs);
+    retry.unref();
+  };
+  const lost = (client: pg.Client) => {
+    if (closed || listener !== client) return;
+    listener = null;
+    client.end().catch(() => undefined);
+    again();
+  };
+  const listen = async () => {
+    const client = new pg.Client(config);
+    client.on('error', (error) => {
+      console.error('alerts: the LISTEN connection failed: %s', error.message);
+      lost(client);
+    });
+    client.on('end', () => lost(client));
+    await client.connect();
+    try {
+      await client.query(`listen ${channel}`);
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    client.on('notification', onNotification);
+    if (closed) return void client.end().catch(() => undefined);
+    listener = client;
+  };
+  await listen();
   return {
     addEventListener: local.addEventListener.bind(local),
     removeEventListener: local.removeEventListener.bind(local),
@@ -37,7 +75,13 @@ export async function notifyEventTarget(config: pg.ClientConfig, pool: pg.Pool, 
     },
     /** Calls `fn` with every event that arrives, from any instance, whoever listens to its type. */
     observe: (fn: (type: string, detail: unknown) => void) => void observers.push(fn),
-    close: () => listener.end(),
+    close: async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const client = listener;
+      listener = null;
+      await client?.end();
+    },
   };
 }
 

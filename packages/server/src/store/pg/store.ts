@@ -41,6 +41,14 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** A statement running longer is cancelled (ms; 0: none). @default 30000 */
   statementTimeoutMs?: number;
+  /**
+   * How long a write waits for a lock (a relationship's row, an idempotency key) before it fails
+   * with lock_not_available, answered as UNAVAILABLE (HTTP 503, nothing recorded) like SQLite's
+   * busy timeout (ms; 0: no limit but the statement timeout). @default 5000
+   */
+  lockTimeoutMs?: number;
+  /** Called with every SQL statement the reads issue through drizzle (tests count them). */
+  onQuery?: (sql: string) => void;
 }
 
 type KeyedTable = PgTable & { relationshipId: PgColumn; seq: PgColumn };
@@ -69,9 +77,9 @@ export class PgStore implements Store {
   #events: ReturnType<typeof notifyEventTarget> | null = null;
   #closed = false;
 
-  private constructor(pool: pg.Pool, config: pg.ClientConfig, leader: Awaited<ReturnType<typeof watcherLeader>>) {
+  private constructor(pool: pg.Pool, config: pg.ClientConfig, leader: Awaited<ReturnType<typeof watcherLeader>>, onQuery?: (sql: string) => void) {
     this.pool = pool;
-    this.db = drizzle(pool, { schema: t });
+    this.db = drizzle(pool, { schema: t, logger: onQuery ? { logQuery: (query) => onQuery(query) } : false });
     this.#writer = new PgWriter(pool);
     this.#config = config;
     this.#leader = leader;
@@ -81,13 +89,13 @@ export class PgStore implements Store {
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const timeout = Math.max(0, Math.floor(options.statementTimeoutMs ?? 30_000));
     // A statement timeout on every connection, so a stuck query cannot hold a connection forever.
-    const config: pg.ClientConfig = { connectionString: options.url, statement_timeout: timeout };
+    const config: pg.ClientConfig = { connectionString: options.url, statement_timeout: timeout, lock_timeout: Math.max(0, Math.floor(options.lockTimeoutMs ?? 5_000)) };
     const pool = new pg.Pool({ ...config, max: Math.max(1, Math.floor(options.poolSize ?? 10)) });
     // An idle connection that fails (the server restarted) must not crash the process.
     pool.on('error', (error) => console.error('postgres pool: %s', error.message));
     try {
       await migratePg(pool);
-      return new PgStore(pool, config, await watcherLeader(config));
+      return new PgStore(pool, config, await watcherLeader(config), options.onQuery);
     } catch (error) {
       await pool.end();
       throw error;
