@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type KeyRole, sha256Hex } from '@trustledger/schema';
+import { type KeyRole, LIMITS, sha256Hex } from '@trustledger/schema';
 import type { Viewer } from '../graphql/context.ts';
 import { validation } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -7,10 +7,10 @@ import type { ApiKeyRow, FirmRow, Store, WriteTx } from '../store/index.ts';
 
 export type { ApiKeyRow };
 
-/** Creates a firm in the write transaction `tx`. Throws an Error for a name outside 1–200 characters. */
+/** Creates a firm in the write transaction `tx`. Throws an Error for a name outside 1–LIMITS.name (200) characters. */
 export function createFirmIn(tx: WriteTx, name: string, now = new Date().toISOString()): FirmRow {
   const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 200) throw new Error('A firm name must be 1–200 characters.');
+  if (trimmed.length < 1 || trimmed.length > LIMITS.name) throw new Error(`A firm name must be 1–${LIMITS.name} characters.`);
   const firm = { id: newId('frm'), name: trimmed, createdAt: now };
   tx.insertFirm(firm);
   return firm;
@@ -21,12 +21,12 @@ export const createFirm = (store: Store, name: string, now?: string): Promise<Fi
 
 /**
  * Creates an API key for a firm in `tx`. The secret (`tl_…`) is returned once; only its SHA-256 is stored.
- * `label` is trimmed (blank: none) and at most 200 characters, like a firm name; longer is a
+ * `label` is trimmed (blank: none) and at most LIMITS.name (200) characters, like a firm name; longer is a
  * VALIDATION AppError at input.label.
  */
 export function createApiKeyIn(tx: WriteTx, firmId: string, role: KeyRole, label: string | null = null, now = new Date().toISOString()) {
   label = label?.trim() || null;
-  if (label !== null && label.length > 200) throw validation(`A key label must be at most 200 characters (got ${label.length}).`, ['input', 'label']);
+  if (label !== null && label.length > LIMITS.name) throw validation(`A key label must be at most ${LIMITS.name} characters (got ${label.length}).`, ['input', 'label']);
   const secret = `tl_${randomBytes(24).toString('base64url')}`;
   const row: ApiKeyRow = { id: newId('key'), firmId, role, secretHash: sha256Hex(secret), label, createdAt: now, revokedAt: null };
   tx.insertApiKey(row);
