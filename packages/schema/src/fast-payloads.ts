@@ -87,13 +87,16 @@ export function fastPayload(type: EntryType, payload: unknown): Record<string, u
   if (proto !== Object.prototype && proto !== null) return undefined;
   const input = payload as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  const fields = shape.fields;
   let seen = 0;
-  for (const [name, check, optional] of shape.fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    const name = field[0];
     if (!Object.hasOwn(input, name)) {
-      if (optional) continue;
+      if (field[2]) continue;
       return undefined;
     }
-    const v = check(input[name]);
+    const v = field[1](input[name]);
     if (v === FAIL) return undefined;
     out[name] = v;
     seen++;
