@@ -8,7 +8,6 @@ import {
 } from './enums.ts';
 import type { Issue } from './errors.ts';
 import { policyOverrideSchema } from './policy.ts';
-import { fastPayload } from './fast-payloads.ts';
 import { checkCurrency, parseDateTime, unicodeIssues } from './inputs.ts';
 
 /**
@@ -253,9 +252,6 @@ export function validatePayload<T extends EntryType>(
 ): ValidationResult<Payloads[T]> {
   const unicode = unicodeIssues(payload, base);
   if (unicode.length) return { success: false, issues: unicode };
-  // The common payloads, plainly valid, skip zod (the same result; fast-payloads.ts).
-  const fast = fastPayload(type, payload);
-  if (fast !== undefined) return { success: true, data: fast as Payloads[T] };
   const schema = payloadSchemas[type] as unknown as z.ZodType<Payloads[T]>;
   const result = schema.safeParse(payload ?? {});
   return result.success ? { success: true, data: result.data } : { success: false, issues: toIssues(result.error, base) };
