@@ -131,6 +131,8 @@ export function advanceState(tx: WriteTx, rel: RelationshipRow, entry: LedgerEnt
     clientScore: rel.clientScore,
     clientBand: rel.clientBand,
     churnStage: rel.churnStage,
+    supplierTier: rel.supplierTier,
+    clientTier: rel.clientTier,
   };
   const earliest = open && open.earliest < entry.occurredAt ? open.earliest : entry.occurredAt;
   pending.set(rel.id, { rel: next, state, earliest });
