@@ -145,6 +145,17 @@ function emptyState(policy: Policy, policyGiven: boolean, supplierFirmId: string
 /** The state of an empty ledger (default policy). */
 export const initialState = (): ScoreState => emptyState(resolvePolicy(), false);
 
+/** The entry types scanLedger reads: follow-ups, policy acceptances, confirmations, disputes, withdrawals, voids. */
+const SCANNED_TYPES: ReadonlySet<string> = new Set<EntryType>([
+  'COMPLAINT_RESPONDED',
+  'COMPLAINT_RESOLVED',
+  'POLICY_ACCEPTED',
+  'ENTRY_CONFIRMED',
+  'ENTRY_DISPUTED',
+  'DISPUTE_WITHDRAWN',
+  'ENTRY_VOIDED',
+]);
+
 /** What a fold knows from the whole ledger before it starts: entries without effect, disputed promises, acceptances. */
 export interface Knowledge {
   /** Voided entries, and entries under open dispute that carry no evidence of their own (goals, metrics, handovers; a disputed cancellation is declined). */
@@ -225,6 +236,8 @@ export function scanLedger(
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];
     const type = e.type;
+    // Only these types refer to other entries here: the payload of any other is not read.
+    if (!SCANNED_TYPES.has(type)) continue;
     const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
     const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
     if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
@@ -346,25 +359,24 @@ export interface DisputeRecord {
  * When a complaint's follow-up counts as given (ms; DESIGN §2a "a complaint's first response counts
  * from the time it was recorded"): recorded by the side complained against, the server's clock
  * (recordedAt, or occurredAt if later) unless the complainant attested it; recorded by the
- * complainant itself, its occurredAt.
+ * complainant itself, its occurredAt. `occurred`: the entry's occurredAt in ms, when the caller has it.
  */
-export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean): number {
-  if (attested || (by !== null && by !== against)) return timeMs(e.occurredAt);
-  return seenAt(e);
+export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean, occurred: number = timeMs(e.occurredAt)): number {
+  if (attested || (by !== null && by !== against)) return occurred;
+  return seenAt(e, occurred);
 }
 
-/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later (noticeTime, as a number). */
-function seenAt(e: LedgerEntry): number {
+/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt (`occurred`, ms) if later (noticeTime, as a number). */
+function seenAt(e: LedgerEntry, occurred: number): number {
   const recorded = timeMs(e.recordedAt);
-  const occurred = timeMs(e.occurredAt);
   return recorded > occurred ? recorded : occurred;
 }
 
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
-function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
+function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
   if (selfServing && !k?.attested.has(e.seq)) {
-    const seen = seenAt(e);
+    const seen = seenAt(e, at);
     steps.push(claimStep(policyAt(state, seen), seen));
   }
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
@@ -477,7 +489,16 @@ export function policyAt(state: Pick<ScoreState, 'policy' | 'policyLog'>, t: num
 }
 let DEFAULT_RESOLVED: Policy | null = null;
 
-const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
+/** The half-lives of a policy (ms), kept for the last policy asked: a fold asks with the same one for every entry. */
+function halfLives(policy: Policy): HalfLives {
+  if (policy !== lastPolicy || lastHalfLives === null) {
+    lastHalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
+    lastPolicy = policy;
+  }
+  return lastHalfLives;
+}
+let lastPolicy: Policy | null = null;
+let lastHalfLives: HalfLives | null = null;
 
 /** Applies one entry to the state in place. `k` is the fold's knowledge; null for a new entry. */
 export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): void {
@@ -515,7 +536,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const metric = state.metrics[`${m.payload.metricSeq}:${m.payload.metricIndex}`];
       const by = actorSide(state.supplierFirmId, e);
       // Recorded by the side accountable for the metric, a measurement is a claim (DESIGN §2a).
-      const steps = metric ? stepsOf(state, e, k, metric.side, by !== null && by === metric.side) : [];
+      const steps = metric ? stepsOf(state, e, at, k, metric.side, by !== null && by === metric.side) : [];
       onMeasurement(state, m, at, h, steps.length > 0 ? (side, x) => holdBack(state, { side, steps, metrics: { [x.key]: measurementEvidence(x, h) } }, h) : undefined);
       break;
     }
@@ -555,7 +576,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       // Judged by the policy in force when the promise was made.
       const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
-      const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
+      const steps = [...(p.steps ?? []), ...stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
       const sink = steps.length > 0 ? scratchFor(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
@@ -615,7 +636,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const c = state.complaints[key];
       if (!c) {
         const record = state.settled?.[key];
-        if (record) lateFollowUp(state, key, e, followUpTime(e, record[0] === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, e), k?.attested.has(e.seq) ?? false));
+        if (record) lateFollowUp(state, key, e, followUpTime(e, record[0] === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, e), k?.attested.has(e.seq) ?? false, at));
         break;
       }
       const real = state.sides[c.against];
@@ -623,8 +644,8 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const cp = policyAt(state, c.at);
       const by = actorSide(state.supplierFirmId, e);
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
-      const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
-      const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
+      const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false, at);
+      const steps = [...(c.steps ?? []), ...stepsOf(state, e, at, k, c.against, by !== null && by === c.against)];
       const side = steps.length > 0 ? scratchFor(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
         if (c.answeredAt === null) {
@@ -710,24 +731,31 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   let keys: string[];
   if (listed === undefined) keys = Object.keys(settled);
   else {
-    // The memo, without records a late follow-up removed, and with the new ones in their place.
-    keys = listed.filter((key) => key in settled);
+    // The memo (lateFollowUp removes what it deletes), with the new records in their place.
+    keys = listed;
     for (const key of due) {
       let i = keys.length;
       while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
-      keys.splice(i, 0, key);
+      if (i === keys.length) keys.push(key);
+      else keys.splice(i, 0, key);
     }
   }
   let size = keys.length;
   if (size > SETTLED_KEPT) {
-    const kept: string[] = [];
-    for (const old of keys) {
-      if (size > SETTLED_KEPT && !(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+    // In place: the records forgotten go, the rest keep their order.
+    let w = 0;
+    let i = 0;
+    for (; i < keys.length && size > SETTLED_KEPT; i++) {
+      const old = keys[i];
+      if (!(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
         delete settled[old];
         size--;
-      } else kept.push(old);
+      } else keys[w++] = old;
     }
-    keys = kept;
+    if (w !== i) {
+      for (; i < keys.length; i++) keys[w++] = keys[i];
+      keys.length = w;
+    }
   }
   settledKeys.set(settled, keys);
 }
@@ -793,7 +821,13 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
   }
   if (e.type === 'COMPLAINT_RESOLVED') {
     if (state.settledOpen) state.settledOpen[against]--;
-    delete state.settled?.[key];
+    const settled = state.settled as Record<string, [number, number, number]>;
+    delete settled[key];
+    const listed = settledKeys.get(settled);
+    if (listed !== undefined) {
+      const i = listed.indexOf(key);
+      if (i >= 0) listed.splice(i, 1);
+    }
   }
 }
 
