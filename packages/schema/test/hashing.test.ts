@@ -100,6 +100,18 @@ describe('hashing around an already canonical payload text (the append path)', (
     );
   });
 
+  it("gives hashEntry's hash when the fields hold what JSON escapes (quotes, backslashes, control characters, surrogates)", async () => {
+    const fc = (await import('fast-check')).default;
+    const unit = fc.constantFrom('"', '\\', '\u0000', '\n', '\u001f', '\u007f', '\u2028', '\ud800', '\udfff', '\ud83d\ude00', 'a', '1', 'é', ':');
+    const text = fc.string({ unit, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.record({ relationshipId: text, seq: fc.integer({ min: 0, max: 1000 }), type: text, actorFirmId: text, occurredAt: text, recordedAt: text, prevHash: text }), (fields) => {
+        expect(hashEntryWithPayloadText(fields, '{"a":"\\""}')).toBe(hashEntry({ ...fields, payload: { a: '"' } }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses a seq that is not a safe integer, as no entry has one', () => {
     const fields = { relationshipId: 'r', seq: 1.5, type: 'T', actorFirmId: 'a', occurredAt: 'o', recordedAt: 'r', prevHash: GENESIS_HASH };
     expect(() => hashEntryWithPayloadText(fields, '{}')).toThrow(TypeError);
