@@ -175,6 +175,54 @@ export function checkCurrency(value: unknown): string | null {
   return `${shown} is not an active ISO 4217 currency code (e.g. EUR, USD, GBP, JPY)`;
 }
 
+/**
+ * Units of account, precious metals and bond units of ISO 4217 List One, whose minor unit the
+ * standard gives as "N.A." (the `currency-codes` package lists them with 0 digits): any precision.
+ */
+const NO_MINOR_UNIT = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XUA']);
+
+/**
+ * The ISO 4217 minor unit of an active currency code: the number of decimal places of its amounts
+ * (JPY 0, USD 2, BHD 3, CLF 4), or null for codes without one (NO_MINOR_UNIT) or unknown codes.
+ */
+export function minorUnitDigits(currency: string): number | null {
+  if (!CURRENCY_CODES.has(currency) || NO_MINOR_UNIT.has(currency)) return null;
+  const digits = currencyCodes.code(currency)?.digits;
+  return typeof digits === 'number' ? digits : null;
+}
+
+/** Number.MAX_SAFE_INTEGER minor units written as an amount with `digits` decimals (exact, in BigInt). */
+const largestAmount = (digits: number): string => {
+  const units = BigInt(Number.MAX_SAFE_INTEGER);
+  const scale = 10n ** BigInt(digits);
+  const whole = (units / scale).toLocaleString('en-US');
+  return digits === 0 ? whole : `${whole}.${(units % scale).toString().padStart(digits, '0')}`;
+};
+
+/**
+ * Checks a money amount against its currency (a valid ISO 4217 code, see checkCurrency): no finer
+ * than the currency's minor unit (JPY 5.5 and USD 1.005 are refused; the decimal with that many
+ * places nearest the number must be the number itself, so 0.07 passes although 0.07 × 100 is not
+ * exactly 7 in binary), and small enough that its count of minor units is an exact integer
+ * (at most Number.MAX_SAFE_INTEGER minor units: 90,071,992,547,409.91 USD). Returns a message or null.
+ * Only new input is checked: entries already in a ledger are read, hashed and verified as stored.
+ */
+export function checkMoneyAmount(amount: number, currency: string): string | null {
+  if (!Number.isFinite(amount)) return 'must be a finite number';
+  const digits = minorUnitDigits(currency) ?? (CURRENCY_CODES.has(currency) ? 0 : null);
+  if (digits === null) return null;
+  const scale = 10 ** digits;
+  const units = amount * scale;
+  if (Math.abs(units) > Number.MAX_SAFE_INTEGER || Math.abs(amount) > Number.MAX_SAFE_INTEGER)
+    return `${amount} ${currency} is too large: an amount must be at most ${largestAmount(digits)} ${currency}`;
+  if (NO_MINOR_UNIT.has(currency)) return null;
+  if (Math.round(units) / scale !== amount)
+    return digits === 0
+      ? `${amount} ${currency} is finer than its minor unit: ${currency} has no minor unit in ISO 4217 (0 decimal places), so the amount must be a whole number`
+      : `${amount} ${currency} is finer than its minor unit: ISO 4217 gives ${currency} ${digits} decimal place${digits === 1 ? '' : 's'} (1/${scale} ${currency}), so the amount can have at most ${digits}`;
+  return null;
+}
+
 /** The first lone UTF-16 surrogate in a string: its index and code unit, or null when well-formed. */
 export function loneSurrogate(text: string): { index: number; unit: string } | null {
   const m = /\p{Cs}/u.exec(text);

@@ -146,6 +146,8 @@ export function createRelationship(
     clientScore: null,
     clientBand: null,
     churnStage: null,
+    supplierTier: null,
+    clientTier: null,
   };
   tx.insertRelationship(row);
   const { entry } = insertEntry(tx, row, proposer.firmId, 'RELATIONSHIP_PROPOSED', { supplierFirmId: supplierId, clientFirmId: clientId }, occurredAt, now);

@@ -36,7 +36,7 @@ export const rowToEntry = (row: Pick<EntryRow, 'relationshipId' | 'seq' | 'type'
 
 /** Every column of a relationships row under its RelationshipRow name, for plain SQL on hot paths (none is a boolean or JSON column). */
 export const RELATIONSHIP_COLUMNS =
-  'id, supplier_id as supplierId, client_id as clientId, proposed_by as proposedBy, status, head_seq as headSeq, head_hash as headHash, max_occurred_at as maxOccurredAt, score_state as scoreState, created_at as createdAt, scored_at as scoredAt, supplier_score as supplierScore, supplier_band as supplierBand, client_score as clientScore, client_band as clientBand, churn_stage as churnStage';
+  'id, supplier_id as supplierId, client_id as clientId, proposed_by as proposedBy, status, head_seq as headSeq, head_hash as headHash, max_occurred_at as maxOccurredAt, score_state as scoreState, created_at as createdAt, scored_at as scoredAt, supplier_score as supplierScore, supplier_band as supplierBand, client_score as clientScore, client_band as clientBand, churn_stage as churnStage, supplier_tier as supplierTier, client_tier as clientTier';
 
 /** RelationshipRow fields and their columns, for updates written as plain SQL. */
 const RELATIONSHIP_COLUMN_OF: Record<string, string> = {
@@ -55,6 +55,8 @@ const RELATIONSHIP_COLUMN_OF: Record<string, string> = {
   clientScore: 'client_score',
   clientBand: 'client_band',
   churnStage: 'churn_stage',
+  supplierTier: 'supplier_tier',
+  clientTier: 'client_tier',
 };
 
 const PROMISE_COLUMNS =
