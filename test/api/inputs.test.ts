@@ -71,6 +71,12 @@ const REFUSED: Refused[] = [
   { title: 'currency eur (lower case)', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 100, currency: 'eur' } }), path: ['input', 'amount', 'currency'], message: /must be written as the ISO 4217 code EUR/ },
   { title: 'a withdrawn currency (DEM)', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 100, currency: 'DEM' } }), path: ['input', 'amount', 'currency'], message: /not an active ISO 4217/ },
   { title: 'the testing code XTS', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 100, currency: 'XTS' } }), path: ['input', 'amount', 'currency'], message: /for testing, not money/ },
+  // Amounts per the currency's ISO 4217 minor unit, and of a magnitude money can have.
+  { title: 'JPY 5.5 (the yen has no minor unit)', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 5.5, currency: 'JPY' } }), path: ['input', 'amount', 'amount'], message: /5\.5 JPY is finer than its minor unit: JPY has no minor unit in ISO 4217 \(0 decimal places\)/ },
+  { title: 'USD 1.005 (a tenth of a cent)', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 1.005, currency: 'USD' } }), path: ['input', 'amount', 'amount'], message: /1\.005 USD is finer than its minor unit: ISO 4217 gives USD 2 decimal places \(1\/100 USD\)/ },
+  { title: 'BHD 1.0005 (the dinar has 3 decimals)', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 1.0005, currency: 'BHD' } }), path: ['input', 'amount', 'amount'], message: /BHD 3 decimal places/ },
+  { title: 'EUR 1e308', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 1e308, currency: 'EUR' } }), path: ['input', 'amount', 'amount'], message: /1e\+308 EUR is too large: an amount must be at most 90,071,992,547,409\.91 EUR/ },
+  { title: 'a batch entry of JPY 0.5', mutation: 'recordEntries', input: () => ({ relationshipId: rel, entries: [{ type: 'PROMISE_MADE', payload: { promisor: 'SUPPLIER', kind: 'PAYMENT', description: 'Fee', dueAt: daysFromNow(5), amount: { amount: 0.5, currency: 'JPY' } } }] }), path: ['input', 'entries', 0, 'payload', 'amount', 'amount'], message: /Entry 0: 0\.5 JPY is finer than its minor unit/ },
   { title: 'a currency symbol', mutation: 'makePromise', input: () => makePromise({ amount: { amount: 100, currency: '€' } }), path: ['input', 'amount', 'currency'], message: /not a three-letter ISO 4217 currency code/ },
   // Well-formed Unicode, in every string of every input.
   { title: 'a description with a lone high surrogate', mutation: 'makePromise', input: () => makePromise({ description: 'Deliver 40 chairs \uD83E' }), path: ['input', 'description'], message: /lone UTF-16 surrogate \(U\+D83E\) at character 19/ },
@@ -148,6 +154,11 @@ describe('what RFC 3339 allows is accepted, and stored in the canonical UTC form
     for (const currency of ['JPY', 'CHF', 'XAU', 'ZWG']) {
       const made = await must(ts.supplier, 'makePromise', makePromise({ amount: { amount: 1200, currency } }), 'promise { amount { currency } }');
       expect(made.promise.amount.currency).toBe(currency);
+    }
+    // Down to the minor unit, however binary floating point writes it (0.07 × 100 is not exactly 7).
+    for (const [amount, currency] of [[0.07, 'USD'], [19.99, 'EUR'], [1.005, 'BHD'], [0.0001, 'CLF'], [1.5, 'XAU'], [90_071_992_547_409.91, 'USD'], [1200, 'JPY']] as const) {
+      const made = await must(ts.supplier, 'makePromise', makePromise({ amount: { amount, currency } }), 'promise { amount { amount currency } }');
+      expect(made.promise.amount).toEqual({ amount, currency });
     }
     const text = 'Deliver 40 chairs 🪑 (𝔽𝕒𝕤𝕥)';
     const made = await must(ts.supplier, 'makePromise', makePromise({ description: text }), 'promise { id }');

@@ -60,6 +60,8 @@ test('bad dates, times, currencies and due times are reported by line and column
     'P8,promise,2026-02-01T09:00:00Z,supplier,delivery,Shelves,2026-03-01T09:00:00Z,,,,', // 9: good
     'P8,reschedule,2026-04-01T09:00:00Z,,,,,,,2026-03-15T09:00:00Z,Strike', // 10: new due before the reschedule
     'P8,reschedule,2026-02-10T09:00:00+01:00,,,,,,,2026-03-20T25:00:00Z,Strike', // 11: hour 25
+    'P9,promise,2026-02-01T09:00:00Z,supplier,payment,Deposit,2026-03-01T09:00:00Z,5.5,JPY,,', // 12: finer than the yen
+    'P10,promise,2026-02-01T09:00:00Z,supplier,payment,Fee,2026-03-01T09:00:00Z,1.005,USD,,', // 13: a tenth of a cent
   ];
   const file = join(tmp.dir, 'bad-inputs.csv');
   writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
@@ -75,10 +77,12 @@ test('bad dates, times, currencies and due times are reported by line and column
     'line 8: due_at: "2026-02-30T09:00:00Z" is not an RFC 3339 date-time: February 2026 has 28 days',
     'line 10: new_due_at: the due time 2026-03-15T09:00:00.000Z must be after the reschedule is made (2026-04-01T09:00:00.000Z)',
     'line 11: new_due_at: "2026-03-20T25:00:00Z" is not an RFC 3339 date-time: hour 25 does not exist',
+    'line 12: amount: 5.5 JPY is finer than its minor unit: JPY has no minor unit in ISO 4217 (0 decimal places), so the amount must be a whole number',
+    'line 13: amount: 1.005 USD is finer than its minor unit: ISO 4217 gives USD 2 decimal places (1/100 USD), so the amount can have at most 2',
   ];
   for (const line of expected) expect(r.stderr).toContain(line);
   expect(r.stderr).not.toMatch(/line 9:/);
-  expect(r.stdout).toMatch(/10 rows, 1 would be recorded, 0 already in the ledger, 9 bad; nothing written/);
+  expect(r.stdout).toMatch(/12 rows, 1 would be recorded, 0 already in the ledger, 11 bad; nothing written/);
   expect(await rel.head()).toBe(before);
 
   // The API refuses the same values with the same words.

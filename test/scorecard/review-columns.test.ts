@@ -152,3 +152,38 @@ test('a back-dated write shows in the next review at once; an entry after the in
   const moved = after.find((n) => n.relationship.id === top.relationship.id);
   expect(moved.trustScore).toBeLessThan(top.trustScore);
 });
+
+test('a relationship accepted since the instant is in the review at once, scored as its scorecard at the instant', async () => {
+  const SCORE = `query($id: ID!, $asOf: DateTime) { node(id: $id) { ... on Relationship { scorecard(asOf: $asOf) { asOf supplier { trustScore band } churn { stage } } } } }`;
+  const newcomer = await ts.firm('Newcomer Supplies');
+  const proposed = ok(
+    await newcomer.gql(`mutation($i: ProposeRelationshipInput!) { proposeRelationship(input: $i) { relationship { id } errors { message } } }`, {
+      i: { counterpartyId: ts.client.id, viewerSide: 'SUPPLIER' },
+    }),
+    'proposeRelationship',
+  );
+  const id = proposed.relationship.id as string;
+  // Accepted now (30 s after the instant), then a history brought in with its business times (an import).
+  ok(await ts.client.gql(`mutation($i: AcceptRelationshipInput!) { acceptRelationship(input: $i) { errors { message } } }`, { i: { relationshipId: id } }), 'acceptRelationship');
+  await record(newcomer, id, [
+    { type: 'PROMISE_MADE', occurredAt: ago(40), payload: { promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Imported order', dueAt: ago(30) } },
+    { type: 'PROMISE_BROKEN', occurredAt: ago(29), payload: { promiseSeq: 3, reason: 'No stock' } },
+  ]);
+  const expected = ok(await ts.client.gql(SCORE, { id, asOf: INSTANT }), 'node').scorecard;
+  expect(expected.supplier.trustScore).not.toBeNull();
+  for (const variables of [{}, { order: 'TRUST_SCORE_DESC' }, { asOf: INSTANT }, { order: 'CHANGE_ASC' }]) {
+    const found = (await allPages(variables, 5)).find((n) => n.relationship.id === id);
+    expect(found, JSON.stringify(variables)).toBeDefined();
+    expect(found.scorecard.asOf).toBe(INSTANT);
+    expect(found.trustScore).toBe(expected.supplier.trustScore);
+    expect(found.band).toBe(expected.supplier.band);
+    expect(found.stage).toBe(expected.churn.stage);
+  }
+  // The ranking stays the recomputed one, with the newcomer in its place.
+  rels.push(id);
+  suppliers.push(newcomer);
+  expectSame(await allPages({}), await computed(INSTANT, 'TRUST_SCORE_ASC'));
+  // A review pinned at an earlier asOf still leaves out what was accepted after it.
+  const earlier = await allPages({ asOf: iso(Date.parse(INSTANT) - 60_000) });
+  expect(earlier.map((n) => n.relationship.id)).not.toContain(id);
+});

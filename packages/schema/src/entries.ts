@@ -8,7 +8,7 @@ import {
 } from './enums.ts';
 import type { Issue } from './errors.ts';
 import { policyOverrideSchema } from './policy.ts';
-import { checkCurrency, parseDateTime, unicodeIssues } from './inputs.ts';
+import { checkCurrency, checkMoneyAmount, parseDateTime, unicodeIssues } from './inputs.ts';
 
 /**
  * Every entry type of a relationship's ledger (DESIGN §2). Payloads refer to earlier entries
@@ -103,7 +103,13 @@ export const moneySchema = z
       if (message) ctx.addIssue({ code: 'custom', message });
     }),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    // Precision and magnitude per the currency's ISO 4217 minor unit (inputs.ts checkMoneyAmount).
+    if (checkCurrency(m.currency) !== null) return;
+    const message = checkMoneyAmount(m.amount, m.currency);
+    if (message) ctx.addIssue({ code: 'custom', path: ['amount'], message });
+  });
 
 const ref = <K extends string>(key: K) => z.object({ [key]: seq } as Record<K, typeof seq>);
 

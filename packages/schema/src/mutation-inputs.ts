@@ -1,6 +1,6 @@
 import { isEntryType, validatePayload } from './entries.ts';
 import type { Issue } from './errors.ts';
-import { checkCurrency, checkDueAfter, checkOccurredAt, entryTimeIssues, MAX_CLOCK_SKEW_MS, parseDateTime, unicodeIssues } from './inputs.ts';
+import { checkCurrency, checkDueAfter, checkMoneyAmount, checkOccurredAt, entryTimeIssues, MAX_CLOCK_SKEW_MS, parseDateTime, unicodeIssues } from './inputs.ts';
 
 type Path = (string | number)[];
 
@@ -8,7 +8,7 @@ type Path = (string | number)[];
  * The checks of inputs.ts applied to a mutation's `input` as a client sends it, in the server's
  * words and paths (['input', 'dueAt'], ['input', 'entries', 2, 'payload', 'note'], …), so a client
  * can refuse locally what the server would refuse: every string well-formed Unicode; occurredAt,
- * dueAt and newDueAt RFC 3339; occurredAt not before EARLIEST_BUSINESS_TIME; a currency ISO 4217;
+ * dueAt and newDueAt RFC 3339; occurredAt not before EARLIEST_BUSINESS_TIME; a currency ISO 4217 and an amount no finer than its minor unit;
  * a due time after the entry and within 10 years of it; and, for `recordEntries`, each entry's
  * whole payload. What needs the server's clock exactly or the ledger (occurredAt in the future,
  * a new due time after the one in force, who may record what) is left to the server; without
@@ -37,10 +37,14 @@ export function mutationInputIssues(mutation: string, input: unknown, now: strin
     const late = checkDueAfter(parsed.time, madeAt, field);
     if (late) issues.push({ code: 'VALIDATION', message: late, path: ['input', field] });
   }
-  const amount = i.amount as { currency?: unknown } | null | undefined;
+  const amount = i.amount as { amount?: unknown; currency?: unknown } | null | undefined;
   if (amount && typeof amount === 'object' && 'currency' in amount) {
     const message = checkCurrency(amount.currency);
     if (message) issues.push({ code: 'VALIDATION', message, path: ['input', 'amount', 'currency'] });
+    else if (typeof amount.amount === 'number') {
+      const precision = checkMoneyAmount(amount.amount, amount.currency as string);
+      if (precision) issues.push({ code: 'VALIDATION', message: precision, path: ['input', 'amount', 'amount'] });
+    }
   }
   return issues;
 }

@@ -69,9 +69,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = options.now ?? (() => new Date().toISOString());
   const stopWatching = watchOverdue(store, pubsub, clock, options.overdueCheckMs);
   const stopStages = watchStages(store, pubsub, clock, options.stageCheckMs);
-  // The review's stored figures move to each refresh instant in the background (scorecard/review.ts).
+  // The review's stored figures move to each refresh instant in the background (scorecard/review.ts),
+  // just after it passes (by the server's clock), so the first review after it rarely scores them itself.
   let refreshing = false;
-  const refresh = setInterval(() => {
+  let refresh: NodeJS.Timeout;
+  const every = reviewRefreshMs();
+  const schedule = () => {
+    const ms = Date.parse(clock());
+    refresh = setTimeout(tick, Number.isFinite(ms) ? every - (ms % every) + 200 : every);
+    refresh.unref();
+  };
+  const tick = () => {
+    schedule();
     if (refreshing) return;
     refreshing = true;
     refreshReviewFigures(store, clock())
@@ -79,8 +88,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       .finally(() => {
         refreshing = false;
       });
-  }, reviewRefreshMs());
-  refresh.unref();
+  };
+  schedule();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/health' || path === '/ready' || path === '/' || path === '/portal' || path.startsWith('/portal/')) {
@@ -112,7 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       new Promise<void>((resolveClose) => {
         stopWatching();
         stopStages();
-        clearInterval(refresh);
+        clearTimeout(refresh);
         server.closeAllConnections();
         server.close(() => {
           if (owned) void store.close().then(resolveClose, resolveClose);

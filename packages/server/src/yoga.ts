@@ -4,7 +4,7 @@ import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { type AlertPubSub, createAlertPubSub } from './alerts/service.ts';
 import type { Store } from './store/index.ts';
-import { AppError } from './errors.ts';
+import { AppError, authorizationError } from './errors.ts';
 import { useBodyLimit } from './graphql/body-limit.ts';
 import { corsOption, corsOrigins, useJsonOnly } from './graphql/browser-safety.ts';
 import { createContext, type Viewer } from './graphql/context.ts';
@@ -14,7 +14,7 @@ import { createErrorLog } from './graphql/error-log.ts';
 import { QUERY_LIMITS, type QueryLimits } from './graphql/limits.ts';
 import { createRateLimiter, type RateLimitState, rateLimitHeaders } from './graphql/rate-limit.ts';
 import { useLimitErrors } from './graphql/use-limit-errors.ts';
-import { viewerFromHeader } from './keys/service.ts';
+import { parseAuthorization, viewerFromHeader } from './keys/service.ts';
 import { beginRequest, createLogger, type Logger, logRequest, type RequestRecord } from './request-log.ts';
 import { schema } from './schema.ts';
 
@@ -122,7 +122,11 @@ export function createApp({
           viewers.set(request, viewer);
           if (viewer) recordOf(request).firmId = viewer.firmId;
           try {
-            if (header && !viewer) throw new AppError('UNAUTHENTICATED', 'This API key is unknown or revoked.', [], undefined, 401);
+            if (!viewer) {
+              const sent = parseAuthorization(header);
+              if (sent.kind === 'bearer') throw authorizationError({ kind: 'unknown' });
+              if (sent.kind !== 'none') throw authorizationError(sent);
+            }
             const state = viewer ? await limit(viewer.keyId) : undefined;
             if (state) rateStates.set(request, state);
           } catch (error) {

@@ -140,8 +140,10 @@ describe('laws of the scorecard (fast-check)', () => {
         fc.double({ min: 1, max: 1e4, noNaN: true }),
         fc.constantFrom('EUR', 'USD', 'JPY'),
         (ops, s, back, late, amount, factor, currency) => {
-          const low = withBrokenAmount(ops, s, back, late, { amount, currency });
-          const high = withBrokenAmount(ops, s, back, late, { amount: amount * factor, currency });
+          // Amounts in the currency's minor unit (ISO 4217: yen whole, cents for EUR and USD), as the input requires.
+          const minor = (x: number) => (currency === 'JPY' ? Math.round(x) : Math.round(x * 100) / 100);
+          const low = withBrokenAmount(ops, s, back, late, { amount: minor(amount), currency });
+          const high = withBrokenAmount(ops, s, back, late, { amount: minor(amount * factor), currency });
           const [a, b] = [reliability(low.entries, low.asOf, s), reliability(high.entries, high.asOf, s)];
           if (a.score !== null && b.score !== null) expect(b.score).toBeLessThanOrEqual(a.score + EPS);
           expect(b.negative).toBeGreaterThanOrEqual(a.negative - EPS);

@@ -49,10 +49,31 @@ export function revokeApiKeyIn(tx: WriteTx, keyId: string, firmId?: string, now 
 export const revokeApiKey = (store: Store, keyId: string, firmId?: string, now?: string): Promise<ApiKeyRow | null> =>
   store.write((tx) => revokeApiKeyIn(tx, keyId, firmId, now));
 
-/** The viewer behind an `Authorization: Bearer …` header; null for a missing, unknown or revoked key. */
+/**
+ * What an `Authorization` header holds (RFC 9110 §11.6.2, RFC 6750 §2.1): `bearer` with its token;
+ * `scheme` for another scheme (its name when it is a plausible one: letters, digits, `-`, at most
+ * 20 characters, never a secret sent without a scheme); `malformed` for a Bearer header without
+ * exactly one token; `none` without a header (or an empty one).
+ */
+export type AuthorizationHeader =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'scheme'; scheme: string | null }
+  | { kind: 'malformed' };
+
+export function parseAuthorization(header: string | null): AuthorizationHeader {
+  const value = header?.trim() ?? '';
+  if (value === '') return { kind: 'none' };
+  const m = /^(\S+)(?:\s+(.*))?$/s.exec(value) as RegExpExecArray;
+  const [scheme, rest] = [m[1], m[2]?.trim() ?? ''];
+  if (scheme.toLowerCase() !== 'bearer') return { kind: 'scheme', scheme: rest !== '' && /^[A-Za-z][A-Za-z0-9-]{0,19}$/.test(scheme) ? scheme : null };
+  return rest !== '' && !/\s/.test(rest) ? { kind: 'bearer', token: rest } : { kind: 'malformed' };
+}
+
+/** The viewer behind an `Authorization: Bearer …` header; null for a missing, unknown or revoked key, or another scheme. */
 export async function viewerFromHeader(store: Store, header: string | null): Promise<Viewer | null> {
-  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!m) return null;
-  const row = await store.activeKeyByHash(sha256Hex(m[1]));
+  const parsed = parseAuthorization(header);
+  if (parsed.kind !== 'bearer') return null;
+  const row = await store.activeKeyByHash(sha256Hex(parsed.token));
   return row ? { firmId: row.firmId, keyId: row.id, role: row.role } : null;
 }

@@ -1,6 +1,7 @@
 import { type ChurnStage, DEFAULT_POLICY, evaluatePromise, type LedgerEntry, type Payloads, type PromiseEvent, type Side, type TrustBand } from '@trustledger/schema';
 import { computeScorecard, type Scorecard } from '@trustledger/sdk/scorecard';
 import type { RelationshipRow, Store } from '../store/index.ts';
+import { LRUCache } from 'lru-cache';
 import { scorecardOf } from '../scoring/state.ts';
 
 /** One counterparty in a firm's review: its side of the shared scorecard and its promises. */
@@ -40,6 +41,11 @@ export interface ReviewOptions {
    * caller can charge the work or refuse it by throwing (issue 11).
    */
   beforeFullRecompute?: (entries: number) => void;
+  /**
+   * Server time of the request: a review at its refresh instant also covers the relationships
+   * accepted since (acceptedUntil). @default none: relationships accepted by asOf
+   */
+  now?: string | null;
   /** Scorecards computed beforehand (e.g. on the scoring pool's thread), by cardKey: used instead of recomputing them. */
   precomputed?: ReadonlyMap<string, Scorecard>;
 }
@@ -47,8 +53,18 @@ export interface ReviewOptions {
 /** The key of a scorecard in ReviewOptions.precomputed: relationship, ledger head (seq) and asOf. */
 export const cardKey = (relationshipId: string, seq: number, asOf: string): string => `${relationshipId}|${seq}|${asOf}`;
 
-/** The relationships a firm's review at asOf covers (see reviewItems), ordered by id. */
-export const reviewRelationships = (store: Store, firmId: string, as: Side, asOf: string): Promise<RelationshipRow[]> => store.reviewRelationships(firmId, as, asOf);
+/**
+ * The latest acceptance a review at `asOf` covers, at server time `now`: asOf itself, but for the
+ * review at the current refresh instant (the default review), the end of its refresh interval, so a
+ * relationship accepted a moment ago is in it at once, scored at the instant like the others (its
+ * scorecard at that asOf: what was recorded for it with earlier business times).
+ */
+export const acceptedUntil = (asOf: string, now: string): string =>
+  asOf === reviewInstant(now) ? new Date(Date.parse(asOf) + reviewRefreshMs() - 1).toISOString() : asOf;
+
+/** The relationships a firm's review at asOf covers (see reviewItems, acceptedUntil), ordered by id. */
+export const reviewRelationships = (store: Store, firmId: string, as: Side, asOf: string, now: string): Promise<RelationshipRow[]> =>
+  store.reviewRelationships(firmId, as, acceptedUntil(asOf, now));
 
 /** The seq of the last entry of a relationship recorded (recordedAt) by asKnownAt; undefined when none. */
 export const knownSeq = async (store: Store, relationshipId: string, asKnownAt: string): Promise<number | undefined> =>
@@ -61,7 +77,7 @@ export const knownSeq = async (store: Store, relationshipId: string, asKnownAt: 
  * provisional after the banded ones and unrated last either way, ties by relationship. Serves the API's `viewer.review` and the CSV export.
  */
 export async function reviewItems(store: Store, firmId: string, as: Side, asOf: string, options: ReviewOptions = {}): Promise<ReviewItem[]> {
-  const rels = await store.reviewRelationships(firmId, as, asOf);
+  const rels = await store.reviewRelationships(firmId, as, options.asKnownAt || !options.now ? asOf : acceptedUntil(asOf, options.now));
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
   let items = options.asKnownAt ? await knownAtItems(store, rels, as, asOf, options.asKnownAt, options) : await itemsOf(store, rels, as, asOf, counterpartySide, options);
   if (options.bands?.length) items = items.filter((i) => options.bands?.includes(i.score.band));
@@ -83,10 +99,35 @@ export async function reviewItems(store: Store, firmId: string, as: Side, asOf: 
   });
 }
 
-/** Review items of the given relationships at asOf, in their order. */
-async function itemsOf(store: Store, rels: RelationshipRow[], as: Side, asOf: string, counterpartySide: 'client' | 'supplier', options: ReviewOptions = {}): Promise<ReviewItem[]> {
-  const cardAt = async (rel: RelationshipRow, at: string) =>
-    options.precomputed?.get(cardKey(rel.id, rel.headSeq, at)) ?? (await scorecardOf(store, rel, at, options.beforeFullRecompute));
+/**
+ * Scorecards of review items, by relationship, ledger head (seq and hash) and asOf: a review at its
+ * refresh instant asks for the same ones until the next instant or a write, so the pages read
+ * during that minute (by every user of the firm) compute each once. Bounded; entries are never
+ * changed by their readers.
+ */
+const reviewCards = new LRUCache<string, Scorecard>({ max: 1000 });
+
+/** Review items of the given relationships at asOf, in their order; `cached`: their cards through reviewCards. */
+async function itemsOf(
+  store: Store,
+  rels: RelationshipRow[],
+  as: Side,
+  asOf: string,
+  counterpartySide: 'client' | 'supplier',
+  options: ReviewOptions = {},
+  cached = false,
+): Promise<ReviewItem[]> {
+  const cardAt = async (rel: RelationshipRow, at: string) => {
+    const pre = options.precomputed?.get(cardKey(rel.id, rel.headSeq, at));
+    if (pre) return pre;
+    if (!cached || at !== asOf) return scorecardOf(store, rel, at, options.beforeFullRecompute);
+    const key = `${cardKey(rel.id, rel.headSeq, at)}|${rel.headHash}`;
+    const hit = reviewCards.get(key);
+    if (hit) return hit;
+    const card = await scorecardOf(store, rel, at, options.beforeFullRecompute);
+    reviewCards.set(key, card);
+    return card;
+  };
   const counts = await store.openPromiseCounts(
     rels.map((r) => r.id),
     as === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER',
@@ -248,23 +289,25 @@ export const servedFromColumns = (asOf: string, now: string, options: ReviewOpti
 
 /**
  * One page of reviewItems(store, firmId, as, asOf, options), read in score order from the stored
- * figures (SQL order, filter, limit and offset): the same items in the same order, for a review
- * at the refresh instant ordered by trust score (see servedFromColumns). Relationships whose
- * figures are not at that instant are scored first (after a write that counts at or before it,
- * or when no refresh ran yet); then the cost is the page's, whatever the number of relationships.
+ * figures (SQL order, filter, limit and offset, one index walk in that order): the same items in the
+ * same order, for a review at the refresh instant ordered by trust score (see servedFromColumns).
+ * Relationships whose figures are not at that instant are scored first (after a write that counts
+ * at or before it, or when no refresh ran yet; found through an index); then the cost is the page's,
+ * whatever the number of relationships.
  */
-export async function reviewPage(store: Store, firmId: string, as: Side, asOf: string, options: ReviewOptions, offset: number, limit: number): Promise<ReviewItem[]> {
-  await storeFigures(store, await store.reviewRelationships(firmId, as, asOf, { staleAt: asOf }), asOf);
+export async function reviewPage(store: Store, firmId: string, as: Side, asOf: string, now: string, options: ReviewOptions, offset: number, limit: number): Promise<ReviewItem[]> {
+  const until = acceptedUntil(asOf, now);
+  await storeFigures(store, await store.reviewRelationships(firmId, as, until, { staleAt: asOf }), asOf);
   const counterpartySide = as === 'SUPPLIER' ? 'client' : 'supplier';
   const rels = await store.reviewPageRows({
     firmId,
     as,
-    asOf,
+    acceptedBy: until,
     bands: options.bands,
     stages: options.stages,
     descending: options.orderBy === 'TRUST_SCORE_DESC',
     offset,
     limit,
   });
-  return itemsOf(store, rels, as, asOf, counterpartySide, options);
+  return itemsOf(store, rels, as, asOf, counterpartySide, options, true);
 }

@@ -343,7 +343,7 @@ builder.objectFields(ViewerRef, (t) => ({
       const needs = (rel: RelationshipRow, at: string) => Date.parse(at) < Date.parse(rel.maxOccurredAt);
       const fromColumns = asKnownAt === null && servedFromColumns(asOf, now, options);
       if (!fromColumns) {
-        const rels = await reviewRelationships(ctx.store, v.firmId, args.as, asOf);
+        const rels = await reviewRelationships(ctx.store, v.firmId, args.as, asOf, now);
         const jobs = await Promise.all(
           rels.map(async (rel) => {
             if (asKnownAt !== null) return { relId: rel.id, seq: (await knownSeq(ctx.store, rel.id, asKnownAt)) ?? 0, points: byChange ? [asOf, past] : [asOf] };
@@ -354,8 +354,8 @@ builder.objectFields(ViewerRef, (t) => ({
       }
       // A review as known at a past time is computed from each ledger's prefix, never from the stored columns.
       const slice = fromColumns
-        ? await reviewPage(ctx.store, v.firmId, args.as, asOf, options, offset, first + 1)
-        : (await reviewItems(ctx.store, v.firmId, args.as, asOf, { ...options, asKnownAt })).slice(offset, offset + first + 1);
+        ? await reviewPage(ctx.store, v.firmId, args.as, asOf, now, options, offset, first + 1)
+        : (await reviewItems(ctx.store, v.firmId, args.as, asOf, { ...options, asKnownAt, now })).slice(offset, offset + first + 1);
       // `change` of the page's items, when asked for: the start of its period, likewise.
       if (selects(info, 'change'))
         await precompute(

@@ -132,7 +132,8 @@ export interface DuePromise {
 export interface ReviewPageQuery {
   firmId: string;
   as: Side;
-  asOf: string;
+  /** Relationships accepted (RELATIONSHIP_ACCEPTED occurredAt) by this time only. */
+  acceptedBy: string;
   bands?: readonly string[] | null;
   stages?: readonly string[] | null;
   descending: boolean;
@@ -225,8 +226,11 @@ export interface Store {
   measurementPages(relIds: readonly string[], metricSeqs: readonly number[], limit: number, after: number): Promise<MeasurementRow[]>;
 
   // Review (scorecard/review.ts).
-  /** `firmId`'s relationships on side `as`, accepted by `asOf` (not PROPOSED), in id order. */
-  reviewRelationships(firmId: string, as: Side, asOf: string, options?: { staleAt?: string }): Promise<RelationshipRow[]>;
+  /**
+   * `firmId`'s relationships on side `as`, accepted by `acceptedBy` (not PROPOSED), in id order;
+   * with `staleAt`, only those whose stored figures are not at that refresh instant.
+   */
+  reviewRelationships(firmId: string, as: Side, acceptedBy: string, options?: { staleAt?: string }): Promise<RelationshipRow[]>;
   /** Open and overdue promises of `promisor` at asOf, per relationship. */
   openPromiseCounts(relIds: readonly string[], promisor: Side, asOf: string): Promise<Map<string, { open: number; overdue: number }>>;
   /** Relationships (not PROPOSED) whose stored figures are not at `at`, at most `limit`. */

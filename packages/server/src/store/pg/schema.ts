@@ -48,12 +48,24 @@ export const relationships = pgTable(
     clientScore: doublePrecision('client_score'),
     clientBand: text('client_band'),
     churnStage: text('churn_stage'),
+    /**
+     * Each side's place in a review's order before its score (see store/filters.ts reviewTier):
+     * banded, Provisional, Unrated, each with a null score after, so one index walk serves a page.
+     */
+    supplierTier: integer('supplier_tier'),
+    clientTier: integer('client_tier'),
   },
   (t) => [
     index('relationships_supplier').on(t.supplierId),
     index('relationships_client').on(t.clientId),
-    index('relationships_supplier_review').on(t.supplierId, t.clientScore, t.id),
-    index('relationships_client_review').on(t.clientId, t.supplierScore, t.id),
+    // The review's pages: a firm's counterparties in its order (tier, score, id), ascending, and
+    // descending by score (walked backwards); and its relationships whose figures are stale.
+    index('relationships_supplier_review').on(t.supplierId, t.clientTier, t.clientScore, t.id),
+    index('relationships_client_review').on(t.clientId, t.supplierTier, t.supplierScore, t.id),
+    index('relationships_supplier_review_desc').on(t.supplierId, t.clientTier.desc(), t.clientScore, t.id.desc()),
+    index('relationships_client_review_desc').on(t.clientId, t.supplierTier.desc(), t.supplierScore, t.id.desc()),
+    index('relationships_supplier_scored').on(t.supplierId, t.scoredAt),
+    index('relationships_client_scored').on(t.clientId, t.scoredAt),
   ],
 );
 

@@ -1,6 +1,6 @@
-import { acceptedBy, pageFilter } from '../filters.ts';
+import { acceptedBy, pageFilter, reviewTier, staleAt } from '../filters.ts';
 import type { LedgerEntry, Side } from '@trustledger/schema';
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, max, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lte, max, ne, or, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -299,14 +299,14 @@ export class PgStore implements Store {
     return rows.map(({ rn: _rn, ...row }) => row) as MeasurementRow[];
   }
 
-  async reviewRelationships(firmId: string, as: Side, asOf: string, options: { staleAt?: string } = {}): Promise<RelationshipRow[]> {
+  async reviewRelationships(firmId: string, as: Side, acceptedAt: string, options: { staleAt?: string } = {}): Promise<RelationshipRow[]> {
     const r = t.relationships;
     const own = as === 'SUPPLIER' ? r.supplierId : r.clientId;
-    const stale = options.staleAt === undefined ? undefined : or(isNull(r.scoredAt), ne(r.scoredAt, options.staleAt));
+    const stale = options.staleAt === undefined ? undefined : staleAt(t, options.staleAt, own, firmId);
     return this.db
       .select()
       .from(r)
-      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, asOf), stale))
+      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, acceptedAt), stale))
       .orderBy(r.id);
   }
 
@@ -343,7 +343,7 @@ export class PgStore implements Store {
     return this.db
       .select()
       .from(r)
-      .where(and(ne(r.status, 'PROPOSED'), or(isNull(r.scoredAt), ne(r.scoredAt, at))))
+      .where(and(ne(r.status, 'PROPOSED'), staleAt(t, at)))
       .orderBy(r.id)
       .limit(limit);
   }
@@ -354,7 +354,16 @@ export class PgStore implements Store {
       for (const f of figures)
         await tx
           .update(t.relationships)
-          .set({ scoredAt: at, supplierScore: f.supplierScore, supplierBand: f.supplierBand, clientScore: f.clientScore, clientBand: f.clientBand, churnStage: f.churnStage })
+          .set({
+            scoredAt: at,
+            supplierScore: f.supplierScore,
+            supplierBand: f.supplierBand,
+            clientScore: f.clientScore,
+            clientBand: f.clientBand,
+            churnStage: f.churnStage,
+            supplierTier: reviewTier(f.supplierBand, f.supplierScore),
+            clientTier: reviewTier(f.clientBand, f.clientScore),
+          })
           .where(and(eq(t.relationships.id, f.id), eq(t.relationships.headSeq, f.headSeq)));
     });
   }
@@ -364,16 +373,19 @@ export class PgStore implements Store {
     const own = q.as === 'SUPPLIER' ? r.supplierId : r.clientId;
     const score = q.as === 'SUPPLIER' ? r.clientScore : r.supplierScore;
     const band = q.as === 'SUPPLIER' ? r.clientBand : r.supplierBand;
-    const conditions = [eq(own, q.firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, q.asOf)];
+    const tier = q.as === 'SUPPLIER' ? r.clientTier : r.supplierTier;
+    const conditions = [eq(own, q.firmId), isNotNull(tier), ne(r.status, 'PROPOSED'), acceptedBy(t, q.acceptedBy)];
     if (q.bands?.length) conditions.push(inArray(band, [...q.bands]));
     if (q.stages?.length) conditions.push(inArray(r.churnStage, [...q.stages]));
-    const direction = q.descending ? desc : asc;
+    // The order of relationships_*_review (ascending) or of relationships_*_review_desc walked
+    // backwards (its nulls placement included, or PostgreSQL would sort instead); within a tier
+    // every score is null or none is (reviewTier), so nulls need no term of their own.
+    const order = q.descending ? [sql`${tier} asc nulls first`, sql`${score} desc nulls first`, sql`${r.id} asc nulls first`] : [asc(tier), asc(score), asc(r.id)];
     return this.db
       .select()
       .from(r)
       .where(and(...conditions))
-      // As SQLite orders them: nulls are put last explicitly (`is null` first), so the direction does not move them.
-      .orderBy(sql`case ${band} when 'UNRATED' then 2 when 'PROVISIONAL' then 1 else 0 end`, sql`${score} is null`, direction(score), r.id)
+      .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset);
   }

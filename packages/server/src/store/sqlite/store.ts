@@ -1,6 +1,6 @@
-import { acceptedBy, pageFilter } from '../filters.ts';
+import { acceptedBy, pageFilter, reviewTier, staleAt } from '../filters.ts';
 import type { LedgerEntry, Side } from '@trustledger/schema';
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lte, max, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lte, max, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as t from '../schema.ts';
 import type {
@@ -284,14 +284,14 @@ export class SqliteStore implements Store {
     return this.db.select().from(ranked).where(lte(ranked.rn, limit)).orderBy(asc(ranked.seq)).all() as unknown as MeasurementRow[];
   }
 
-  async reviewRelationships(firmId: string, as: Side, asOf: string, options: { staleAt?: string } = {}): Promise<RelationshipRow[]> {
+  async reviewRelationships(firmId: string, as: Side, acceptedAt: string, options: { staleAt?: string } = {}): Promise<RelationshipRow[]> {
     const r = t.relationships;
     const own = as === 'SUPPLIER' ? r.supplierId : r.clientId;
-    const stale = options.staleAt === undefined ? undefined : or(isNull(r.scoredAt), ne(r.scoredAt, options.staleAt));
+    const stale = options.staleAt === undefined ? undefined : staleAt(t, options.staleAt, own, firmId);
     return this.db
       .select()
       .from(r)
-      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, asOf), stale))
+      .where(and(eq(own, firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, acceptedAt), stale))
       .orderBy(r.id)
       .all();
   }
@@ -332,7 +332,7 @@ export class SqliteStore implements Store {
     return this.db
       .select()
       .from(r)
-      .where(and(ne(r.status, 'PROPOSED'), or(isNull(r.scoredAt), ne(r.scoredAt, at))))
+      .where(and(ne(r.status, 'PROPOSED'), staleAt(t, at)))
       .limit(limit)
       .all();
   }
@@ -342,11 +342,22 @@ export class SqliteStore implements Store {
     const sqlite = sqliteOf(this.db);
     const update = () =>
       sqlite.prepare(
-        'update relationships set scored_at = ?, supplier_score = ?, supplier_band = ?, client_score = ?, client_band = ?, churn_stage = ? where id = ? and head_seq = ?',
+        'update relationships set scored_at = ?, supplier_score = ?, supplier_band = ?, client_score = ?, client_band = ?, churn_stage = ?, supplier_tier = ?, client_tier = ? where id = ? and head_seq = ?',
       );
     sqlite
       .transaction(() => {
-        for (const f of figures) update().run(at, f.supplierScore, f.supplierBand, f.clientScore, f.clientBand, f.churnStage, f.id, f.headSeq);
+        for (const f of figures) update().run(
+            at,
+            f.supplierScore,
+            f.supplierBand,
+            f.clientScore,
+            f.clientBand,
+            f.churnStage,
+            reviewTier(f.supplierBand, f.supplierScore),
+            reviewTier(f.clientBand, f.clientScore),
+            f.id,
+            f.headSeq,
+          );
       })
       .immediate();
   }
@@ -356,15 +367,19 @@ export class SqliteStore implements Store {
     const own = q.as === 'SUPPLIER' ? r.supplierId : r.clientId;
     const score = q.as === 'SUPPLIER' ? r.clientScore : r.supplierScore;
     const band = q.as === 'SUPPLIER' ? r.clientBand : r.supplierBand;
-    const conditions = [eq(own, q.firmId), ne(r.status, 'PROPOSED'), acceptedBy(t, q.asOf)];
+    const tier = q.as === 'SUPPLIER' ? r.clientTier : r.supplierTier;
+    const conditions = [eq(own, q.firmId), isNotNull(tier), ne(r.status, 'PROPOSED'), acceptedBy(t, q.acceptedBy)];
     if (q.bands?.length) conditions.push(inArray(band, [...q.bands]));
     if (q.stages?.length) conditions.push(inArray(r.churnStage, [...q.stages]));
-    const direction = q.descending ? desc : asc;
+    // The order of relationships_*_review (ascending) or of relationships_*_review_desc walked
+    // backwards: an index walk that stops after the page, whatever the number of relationships.
+    // Within a tier every score is null or none is (reviewTier), so nulls need no term of their own.
+    const order = q.descending ? [asc(tier), desc(score), asc(r.id)] : [asc(tier), asc(score), asc(r.id)];
     return this.db
       .select()
       .from(r)
       .where(and(...conditions))
-      .orderBy(sql`case ${band} when 'UNRATED' then 2 when 'PROVISIONAL' then 1 else 0 end`, sql`${score} is null`, direction(score), r.id)
+      .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset)
       .all();
