@@ -46,13 +46,20 @@ export function canonicalJson(value: unknown): string {
  * browsers load this module too); elsewhere @noble/hashes. Both give the same digest.
  */
 const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | { createHash(algorithm: 'sha256'): { update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string } } }
+  | {
+      createHash(algorithm: 'sha256'): { update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string } };
+      /** One-shot digest (Node ≥ 20.12): no Hash object per call, about half the cost for an entry's text. */
+      hash?(algorithm: 'sha256', text: string, encoding: 'hex'): string;
+    }
   | undefined;
+const oneShot = nodeCrypto?.hash?.bind(nodeCrypto);
 
 /** Lower-case hex SHA-256 of a UTF-8 string (lone surrogates as U+FFFD, as TextEncoder writes them). */
-export const sha256Hex: (text: string) => string = nodeCrypto
-  ? (text) => nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex')
-  : (text) => bytesToHex(sha256(utf8ToBytes(text)));
+export const sha256Hex: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : nodeCrypto
+    ? (text) => nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex')
+    : (text) => bytesToHex(sha256(utf8ToBytes(text)));
 
 /** hash = SHA-256(canonical JSON of every hashed field), DESIGN §2. Extra fields are ignored. */
 export function hashEntry(entry: HashedEntryFields): string {

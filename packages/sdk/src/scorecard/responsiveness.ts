@@ -87,23 +87,38 @@ export function overdueComplaint(side: SideAcc, c: OpenComplaint, asOf: number, 
     addBeta(side.responsiveness, 0, 1, resolveBy, c.seq, `${subject(c)} unresolved past the ${policy.resolutionDays}-day limit`, h, count);
 }
 
-/** Median of the first-response histogram, in hours; null when no complaint was answered. */
+/**
+ * Median of the first-response histogram (minutes → count), in hours; null when no complaint was
+ * answered. The histogram holds a key per distinct response time (hundreds on a long ledger):
+ * each is read once, in the order Object.keys gives integer keys (ascending; sorted here only if
+ * not), and the walk stops at the middle.
+ */
 export function medianHours(hist: Record<string, number>): number | null {
-  const keys = Object.keys(hist)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const keys = Object.keys(hist);
+  const n = keys.length;
+  const minutes = new Float64Array(n);
+  const counts = new Float64Array(n);
   let total = 0;
-  for (const k of keys) total += hist[String(k)];
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    const k = Number(keys[i]);
+    if (i > 0 && k < minutes[i - 1]) ascending = false;
+    minutes[i] = k;
+    total += counts[i] = hist[keys[i]];
+  }
   if (total === 0) return null;
-  const valueAt = (i: number): number => {
-    let seen = 0;
-    for (const k of keys) {
-      seen += hist[String(k)];
-      if (i < seen) return k;
-    }
-    return keys[keys.length - 1];
-  };
+  const order = ascending ? null : Array.from(minutes.keys()).sort((a, b) => minutes[a] - minutes[b]);
   const mid = Math.floor(total / 2);
-  const minutes = total % 2 === 1 ? valueAt(mid) : (valueAt(mid - 1) + valueAt(mid)) / 2;
-  return minutes / 60;
+  const first = total % 2 === 1 ? mid : mid - 1;
+  // The response times at positions `first` and `mid` of the sorted list of them.
+  let lo = Number.NaN;
+  let seen = 0;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j] : j;
+    seen += counts[i];
+    if (Number.isNaN(lo) && first < seen) lo = minutes[i];
+    if (mid < seen) return (total % 2 === 1 ? minutes[i] : (lo + minutes[i]) / 2) / 60;
+  }
+  const last = minutes[order ? order[n - 1] : n - 1];
+  return (total % 2 === 1 ? last : ((Number.isNaN(lo) ? last : lo) + last) / 2) / 60;
 }

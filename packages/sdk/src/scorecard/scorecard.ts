@@ -6,7 +6,7 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, foldSorted, needsRebuild, policyAt, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, foldUpTo, needsRebuild, policyAt, prepareFold, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
 import { layItem, pendingKeys, scratchOf } from './standing.ts';
 import type { Scorecard } from './types.ts';
 
@@ -213,6 +213,8 @@ function upTo(sorted: readonly LedgerEntry[], ms: number): { entries: readonly L
  */
 export function computeScorecard(entries: readonly LedgerEntry[], options: { asOf: string } & ScorecardOptions): Scorecard {
   const at = parseAsOf(options.asOf);
+  const ready = prepareFold(entries, at.ms);
+  if (ready !== null) return build(foldUpTo(ready, at.ms, options.policy), at, headOf(ready.sorted));
   const sorted = bySeq(entries);
   const { entries: cut, times } = upTo(sorted, at.ms);
   return build(foldSorted(cut, options.policy, supplierOf(sorted), undefined, times), at, headOf(sorted));

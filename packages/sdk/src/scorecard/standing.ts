@@ -98,10 +98,17 @@ export function bundleKey(item: Pick<PendingItem, 'side' | 'steps'>): string {
   // One step (a claim, most of them): the same text without the intermediate arrays.
   if (steps.length === 1) {
     const [p, n, until, kind] = steps[0];
-    return `${item.side}|${p},${n},${until},${kind}`;
+    // Most claims of a stretch of entries share their bundle: the last key is reused, not rebuilt.
+    const last = lastKey;
+    if (last !== null && last.side === item.side && last.p === p && last.n === n && last.until === until && last.kind === kind) return last.key;
+    const key = `${item.side}|${p},${n},${until},${kind}`;
+    lastKey = { side: item.side, p, n, until, kind, key };
+    return key;
   }
   return `${item.side}|${steps.map((x) => x.join(',')).join(';')}`;
 }
+
+let lastKey: { side: Side; p: number; n: number; until: number; kind: 0 | 1; key: string } | null = null;
 
 /** A measurement as pending evidence of its metric (attainment `a` at `at`, by entry `seq`). */
 export function measurementEvidence(x: { a: number; at: number; seq: number; reason: string }, h: HalfLives): MetricEvidence {
@@ -174,13 +181,14 @@ export function mergeMeasurements(m: MetricEvidence, src: MetricEvidence, fp: nu
 
 /** Adds a pending item to the bundle of the same side and steps (in place), at full weight: the bundle is weighed as one. */
 export function bundle(into: PendingItem, item: PendingItem, h: HalfLives): void {
-  for (const dim of ['reliability', 'transparency', 'responsiveness'] as const) {
-    const src = item[dim];
-    if (src) mergeBeta((into[dim] ??= emptyBeta()), src, 1, 1, null, h);
-  }
-  for (const [key, src] of Object.entries(item.metrics ?? {})) {
+  if (item.reliability) mergeBeta((into.reliability ??= emptyBeta()), item.reliability, 1, 1, null, h);
+  if (item.transparency) mergeBeta((into.transparency ??= emptyBeta()), item.transparency, 1, 1, null, h);
+  if (item.responsiveness) mergeBeta((into.responsiveness ??= emptyBeta()), item.responsiveness, 1, 1, null, h);
+  const metrics = item.metrics;
+  if (metrics === undefined) return;
+  for (const key in metrics) {
     into.metrics ??= {};
-    mergeMeasurements((into.metrics[key] ??= { pos: emptySum(), neg: emptySum(), n: 0, top: [] }), src, 1, 1, null, h);
+    mergeMeasurements((into.metrics[key] ??= { pos: emptySum(), neg: emptySum(), n: 0, top: [] }), metrics[key], 1, 1, null, h);
   }
 }
 
@@ -192,9 +200,11 @@ export function layItem(item: PendingItem, sides: Record<Side, SideAcc>, metrics
   if (item.reliability) mergeBeta(side.reliability, item.reliability, fp, fn, standing, h);
   if (item.transparency) mergeBeta(side.transparency, item.transparency, fp, fn, standing, h);
   if (item.responsiveness) mergeBeta(side.responsiveness, item.responsiveness, fp, fn, standing, h);
-  for (const [key, src] of Object.entries(item.metrics ?? {})) {
+  const evidence = item.metrics;
+  if (evidence === undefined) return;
+  for (const key in evidence) {
     const m = metrics[key];
-    if (m) mergeMeasurements(m, src, fp, fn, standing, h);
+    if (m) mergeMeasurements(m, evidence[key], fp, fn, standing, h);
   }
 }
 

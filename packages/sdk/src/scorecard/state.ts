@@ -145,6 +145,17 @@ function emptyState(policy: Policy, policyGiven: boolean, supplierFirmId: string
 /** The state of an empty ledger (default policy). */
 export const initialState = (): ScoreState => emptyState(resolvePolicy(), false);
 
+/** The entry types scanLedger reads: follow-ups, policy acceptances, confirmations, disputes, withdrawals, voids. */
+const SCANNED_TYPES: ReadonlySet<string> = new Set<EntryType>([
+  'COMPLAINT_RESPONDED',
+  'COMPLAINT_RESOLVED',
+  'POLICY_ACCEPTED',
+  'ENTRY_CONFIRMED',
+  'ENTRY_DISPUTED',
+  'DISPUTE_WITHDRAWN',
+  'ENTRY_VOIDED',
+]);
+
 /** What a fold knows from the whole ledger before it starts: entries without effect, disputed promises, acceptances. */
 export interface Knowledge {
   /** Voided entries, and entries under open dispute that carry no evidence of their own (goals, metrics, handovers; a disputed cancellation is declined). */
@@ -157,8 +168,8 @@ export interface Knowledge {
   attested: Set<number>;
   /** The seq of each complaint's last follow-up (response, resolution): it stays open until then. */
   followUps: Map<number, number>;
-  /** Per complaint: the earliest business time (ms) of any follow-up, and of a resolution. */
-  followUpTimes: Map<number, { first: number; resolved: number }>;
+  /** Per complaint: the earliest business time (ms) of any follow-up, and of a resolution (worked out when first asked). */
+  followUpTimes: () => Map<number, { first: number; resolved: number }>;
   /** Proposals the other side accepted: promises written by their beneficiary, cancellations. */
   accepted: Set<number>;
   /** Entries the other side confirmed: they vouch for the entry's occurredAt (notice, speed). */
@@ -177,7 +188,9 @@ export function supplierOf(sorted: readonly LedgerEntry[]): string | null {
 
 /**
  * Reads voids, disputes, confirmations and acceptances and the policy in force from entries in
- * seq order, keeping only those their author may record (DESIGN §2a, AUTHORSHIP): a confirmation
+ * seq order (`scanned`, when given: the positions of the only entries of the types it reads, as
+ * prepareFold lists them; `asOf`, when given, ms: only entries that occurred by then count, as if
+ * the others were not given; `given`, the follow-ups prepareFold listed, which `scanned` then leaves out), keeping only those their author may record (DESIGN §2a, AUTHORSHIP): a confirmation
  * or dispute by the other side, a withdrawal by the disputer, a void by the recorder (at once while
  * voidNeedsConsent says so, else once the other side accepts it), a resolution once accepted. The
  * policy is the latest POLICY_PROPOSED accepted by a POLICY_ACCEPTED; `policies` lists each accepted
@@ -186,18 +199,23 @@ export function supplierOf(sorted: readonly LedgerEntry[]): string | null {
 export function scanLedger(
   sorted: readonly LedgerEntry[],
   supplierFirmId: string | null = supplierOf(sorted),
+  scanned?: readonly number[],
+  asOf?: number,
+  given?: FollowUps,
 ): { knowledge: Knowledge; accepted: PolicyOverride | null; policies: { from: number; policy: PolicyOverride }[]; disputes: DisputeRecord[] } {
+  // With asOf, only entries that occurred by then count (seqs strictly increasing, as prepareFold checks).
+  const within = (e: LedgerEntry): boolean => asOf === undefined || timeMs(e.occurredAt) <= asOf;
   // Entries are found by seq in the sorted array (index seq − 1 in a gapless ledger), so the scan
   // keeps only the few entries that refer to others.
   const find = (seq: number): LedgerEntry | undefined => {
     const direct = sorted[seq - 1];
-    if (direct !== undefined && direct.seq === seq) return direct;
+    if (direct !== undefined && direct.seq === seq) return within(direct) ? direct : undefined;
     let lo = 0;
     let hi = sorted.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const m = sorted[mid].seq;
-      if (m === seq) return sorted[mid];
+      if (m === seq) return within(sorted[mid]) ? sorted[mid] : undefined;
       if (m < seq) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -219,16 +237,21 @@ export function scanLedger(
   };
   let policy: PolicyOverride | null = null;
   const policies: { from: number; policy: PolicyOverride }[] = [];
-  const followUps = new Map<number, number>();
+  const found = new Map<number, number>();
   const followUpEntries: LedgerEntry[] = [];
   let referencedUpTo = 0;
-  for (let i = 0; i < sorted.length; i++) {
+  // Only these types refer to other entries here: the payload of any other is not read, and
+  // when the caller listed their positions (prepareFold), no other entry is read at all.
+  const count = scanned === undefined ? sorted.length : scanned.length;
+  for (let j = 0; j < count; j++) {
+    const i = scanned === undefined ? j : scanned[j];
     const e = sorted[i];
     const type = e.type;
+    if (!SCANNED_TYPES.has(type) || !within(e)) continue;
     const p = e.payload as { entrySeq?: number; policySeq?: number; outcome?: string };
     const target = p.entrySeq === undefined ? undefined : find(p.entrySeq);
     if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
-      followUps.set((e.payload as { interactionSeq: number }).interactionSeq, e.seq);
+      found.set((e.payload as { interactionSeq: number }).interactionSeq, e.seq);
       followUpEntries.push(e);
     } else if (type === 'POLICY_ACCEPTED') {
       const proposal = find(p.policySeq as number);
@@ -272,6 +295,7 @@ export function scanLedger(
       } else if (type === 'ENTRY_VOIDED') {
         // The entries referred to before this void (only a void asks, so only a ledger with voids lists them).
         for (; referencedUpTo < i; referencedUpTo++) {
+          if (!within(sorted[referencedUpTo])) continue;
           const ref = referencedSeq(sorted[referencedUpTo].payload);
           if (ref !== null) referenced.add(ref);
         }
@@ -304,20 +328,28 @@ export function scanLedger(
       else disputedPromises.set(promiseSeq, [seen]);
     }
   }
-  // The times of the follow-ups that count (not voided), by the rule firstResponse applies (followUpTime).
-  const followUpTimes = new Map<number, { first: number; resolved: number }>();
-  for (const e of followUpEntries) {
-    if (skip.has(e.seq)) continue;
-    const c = (e.payload as { interactionSeq: number }).interactionSeq;
-    const complaint = find(c);
-    if (complaint?.type !== 'INTERACTION_RECORDED') continue;
-    const raisedBy = (complaint.payload as { initiatedBy: Side }).initiatedBy;
-    const at = followUpTime(e, raisedBy === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER', side(e), attested.has(e.seq));
-    const times = followUpTimes.get(c) ?? { first: Number.POSITIVE_INFINITY, resolved: Number.POSITIVE_INFINITY };
-    times.first = Math.min(times.first, at);
-    if (e.type === 'COMPLAINT_RESOLVED') times.resolved = Math.min(times.resolved, at);
-    followUpTimes.set(c, times);
-  }
+  // The times of the follow-ups that count (not voided), by the rule firstResponse applies
+  // (followUpTime): worked out the first time a fold asks (only for a complaint followed up after
+  // it could be settled, which most ledgers never have).
+  let listed: Map<number, { first: number; resolved: number }> | null = null;
+  const followUpTimes = (): Map<number, { first: number; resolved: number }> => {
+    if (listed !== null) return listed;
+    listed = new Map();
+    for (const e of given?.entries ?? followUpEntries) {
+      if (skip.has(e.seq)) continue;
+      const c = (e.payload as { interactionSeq: number }).interactionSeq;
+      const complaint = find(c);
+      if (complaint?.type !== 'INTERACTION_RECORDED') continue;
+      const raisedBy = (complaint.payload as { initiatedBy: Side }).initiatedBy;
+      const at = followUpTime(e, raisedBy === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER', side(e), attested.has(e.seq));
+      const times = listed.get(c) ?? { first: Number.POSITIVE_INFINITY, resolved: Number.POSITIVE_INFINITY };
+      times.first = Math.min(times.first, at);
+      if (e.type === 'COMPLAINT_RESOLVED') times.resolved = Math.min(times.resolved, at);
+      listed.set(c, times);
+    }
+    return listed;
+  };
+  const followUps = given?.followUps ?? found;
   const disputes = [...records.values()].sort((a, b) => a.seq - b.seq);
   return { knowledge: { skip, disputedPromises, disputedAt, attested, followUps, followUpTimes, accepted, confirmed }, accepted: policy, policies, disputes };
 }
@@ -346,25 +378,24 @@ export interface DisputeRecord {
  * When a complaint's follow-up counts as given (ms; DESIGN §2a "a complaint's first response counts
  * from the time it was recorded"): recorded by the side complained against, the server's clock
  * (recordedAt, or occurredAt if later) unless the complainant attested it; recorded by the
- * complainant itself, its occurredAt.
+ * complainant itself, its occurredAt. `occurred`: the entry's occurredAt in ms, when the caller has it.
  */
-export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean): number {
-  if (attested || (by !== null && by !== against)) return timeMs(e.occurredAt);
-  return seenAt(e);
+export function followUpTime(e: LedgerEntry, against: Side, by: Side | null, attested: boolean, occurred: number = timeMs(e.occurredAt)): number {
+  if (attested || (by !== null && by !== against)) return occurred;
+  return seenAt(e, occurred);
 }
 
-/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt if later (noticeTime, as a number). */
-function seenAt(e: LedgerEntry): number {
+/** The server's-clock time (ms) an entry could first be seen: recordedAt, or occurredAt (`occurred`, ms) if later (noticeTime, as a number). */
+function seenAt(e: LedgerEntry, occurred: number): number {
   const recorded = timeMs(e.recordedAt);
-  const occurred = timeMs(e.occurredAt);
   return recorded > occurred ? recorded : occurred;
 }
 
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
-function stepsOf(state: ScoreState, e: LedgerEntry, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
+function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
   if (selfServing && !k?.attested.has(e.seq)) {
-    const seen = seenAt(e);
+    const seen = seenAt(e, at);
     steps.push(claimStep(policyAt(state, seen), seen));
   }
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
@@ -477,7 +508,16 @@ export function policyAt(state: Pick<ScoreState, 'policy' | 'policyLog'>, t: num
 }
 let DEFAULT_RESOLVED: Policy | null = null;
 
-const halfLives = (policy: Policy): HalfLives => ({ hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) });
+/** The half-lives of a policy (ms), kept for the last policy asked: a fold asks with the same one for every entry. */
+function halfLives(policy: Policy): HalfLives {
+  if (policy !== lastPolicy || lastHalfLives === null) {
+    lastHalfLives = { hp: halfLifeMs(policy.halfLifeDays.positive), hn: halfLifeMs(policy.halfLifeDays.negative) };
+    lastPolicy = policy;
+  }
+  return lastHalfLives;
+}
+let lastPolicy: Policy | null = null;
+let lastHalfLives: HalfLives | null = null;
 
 /** Applies one entry to the state in place. `k` is the fold's knowledge; null for a new entry. */
 export function absorb(state: ScoreState, e: LedgerEntry, k: Knowledge | null): void {
@@ -515,7 +555,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const metric = state.metrics[`${m.payload.metricSeq}:${m.payload.metricIndex}`];
       const by = actorSide(state.supplierFirmId, e);
       // Recorded by the side accountable for the metric, a measurement is a claim (DESIGN §2a).
-      const steps = metric ? stepsOf(state, e, k, metric.side, by !== null && by === metric.side) : [];
+      const steps = metric ? stepsOf(state, e, at, k, metric.side, by !== null && by === metric.side) : [];
       onMeasurement(state, m, at, h, steps.length > 0 ? (side, x) => holdBack(state, { side, steps, metrics: { [x.key]: measurementEvidence(x, h) } }, h) : undefined);
       break;
     }
@@ -555,7 +595,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       // Judged by the policy in force when the promise was made.
       const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
-      const steps = [...(p.steps ?? []), ...stepsOf(state, e, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
+      const steps = [...(p.steps ?? []), ...stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
       const sink = steps.length > 0 ? scratchFor(side) : side;
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
@@ -615,7 +655,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const c = state.complaints[key];
       if (!c) {
         const record = state.settled?.[key];
-        if (record) lateFollowUp(state, key, e, followUpTime(e, record[0] === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, e), k?.attested.has(e.seq) ?? false));
+        if (record) lateFollowUp(state, key, e, followUpTime(e, record[0] === 0 ? 'SUPPLIER' : 'CLIENT', actorSide(state.supplierFirmId, e), k?.attested.has(e.seq) ?? false, at));
         break;
       }
       const real = state.sides[c.against];
@@ -623,8 +663,8 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const cp = policyAt(state, c.at);
       const by = actorSide(state.supplierFirmId, e);
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
-      const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false);
-      const steps = [...(c.steps ?? []), ...stepsOf(state, e, k, c.against, by !== null && by === c.against)];
+      const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false, at);
+      const steps = [...(c.steps ?? []), ...stepsOf(state, e, at, k, c.against, by !== null && by === c.against)];
       const side = steps.length > 0 ? scratchFor(real) : real;
       if (e.type === 'COMPLAINT_RESPONDED') {
         if (c.answeredAt === null) {
@@ -710,24 +750,31 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   let keys: string[];
   if (listed === undefined) keys = Object.keys(settled);
   else {
-    // The memo, without records a late follow-up removed, and with the new ones in their place.
-    keys = listed.filter((key) => key in settled);
+    // The memo (lateFollowUp removes what it deletes), with the new records in their place.
+    keys = listed;
     for (const key of due) {
       let i = keys.length;
       while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
-      keys.splice(i, 0, key);
+      if (i === keys.length) keys.push(key);
+      else keys.splice(i, 0, key);
     }
   }
   let size = keys.length;
   if (size > SETTLED_KEPT) {
-    const kept: string[] = [];
-    for (const old of keys) {
-      if (size > SETTLED_KEPT && !(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+    // In place: the records forgotten go, the rest keep their order.
+    let w = 0;
+    let i = 0;
+    for (; i < keys.length && size > SETTLED_KEPT; i++) {
+      const old = keys[i];
+      if (!(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
         delete settled[old];
         size--;
-      } else kept.push(old);
+      } else keys[w++] = old;
     }
-    keys = kept;
+    if (w !== i) {
+      for (; i < keys.length; i++) keys[w++] = keys[i];
+      keys.length = w;
+    }
   }
   settledKeys.set(settled, keys);
 }
@@ -770,8 +817,9 @@ const settledKeys = new WeakMap<object, string[]>();
  * the ledger says. A follow-up dated past the limits counts exactly as the settled evidence.
  */
 function answeredInTime(k: Knowledge, c: OpenComplaint, seq: number, policy: Policy): boolean {
-  const f = k.followUpTimes.get(c.seq);
-  if (f === undefined || (k.followUps.get(c.seq) ?? 0) <= seq) return false;
+  if ((k.followUps.get(c.seq) ?? 0) <= seq) return false;
+  const f = k.followUpTimes().get(c.seq);
+  if (f === undefined) return false;
   return (c.answeredAt === null && f.first <= c.at + policy.firstResponseHours * HOUR_MS) || f.resolved <= c.at + policy.resolutionDays * DAY_MS;
 }
 
@@ -793,8 +841,84 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
   }
   if (e.type === 'COMPLAINT_RESOLVED') {
     if (state.settledOpen) state.settledOpen[against]--;
-    delete state.settled?.[key];
+    const settled = state.settled as Record<string, [number, number, number]>;
+    delete settled[key];
+    const listed = settledKeys.get(settled);
+    if (listed !== undefined) {
+      const i = listed.indexOf(key);
+      if (i >= 0) listed.splice(i, 1);
+    }
   }
+}
+
+/** Complaint follow-ups (COMPLAINT_RESPONDED, COMPLAINT_RESOLVED) as prepareFold lists them for scanLedger. */
+export interface FollowUps {
+  /** Per complaint seq, the seq of its last follow-up (Knowledge.followUps). */
+  followUps: Map<number, number>;
+  /** The follow-up entries, in seq order. */
+  entries: LedgerEntry[];
+}
+
+/**
+ * Reads each entry's seq and type once before a fold, while it is at hand: `sorted` is the entries
+ * in seq order (the array itself when seqs strictly increase, never changed; else null: use bySeq
+ * and foldSorted); `scanned` the positions of the other entries scanLedger reads (the few that
+ * refer to others); `given` the complaint follow-ups that occurred by `asOf` (ms; all when undefined).
+ */
+export function prepareFold(entries: readonly LedgerEntry[], asOf?: number): { sorted: readonly LedgerEntry[]; scanned: number[]; given: FollowUps } | null {
+  const scanned: number[] = [];
+  const given: FollowUps = { followUps: new Map(), entries: [] };
+  let prev = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const seq = e.seq;
+    if (!(seq > prev)) return null;
+    prev = seq;
+    const type = e.type;
+    if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
+      if (asOf !== undefined && !(timeMs(e.occurredAt) <= asOf)) continue;
+      given.followUps.set((e.payload as { interactionSeq: number }).interactionSeq, seq);
+      given.entries.push(e);
+    } else if (SCANNED_TYPES.has(type)) scanned.push(i);
+  }
+  return { sorted: entries, scanned, given };
+}
+
+/**
+ * Folds entries in strictly increasing seq order, as prepareFold read them, into a fresh state in
+ * one pass that reads each entry once, after a scan of the few listed: as foldSorted of the
+ * entries that occurred by `asOf` (ms; all when undefined, the same as prepareFold's), without
+ * listing them apart.
+ */
+export function foldUpTo(
+  ready: { sorted: readonly LedgerEntry[]; scanned: readonly number[]; given: FollowUps },
+  asOf: number | undefined,
+  policy?: PolicyOverride | null,
+): ScoreState {
+  const sorted = ready.sorted;
+  const supplierFirmId = supplierOf(sorted);
+  const { knowledge, accepted, policies } = scanLedger(sorted, supplierFirmId, ready.scanned, asOf, ready.given);
+  const given = policy !== undefined && policy !== null;
+  const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
+  if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
+  let last: LedgerEntry | null = null;
+  const was = deferReasons(true);
+  try {
+    for (let i = 0; i < sorted.length; i++) {
+      const e = sorted[i];
+      const t = timeMs(e.occurredAt);
+      if (asOf !== undefined && !(t <= asOf)) continue;
+      absorbAt(state, e, knowledge, t);
+      last = e;
+    }
+  } finally {
+    deferReasons(was);
+  }
+  if (last !== null) {
+    resolveStateReasons(state);
+    state.head = { seq: last.seq, hash: last.hash };
+  }
+  return state;
 }
 
 /** Sorts a copy of entries by seq (stable for equal seqs). */
@@ -810,7 +934,8 @@ export function bySeq(entries: readonly LedgerEntry[]): LedgerEntry[] {
  * (a ledger cut at asOf); default: read from the entries. `each` is called after each entry with
  * the state and the entry's index (scorecardSeries keeps checkpoints); it must not change the state.
  * `times`, when given, holds each entry's occurredAt in ms (timeMs), so a caller that read them
- * already does not have them parsed twice.
+ * already does not have them parsed twice; `scanned`, the positions of the entries scanLedger
+ * reads (prepareFold), so the scan does not read the others.
  */
 export function foldSorted(
   sorted: readonly LedgerEntry[],
@@ -818,8 +943,9 @@ export function foldSorted(
   supplierFirmId: string | null = supplierOf(sorted),
   each?: (state: ScoreState, index: number) => void,
   times?: Float64Array,
+  positions?: readonly number[],
 ): ScoreState {
-  const scanned = scanLedger(sorted, supplierFirmId);
+  const scanned = scanLedger(sorted, supplierFirmId, positions);
   const { knowledge, accepted } = scanned;
   const given = policy !== undefined && policy !== null;
   const { policies } = scanned;
@@ -870,8 +996,10 @@ function resolveStateReasons(state: ScoreState): void {
 }
 
 /** The state of a whole ledger (any order): what the server stores per relationship and rebuilds after voids, disputes and policy changes. */
-export const foldLedger = (entries: readonly LedgerEntry[], options: { policy?: PolicyOverride | null } = {}): ScoreState =>
-  foldSorted(bySeq(entries), options.policy);
+export function foldLedger(entries: readonly LedgerEntry[], options: { policy?: PolicyOverride | null } = {}): ScoreState {
+  const ready = prepareFold(entries);
+  return ready === null ? foldSorted(bySeq(entries), options.policy) : foldUpTo(ready, undefined, options.policy);
+}
 
 /**
  * Applies one appended entry in O(1): returns a new state (the input is not changed) and

@@ -58,20 +58,28 @@ function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, 
     if (!memo) promiseHistories.set(tx.scope, (memo = new Map()));
     memo.set(key, standing);
   }
-  const confirmed = new Set(standing.filter((s) => s.confirmed).map((s) => s.entry.seq));
-  const history = standing.filter((s) => s.entry.type !== 'PROMISE_CANCELLED' || s.confirmed).map((s) => s.entry);
-  const made = history.find((e) => e.seq === seq && e.type === 'PROMISE_MADE') as LedgerEntry<'PROMISE_MADE'> | undefined;
+  // One pass each, no intermediate lists (this runs for every promise entry of a batch). The
+  // history: standing entries, cancellations only once confirmed; each seq stands once.
+  let made: LedgerEntry<'PROMISE_MADE'> | undefined;
+  let madeConfirmed = false;
+  for (const s of standing)
+    if (s.entry.seq === seq && s.entry.type === 'PROMISE_MADE') {
+      made = s.entry as LedgerEntry<'PROMISE_MADE'>;
+      madeConfirmed = s.confirmed;
+      break;
+    }
   if (!made) {
     tx.voidRow('promises', relId, seq);
     return;
   }
   const promisor = made.payload.promisor;
-  const events: PromiseEvent[] = history
-    .filter((e) => e.seq !== seq)
-    .map((e) => {
-      const p = e.payload as Record<string, unknown>;
-      const noticeAt = noticeTime(e, confirmed.has(e.seq));
-      return e.type === 'PROMISE_RESCHEDULED'
+  const events: PromiseEvent[] = [];
+  for (const { entry: e, confirmed } of standing) {
+    if (e.seq === seq || (e.type === 'PROMISE_CANCELLED' && !confirmed)) continue;
+    const p = e.payload as Record<string, unknown>;
+    const noticeAt = noticeTime(e, confirmed);
+    events.push(
+      e.type === 'PROMISE_RESCHEDULED'
         ? { type: e.type, seq: e.seq, occurredAt: e.occurredAt, newDueAt: p.newDueAt as string, noticeAt }
         : e.type === 'PROMISE_KEPT'
           ? p.share === undefined
@@ -80,9 +88,10 @@ function reprojectPromise(tx: WriteTx, rel: { id: string; supplierId: string }, 
           : e.type === 'PROMISE_BROKEN'
             ? // Said by the beneficiary, a break is no notice from the promisor, however early (as the engine judges it).
               { type: e.type, seq: e.seq, occurredAt: e.occurredAt, noticeAt: sideOf(rel, e.actorFirmId) === promisor ? noticeAt : NO_NOTICE }
-            : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt };
-    });
-  const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !confirmed.has(seq);
+            : { type: 'PROMISE_CANCELLED' as const, seq: e.seq, occurredAt: e.occurredAt },
+    );
+  }
+  const proposed = sideOf(rel, made.actorFirmId) !== made.payload.promisor && !madeConfirmed;
   // The grace only matters for open promises, whose outcome is not stored: the default suffices.
   const ev = evaluatePromise({ occurredAt: made.occurredAt, dueAt: made.payload.dueAt }, events, now, DEFAULT_POLICY.graceDays);
   tx.putPromise({

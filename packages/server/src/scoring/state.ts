@@ -113,7 +113,27 @@ export function advanceState(tx: WriteTx, rel: RelationshipRow, entry: LedgerEnt
       state = foldLedger(tx.ledger(rel.id));
     }
   }
-  const next: RelationshipRow = { ...rel, headSeq: entry.seq, headHash: entry.hash, maxOccurredAt };
+  // Every column by name, not a spread: a spread of the row cost more than a microsecond per entry of a batch (issue 13).
+  const next: RelationshipRow = {
+    id: rel.id,
+    supplierId: rel.supplierId,
+    clientId: rel.clientId,
+    proposedBy: rel.proposedBy,
+    status: rel.status,
+    headSeq: entry.seq,
+    headHash: entry.hash,
+    maxOccurredAt,
+    scoreState: rel.scoreState,
+    createdAt: rel.createdAt,
+    scoredAt: rel.scoredAt,
+    supplierScore: rel.supplierScore,
+    supplierBand: rel.supplierBand,
+    clientScore: rel.clientScore,
+    clientBand: rel.clientBand,
+    churnStage: rel.churnStage,
+    supplierTier: rel.supplierTier,
+    clientTier: rel.clientTier,
+  };
   const earliest = open && open.earliest < entry.occurredAt ? open.earliest : entry.occurredAt;
   pending.set(rel.id, { rel: next, state, earliest });
   return next;

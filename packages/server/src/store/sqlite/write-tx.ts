@@ -73,6 +73,19 @@ const byKey = <T extends { relationshipId: unknown; seq: unknown }>(table: T, re
 const VOIDABLE = { promises: t.promises, interactions: t.interactions, measurements: t.measurements, goals: t.goals, metrics: t.metrics } as const;
 
 /**
+ * Promise and interaction rows written in an open transaction, as written (by its scope, then
+ * `rel:seq`): a batch that makes a promise or records a complaint and follows it up reads the row
+ * back for its rules and projections, and takes it from here instead of a SELECT (issue 13).
+ * Every statement of this class that changes such a row updates or drops its copy; a savepoint
+ * that rolls back drops them all. Rows not written in the transaction are read from the table.
+ */
+interface Written {
+  promises: Map<string, PromiseRow>;
+  interactions: Map<string, InteractionRow>;
+}
+const writtenByScope = new WeakMap<object, Written>();
+
+/**
  * The SQLite write transaction: synchronous drizzle over better-sqlite3 inside one IMMEDIATE
  * transaction. The hot statements of the append path are plain SQL prepared once by their text
  * (connection.ts caches them): drizzle builds a query's SQL anew on every call.
@@ -97,7 +110,19 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   savepoint<T>(fn: (tx: WriteTx) => T): T {
-    return this.#db.transaction((sp) => fn(new SqliteWriteTx(sp as unknown as Db, this.#commitHooks, this.scope)));
+    try {
+      return this.#db.transaction((sp) => fn(new SqliteWriteTx(sp as unknown as Db, this.#commitHooks, this.scope)));
+    } catch (error) {
+      // Rolled back to the savepoint: rows held as written inside it may no longer be.
+      writtenByScope.delete(this.scope);
+      throw error;
+    }
+  }
+
+  #written(): Written {
+    let w = writtenByScope.get(this.scope);
+    if (!w) writtenByScope.set(this.scope, (w = { promises: new Map(), interactions: new Map() }));
+    return w;
   }
 
   beforeCommit(fn: () => void): void {
@@ -221,6 +246,8 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   promise(relId: string, seq: number): PromiseRow | undefined {
+    const written = writtenByScope.get(this.scope)?.promises.get(`${relId}:${seq}`);
+    if (written) return written;
     // Plain SQL (prepared once by its text): this runs for every promise entry of a batch.
     const row = this.#sqlite.prepare(`select ${PROMISE_COLUMNS} from promises where relationship_id = ? and seq = ?`).get(relId, seq) as (Omit<PromiseRow, 'voided'> & { voided: number }) | undefined;
     return row && { ...row, voided: row.voided !== 0 };
@@ -236,6 +263,22 @@ export class SqliteWriteTx implements WriteTx {
            due_at = excluded.due_at, state = excluded.state, outcome = excluded.outcome, resolved_at = excluded.resolved_at, voided = 0`,
       )
       .run(p.relationshipId, p.seq, p.promisor, p.kind, p.description, p.amount, p.currency, p.madeAt, p.originalDueAt, p.dueAt, p.state, p.outcome, p.resolvedAt);
+    this.#written().promises.set(`${p.relationshipId}:${p.seq}`, {
+      relationshipId: p.relationshipId,
+      seq: p.seq,
+      promisor: p.promisor,
+      kind: p.kind,
+      description: p.description,
+      amount: p.amount,
+      currency: p.currency,
+      madeAt: p.madeAt,
+      originalDueAt: p.originalDueAt,
+      dueAt: p.dueAt,
+      state: p.state,
+      outcome: p.outcome,
+      resolvedAt: p.resolvedAt,
+      voided: false,
+    });
   }
 
   goal(relId: string, seq: number): GoalRow | undefined {
@@ -279,6 +322,8 @@ export class SqliteWriteTx implements WriteTx {
   }
 
   interaction(relId: string, seq: number): InteractionRow | undefined {
+    const written = writtenByScope.get(this.scope)?.interactions.get(`${relId}:${seq}`);
+    if (written) return written;
     // Plain SQL, as promise(): this runs for every complaint follow-up of a batch.
     const row = this.#sqlite.prepare(`select ${INTERACTION_COLUMNS} from interactions where relationship_id = ? and seq = ?`).get(relId, seq) as (Omit<InteractionRow, 'voided'> & { voided: number }) | undefined;
     return row && { ...row, voided: row.voided !== 0 };
@@ -288,15 +333,34 @@ export class SqliteWriteTx implements WriteTx {
     this.#sqlite
       .prepare('insert into interactions (relationship_id, seq, kind, initiated_by, occurred_at, note, volume, score) values (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(r.relationshipId, r.seq, r.kind, r.initiatedBy, r.occurredAt, r.note, r.volume, r.score);
+    this.#written().interactions.set(`${r.relationshipId}:${r.seq}`, {
+      relationshipId: r.relationshipId,
+      seq: r.seq,
+      kind: r.kind,
+      initiatedBy: r.initiatedBy,
+      occurredAt: r.occurredAt,
+      note: r.note,
+      volume: r.volume,
+      score: r.score,
+      firstResponseAt: null,
+      resolvedAt: null,
+      voided: false,
+    });
   }
 
   setInteractionTimes(relId: string, seq: number, firstResponseAt: string | null, resolvedAt: string | null): void {
     this.#sqlite.prepare('update interactions set first_response_at = ?, resolved_at = ? where relationship_id = ? and seq = ?').run(firstResponseAt, resolvedAt, relId, seq);
+    const written = writtenByScope.get(this.scope)?.interactions.get(`${relId}:${seq}`);
+    if (written) {
+      written.firstResponseAt = firstResponseAt;
+      written.resolvedAt = resolvedAt;
+    }
   }
 
   voidRow(table: VoidableTable, relId: string, seq: number): void {
     const target = VOIDABLE[table];
     this.#db.update(target).set({ voided: true }).where(byKey(target, relId, seq)).run();
+    if (table === 'promises' || table === 'interactions') writtenByScope.get(this.scope)?.[table].delete(`${relId}:${seq}`);
   }
 
   setRepresentative(relId: string, side: Side, row: RepresentativeRow | null): void {
