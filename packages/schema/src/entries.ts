@@ -245,6 +245,16 @@ export function toIssues(error: z.ZodError, base: (string | number)[] = []): Iss
 /** Whether a string names an entry type. */
 export const isEntryType = (t: unknown): t is EntryType => typeof t === 'string' && (ENTRY_TYPES as readonly string[]).includes(t);
 
+export interface ValidateOptions {
+  /**
+   * The caller has checked every string of the payload for well-formed Unicode already
+   * (`unicodeIssues` over an input holding it, the payload within its first 60 levels, as the API's
+   * mutations check their whole input): the payload is not walked again unless the schema refuses
+   * it. The result is the same either way. @default false
+   */
+  wellFormed?: boolean;
+}
+
 /**
  * Validates and normalises an entry's payload (times to canonical UTC, defaults filled in): every
  * string well-formed Unicode, times RFC 3339, currencies ISO 4217 (inputs.ts), then the entry
@@ -255,10 +265,19 @@ export function validatePayload<T extends EntryType>(
   type: T,
   payload: unknown,
   base: (string | number)[] = [],
+  options: ValidateOptions = {},
 ): ValidationResult<Payloads[T]> {
+  const schema = payloadSchemas[type] as unknown as z.ZodType<Payloads[T]>;
+  if (options.wellFormed) {
+    // Every string was checked with the input: the Unicode walk is needed only to say why zod
+    // refuses the payload, its issues first as below (a payload the schemas accept nests a few levels).
+    const result = schema.safeParse(payload ?? {});
+    if (result.success) return { success: true, data: result.data };
+    const unicode = unicodeIssues(payload, base);
+    return unicode.length ? { success: false, issues: unicode } : { success: false, issues: toIssues(result.error, base) };
+  }
   const unicode = unicodeIssues(payload, base);
   if (unicode.length) return { success: false, issues: unicode };
-  const schema = payloadSchemas[type] as unknown as z.ZodType<Payloads[T]>;
   const result = schema.safeParse(payload ?? {});
   return result.success ? { success: true, data: result.data } : { success: false, issues: toIssues(result.error, base) };
 }

@@ -66,7 +66,11 @@ export function standingAt(steps: readonly Step[], asOf: number): EvidenceStandi
 }
 
 /** The time (ms) from which evidence under `steps` weighs all it is worth. */
-export const settledAt = (steps: readonly Step[]): number => steps.reduce((m, s) => Math.max(m, s[2]), Number.NEGATIVE_INFINITY);
+export function settledAt(steps: readonly Step[]): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < steps.length; i++) m = Math.max(m, steps[i][2]);
+  return m;
+}
 
 /** Measurements of one metric held back: decayed attainment and shortfall, their count and top candidates. */
 export interface MetricEvidence {
@@ -98,17 +102,23 @@ export function bundleKey(item: Pick<PendingItem, 'side' | 'steps'>): string {
   // One step (a claim, most of them): the same text without the intermediate arrays.
   if (steps.length === 1) {
     const [p, n, until, kind] = steps[0];
-    // Most claims of a stretch of entries share their bundle: the last key is reused, not rebuilt.
-    const last = lastKey;
-    if (last !== null && last.side === item.side && last.p === p && last.n === n && last.until === until && last.kind === kind) return last.key;
-    const key = `${item.side}|${p},${n},${until},${kind}`;
-    lastKey = { side: item.side, p, n, until, kind, key };
+    // Claims share their weights and differ by the hour their window ends: a key built once per
+    // side, weights and hour is reused (already hashed for the look-up), not rebuilt.
+    const slot = item.side === 'SUPPLIER' ? 0 : 1;
+    let keys = builtKeys[slot];
+    if (keys === null || keys.p !== p || keys.n !== n || keys.kind !== kind || keys.byUntil.size >= 4096) builtKeys[slot] = keys = { p, n, kind, byUntil: new Map() };
+    let key = keys.byUntil.get(until);
+    if (key === undefined) {
+      key = `${item.side}|${p},${n},${until},${kind}`;
+      keys.byUntil.set(until, key);
+    }
     return key;
   }
   return `${item.side}|${steps.map((x) => x.join(',')).join(';')}`;
 }
 
-let lastKey: { side: Side; p: number; n: number; until: number; kind: 0 | 1; key: string } | null = null;
+/** Single-step bundle keys built, per side (0 supplier, 1 client) for the last weights and kind asked, by `until`: see bundleKey. */
+const builtKeys: ({ p: number; n: number; kind: 0 | 1; byUntil: Map<number, string> } | null)[] = [null, null];
 
 /** A measurement as pending evidence of its metric (attainment `a` at `at`, by entry `seq`). */
 export function measurementEvidence(x: { a: number; at: number; seq: number; reason: string }, h: HalfLives): MetricEvidence {

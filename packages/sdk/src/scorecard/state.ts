@@ -1,4 +1,5 @@
 import {
+  type PromiseEvaluation,
   ATTESTABLE_TYPES,
   CONFIRMABLE_TYPES,
   type EntryType,
@@ -426,6 +427,48 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
 }
 
 /**
+ * Where evidence of side `side` held back under `steps` is captured when it is not laid in at
+ * once: straight into the pending bundle it joins (created as holdBack creates it), seen as a side
+ * whose Beta accumulators are the bundle's (`promise`: reliability and transparency, else
+ * responsiveness) and whose response times and typical amounts are the real side's, as scratchFor's.
+ * For evidence that adds to each accumulator at most once, this gives the very sums and
+ * candidates that capturing it apart and bundling it gives (the scratch's sums start empty, and a
+ * candidate bundled at full weight is the same one). Null when it is laid in at once.
+ */
+function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc, promise: boolean): SideAcc | null {
+  const until = settledAt(steps);
+  const now = state.maxOccurredAt;
+  if (now !== null && until <= now) return null;
+  const pending = (state.pending ??= {});
+  const key = bundleKey({ side, steps });
+  let b = pending[key];
+  if (!b) {
+    b = pending[key] = { side, steps };
+    pendingQueues.get(pending)?.push(until, key);
+  }
+  state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
+  if (promise) {
+    const reliability = (b.reliability ??= emptyBeta());
+    const transparency = (b.transparency ??= emptyBeta());
+    return { reliability, transparency, responsiveness: UNUSED, firstResponse: real.firstResponse, typical: real.typical };
+  }
+  return { reliability: UNUSED, transparency: UNUSED, responsiveness: (b.responsiveness ??= emptyBeta()), firstResponse: real.firstResponse, typical: real.typical };
+}
+
+/** An accumulator a bundle's side view does not use (bundleSide). */
+const UNUSED: BetaAcc = emptyBeta();
+
+/**
+ * Where a promise's evidence held back under `steps` (judged as `ev`) is captured: its bundle
+ * (bundleSide), unless a renewed date missed after notice makes two slips of one promise (two
+ * additions), or it is laid in at once: then the scratch side, which holdBack lays or bundles.
+ */
+function promiseSink(state: ScoreState, promisor: Side, steps: Step[], side: SideAcc, ev: PromiseEvaluation): SideAcc {
+  if (ev.outcome === 'BROKEN_AFTER_RESCHEDULE' && ev.noticeGiven) return scratchFor(side);
+  return bundleSide(state, promisor, steps, side, true) ?? scratchFor(side);
+}
+
+/**
  * The keys of a state's `pending` by the time each is laid in for good (settledAt of its steps),
  * built from the object the first time a release needs it and kept by holdBack and releasePending,
  * the only writers of `pending`: a release then costs the bundles due, not every bundle held
@@ -595,15 +638,16 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       // Judged by the policy in force when the promise was made.
       const pp = policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
-      const steps = [...(p.steps ?? []), ...stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false)];
-      const sink = steps.length > 0 ? scratchFor(side) : side;
+      const own = stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false);
+      const steps = p.steps === undefined ? own : [...p.steps, ...own];
       if (ev.type === 'PROMISE_KEPT' && ev.share !== undefined) {
         if (delivered + ev.share < 1 - SHARE_EPSILON) {
           // A part delivered: judged now as if the promise were kept at this time, the rest stays open.
           p.stake ??= stakeOf(side, p, pp);
           const part = evaluatePromiseOf({ ...p, events: [...p.events, { type: ev.type, seq: ev.seq, occurredAt: ev.occurredAt, inFull: true }] }, e.occurredAt, pp);
+          const sink = steps.length > 0 ? promiseSink(state, p.promisor, steps, side, part) : side;
           settlePromise(sink, p, part, pp, h, ev.share, true);
-          if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
+          if (sink === scratch) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
           p.delivered = delivered + ev.share;
           break;
         }
@@ -622,8 +666,9 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
         const lapse = timeMs(evaluation.dueAt) + pp.graceDays * DAY_MS;
         if (lapse > timeMs(evaluation.resolvedAt)) evaluation.resolvedAt = new Date(lapse).toISOString();
       }
+      const sink = steps.length > 0 ? promiseSink(state, p.promisor, steps, side, evaluation) : side;
       const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered);
-      if (sink !== side) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
+      if (sink === scratch) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
       if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
       break;
@@ -664,8 +709,11 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const by = actorSide(state.supplierFirmId, e);
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
       const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false, at);
-      const steps = [...(c.steps ?? []), ...stepsOf(state, e, at, k, c.against, by !== null && by === c.against)];
-      const side = steps.length > 0 ? scratchFor(real) : real;
+      const own = stepsOf(state, e, at, k, c.against, by !== null && by === c.against);
+      const steps = c.steps === undefined ? own : [...c.steps, ...own];
+      // One addition at most (not a resolution that is also the first response): straight into its bundle.
+      const side =
+        steps.length === 0 ? real : e.type === 'COMPLAINT_RESPONDED' || c.answeredAt !== null ? (bundleSide(state, c.against, steps, real, false) ?? scratchFor(real)) : scratchFor(real);
       if (e.type === 'COMPLAINT_RESPONDED') {
         if (c.answeredAt === null) {
           const before = complaintSettleAt(state, c);
@@ -679,7 +727,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
         resolution(side, c, e.seq, t, cp, h);
         delete state.complaints[key];
       }
-      if (side !== real) holdBack(state, { side: c.against, steps, responsiveness: side.responsiveness }, h);
+      if (side === scratch) holdBack(state, { side: c.against, steps, responsiveness: side.responsiveness }, h);
       break;
     }
     case 'REPRESENTATIVE_HANDOVER': {

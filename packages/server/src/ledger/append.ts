@@ -25,6 +25,11 @@ export interface AppendRequest {
   occurredAt?: string | null;
   /** Where this entry sits in the GraphQL input, for error paths (e.g. ['entries', 3]). */
   path?: (string | number)[];
+  /**
+   * Every string of the payload was checked for well-formed Unicode with the request's input
+   * (graphql/mutation.ts does so for every mutation): validatePayload's `wellFormed`. @default false
+   */
+  wellFormed?: boolean;
 }
 
 /**
@@ -105,7 +110,7 @@ export function appendEntry(
   const path = req.path ?? [];
   if (!isEntryType(req.type)) throw validation(`"${String(req.type)}" is not an entry type.`, [...path, 'type']);
   const occurredAt = occurredAtOf(req.occurredAt, now, path);
-  const checked = validatePayload(req.type, req.payload, [...path, 'payload']);
+  const checked = validatePayload(req.type, req.payload, [...path, 'payload'], { wellFormed: req.wellFormed === true });
   if (!checked.success) throw AppError.validation(checked.issues);
   const timeIssues = entryTimeIssues(req.type, checked.data, occurredAt, path);
   if (timeIssues.length) throw AppError.validation(timeIssues);

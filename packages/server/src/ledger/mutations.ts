@@ -76,7 +76,8 @@ defineMutation({
     const keys: string[] = [];
     input.entries.forEach((e, i) => {
       try {
-        const out = appendEntry(tx, rel, viewer.firmId, { type: e.type, payload: e.payload, occurredAt: e.occurredAt, path: [i] }, now);
+        // The mutation checked every string of the input (defineMutation): the payload is not walked again.
+        const out = appendEntry(tx, rel, viewer.firmId, { type: e.type, payload: e.payload, occurredAt: e.occurredAt, path: [i], wellFormed: true }, now);
         rel = out.rel;
         keys.push(entryLoadKey(out.entry));
       } catch (error) {
