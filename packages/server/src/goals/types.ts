@@ -2,7 +2,7 @@ import { builder } from '../graphql/builder.ts';
 import { GoalStatusEnum, MetricDirectionEnum, SideEnum } from '../graphql/enums.ts';
 import type { GoalRow, MeasurementRow, MetricRow } from '../graphql/loaders.ts';
 import { loadVisible } from '../graphql/node.ts';
-import { pageSize, decodeCursor, toConnection } from '../graphql/pagination.ts';
+import { pageSize, decodeIntCursor, toConnection } from '../graphql/pagination.ts';
 import { entityId } from '../ids.ts';
 import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
 import { EntryRef } from '../ledger/types.ts';
@@ -38,7 +38,7 @@ builder.node(MetricRef, {
       args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
       resolve: async (m, args, ctx) => {
         const { first, limit } = pageSize(args.first);
-        const after = Number(decodeCursor(args.after) ?? 0);
+        const after = decodeIntCursor(args.after, 0) ?? 0;
         const rows = await ctx.loaders.measurementsPage.load({ parent: entityId(m.relationshipId, m.seq, m.idx), args: {}, limit, after });
         return toConnection(rows, first, (r) => r.seq, after > 0);
       },
@@ -66,7 +66,7 @@ builder.objectFields(RelationshipRef, (t) => ({
     args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), status: t.arg({ type: GoalStatusEnum }) },
     resolve: async (r, args, ctx) => {
       const { first, limit } = pageSize(args.first);
-      const after = Number(decodeCursor(args.after) ?? 0);
+      const after = decodeIntCursor(args.after, 0) ?? 0;
       const rows = await ctx.loaders.goalsPage.load({ parent: r.id, args: { status: args.status }, limit, after });
       return toConnection(rows, first, (g) => g.seq, after > 0);
     },

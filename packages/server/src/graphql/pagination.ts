@@ -22,6 +22,20 @@ export function decodeCursor(cursor: string | null | undefined, path: string[] =
 }
 
 /**
+ * The position a seq- or offset-keyed cursor holds: a whole number from `min` up (a seq from 0,
+ * an index from 0); anything else (a cursor of another connection, edited or made up) is the same
+ * VALIDATION error as a cursor that does not decode, never an empty page or an unexpected error.
+ * Null without a cursor.
+ */
+export function decodeIntCursor(cursor: string | null | undefined, min: number, path: string[] = ['after']): number | null {
+  const raw = decodeCursor(cursor, path);
+  if (raw === null) return null;
+  const n = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new AppError('VALIDATION', 'after is not a cursor this API returned.', path);
+  return n;
+}
+
+/**
  * Checks `first` (0–100; null means the default) and returns the page size and how many rows to
  * fetch: one more, to know whether a next page exists.
  */

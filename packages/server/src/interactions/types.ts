@@ -2,7 +2,7 @@ import { builder } from '../graphql/builder.ts';
 import { InteractionKindEnum, SideEnum } from '../graphql/enums.ts';
 import type { InteractionRow } from '../graphql/loaders.ts';
 import { loadVisible } from '../graphql/node.ts';
-import { pageSize, decodeCursor, toConnection } from '../graphql/pagination.ts';
+import { pageSize, decodeIntCursor, toConnection } from '../graphql/pagination.ts';
 import { entityId } from '../ids.ts';
 import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
 import { EntryRef } from '../ledger/types.ts';
@@ -38,7 +38,7 @@ builder.objectFields(RelationshipRef, (t) => ({
     args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), kinds: t.arg({ type: [InteractionKindEnum] }) },
     resolve: async (r, args, ctx) => {
       const { first, limit } = pageSize(args.first);
-      const after = Number(decodeCursor(args.after) ?? 0);
+      const after = decodeIntCursor(args.after, 0) ?? 0;
       const kinds = args.kinds ? [...args.kinds].sort() : undefined;
       const rows = await ctx.loaders.interactionsPage.load({ parent: r.id, args: { kinds }, limit, after });
       return toConnection(rows, first, (i) => i.seq, after > 0);

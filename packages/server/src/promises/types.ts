@@ -4,7 +4,7 @@ import { builder } from '../graphql/builder.ts';
 import { PromiseKindEnum, PromiseOutcomeEnum, PromiseStateEnum, SideEnum } from '../graphql/enums.ts';
 import type { PromiseRow } from '../graphql/loaders.ts';
 import { loadVisible } from '../graphql/node.ts';
-import { pageSize, decodeCursor, toConnection } from '../graphql/pagination.ts';
+import { pageSize, decodeIntCursor, toConnection } from '../graphql/pagination.ts';
 import { entityId } from '../ids.ts';
 import { defineEntryMutation, madeByEntry } from '../ledger/entry-mutation.ts';
 import { EntryRef } from '../ledger/types.ts';
@@ -81,7 +81,7 @@ builder.objectFields(RelationshipRef, (t) => ({
     },
     resolve: async (r, args, ctx) => {
       const { first, limit } = pageSize(args.first);
-      const after = Number(decodeCursor(args.after) ?? 0);
+      const after = decodeIntCursor(args.after, 0) ?? 0;
       const filters = { promisor: args.promisor, state: args.state, outcome: args.outcome, overdue: args.overdue, now: args.overdue == null ? undefined : ctx.now() };
       const rows = await ctx.loaders.promisesPage.load({ parent: r.id, args: filters, limit, after });
       return toConnection(rows, first, (p) => p.seq, after > 0);

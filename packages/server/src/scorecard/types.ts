@@ -4,7 +4,7 @@ import { builder } from '../graphql/builder.ts';
 import { SideEnum } from '../graphql/enums.ts';
 import type { RelationshipRow } from '../graphql/loaders.ts';
 import { cardKey, knownSeq, type ReviewItem, reviewInstant, reviewItems, reviewPage, reviewRelationships, servedFromColumns } from './review.ts';
-import { decodeCursor, pageSize, toConnection } from '../graphql/pagination.ts';
+import { decodeIntCursor, pageSize, toConnection } from '../graphql/pagination.ts';
 import { EntryRef, LedgerHeadRef } from '../ledger/types.ts';
 import { FirmRef } from '../firms/types.ts';
 import { RelationshipRef, ViewerRef } from '../relationships/types.ts';
@@ -325,7 +325,7 @@ builder.objectFields(ViewerRef, (t) => ({
     },
     resolve: async (v, args, ctx, info) => {
       const { first } = pageSize(args.first);
-      const offset = Number(decodeCursor(args.after) ?? -1) + 1;
+      const offset = (decodeIntCursor(args.after, 0) ?? -1) + 1;
       // Without asOf: the review's refresh instant (now rounded down to TRUSTLEDGER_REVIEW_REFRESH_SECONDS),
       // so a ranking by trust score is read from the stored figures in SQL, a page at a time.
       const now = ctx.now();
