@@ -1,4 +1,5 @@
 import currencyCodes from 'currency-codes';
+import { canonicalMillis, daysInMonth as daysIn, toMillis as millisOf } from './calendar.ts';
 import type { Issue } from './errors.ts';
 
 /**
@@ -31,65 +32,8 @@ export const LEAP_SECOND_DATES: ReadonlySet<string> = new Set([
   '2012-06-30', '2015-06-30', '2016-12-31',
 ]);
 
-const daysIn = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-
 // RFC 3339 §5.6 date-time, with the §5.6 NOTE's lower-case "t" and "z"; time-secfrac is 1*DIGIT.
 const GRAMMAR = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** `n` decimal digits of `s` from `i` as a number; -1 when one is not a digit. */
-function digitsAt(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let j = i; j < i + n; j++) {
-    const d = s.charCodeAt(j) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/**
- * Milliseconds since the epoch of a time in the ledger's canonical form ("2026-03-01T07:00:00.000Z":
- * exactly what `new Date(ms).toISOString()` writes for years 0000–9999, every field in range and
- * the day within its month), read by arithmetic; NaN for anything else, which the callers then
- * read the slow way. A batch reads thousands, and Date.parse with a round trip through
- * toISOString cost a microsecond each (issue 13).
- */
-function canonicalMillis(value: string): number {
-  if (
-    value.length !== 24 ||
-    value.charCodeAt(23) !== 90 ||
-    value.charCodeAt(10) !== 84 ||
-    value.charCodeAt(4) !== 45 ||
-    value.charCodeAt(7) !== 45 ||
-    value.charCodeAt(13) !== 58 ||
-    value.charCodeAt(16) !== 58 ||
-    value.charCodeAt(19) !== 46
-  )
-    return Number.NaN;
-  const year = digitsAt(value, 0, 4);
-  const month = digitsAt(value, 5, 2);
-  const day = digitsAt(value, 8, 2);
-  const hour = digitsAt(value, 11, 2);
-  const minute = digitsAt(value, 14, 2);
-  const second = digitsAt(value, 17, 2);
-  const ms = digitsAt(value, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0)
-    return Number.NaN;
-  // Days from 1970-01-01 (H. Hinnant's days_from_civil, proleptic Gregorian, as Date is).
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
-  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
-}
-
-/** Date.parse of a time, by arithmetic when it is canonical. */
-const millisOf = (time: string): number => {
-  const ms = canonicalMillis(time);
-  return ms === ms ? ms : Date.parse(time);
-};
 
 /**
  * Parses an RFC 3339 date-time (RFC 3339 §5.6) and returns the ledger's canonical form: UTC with
