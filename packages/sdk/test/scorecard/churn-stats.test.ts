@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gapSurvival, poissonCdf } from '../../src/scorecard/churn-stats.ts';
+import { mulberry32 as random } from '../../src/scorecard/testing.ts';
 
 /** P(X ≤ k) for X ~ Poisson(mu) as the detector first summed it: ln i and every term computed afresh. */
 function reference(k: number, mu: number): number {
@@ -13,16 +14,6 @@ function reference(k: number, mu: number): number {
     sum += Math.exp(lt);
   }
   return Math.min(1, sum);
-}
-
-/** A small deterministic generator (mulberry32), so a failure names its case. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('poissonCdf (remembered results, ln i from a table)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { medianHours } from '../../src/scorecard/responsiveness.ts';
+import { mulberry32 as random } from '../../src/scorecard/testing.ts';
 
 /** The median as first written: keys sorted, then each position looked up from the start. */
 function reference(hist: Record<string, number>): number | null {
@@ -20,15 +21,6 @@ function reference(hist: Record<string, number>): number | null {
   const mid = Math.floor(total / 2);
   const minutes = total % 2 === 1 ? valueAt(mid) : (valueAt(mid - 1) + valueAt(mid)) / 2;
   return minutes / 60;
-}
-
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('medianHours, the median first response of a side', () => {
