@@ -181,7 +181,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
     churn: assessChurn(
       state.churn,
       asOf.ms,
-      { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier },
+      { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier, head: state.head },
       policy,
     ),
   };
