@@ -92,7 +92,7 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
     author: 'RECORDER',
     who: 'the side that recorded the entry',
     proposal:
-      'when something depends on the entry, the other side has confirmed it, or (a promise) it is due: then the void is a proposal the other side accepts (confirmEntry)',
+      'when something depends on the entry, the other side has confirmed it, or (a promise, or its reschedule, keep or break) the promise is due: then the void is a proposal the other side accepts (confirmEntry)',
   },
 };
 
@@ -138,15 +138,21 @@ export function noticeTime(e: { occurredAt: string; recordedAt: string }, confir
   return toMillis(e.recordedAt) > toMillis(e.occurredAt) ? e.recordedAt : e.occurredAt;
 }
 
+/** The entries about a promise that settle or change it: once the promise is due, voiding one would rewrite what it was judged by. */
+export const PROMISE_FOLLOW_UPS: ReadonlySet<EntryType> = new Set<EntryType>(['PROMISE_RESCHEDULED', 'PROMISE_KEPT', 'PROMISE_BROKEN']);
+
 /**
  * Whether a void by the recorder needs the other side's consent (DESIGN §2a "A void is for the
  * recorder's own mistakes"): when an earlier entry refers to the target (a follow-up, a
- * confirmation, a dispute), or the target is a promise already due when the void was recorded.
+ * confirmation, a dispute), or the target is a promise, or a reschedule, keep or break of one,
+ * and the promise was already due (its first due time, `promiseDueAt` for a follow-up) when the
+ * void was recorded. Alone, a promisor could otherwise erase the renewed date it then missed (a
+ * miss of it weighs most), and a beneficiary the keep it recorded, reopening a promise past due.
  */
-export function voidNeedsConsent(target: { type: EntryType; payload: unknown }, referenced: boolean, voidRecordedAt: string): boolean {
+export function voidNeedsConsent(target: { type: EntryType; payload: unknown }, referenced: boolean, voidRecordedAt: string, promiseDueAt?: string | null): boolean {
   if (referenced) return true;
-  if (target.type === 'PROMISE_MADE') return Date.parse(voidRecordedAt) >= Date.parse((target.payload as { dueAt: string }).dueAt);
-  return false;
+  const due = target.type === 'PROMISE_MADE' ? (target.payload as { dueAt: string }).dueAt : PROMISE_FOLLOW_UPS.has(target.type) ? promiseDueAt : null;
+  return due != null && Date.parse(voidRecordedAt) >= Date.parse(due);
 }
 
 /** Words for a side, in messages. */

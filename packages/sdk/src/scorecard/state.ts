@@ -12,6 +12,7 @@ import {
   DAY_MS,
   HOUR_MS,
   voidNeedsConsent,
+  PROMISE_FOLLOW_UPS,
   isClientSignal,
   SHARE_EPSILON,
   noticeTime,
@@ -319,7 +320,9 @@ export function scanLedger(
           if (ref !== null) referenced.add(ref);
         }
         const byRecorder = side(e) === null || side(e) === side(target);
-        if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
+        // A promise's follow-up is judged by its promise's due time (the promise precedes it, so it is within asOf).
+        const promiseDueAt = PROMISE_FOLLOW_UPS.has(target.type) ? (find((target.payload as { promiseSeq: number }).promiseSeq)?.payload as { dueAt?: string } | undefined)?.dueAt : null;
+        if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt, promiseDueAt))
           voided.add(t);
       }
     }
