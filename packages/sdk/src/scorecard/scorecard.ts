@@ -182,7 +182,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
       // The client's signals told by the supplier are heard once their claim settled (DESIGN §2a).
       churnAt(state, asOf.ms),
       asOf.ms,
-      { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier },
+      { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier, head: state.head },
       policy,
     ),
   };
