@@ -50,4 +50,23 @@ describe('repeated reads of one state', () => {
     expect(JSON.stringify(served)).toBe(JSON.stringify(computeScorecard(b.entries, { asOf })));
     expect(served?.supplier.reliability.drivers.map((d) => d.standing)).toContain('CLAIMED');
   });
+
+  it('the median first response read from a state advanced in place follows the new responses (the median is kept per head)', () => {
+    const b = new LedgerBuilder();
+    const complaintAnswered = (hours: number) => {
+      const c = b.advance(1).interaction('COMPLAINT', 'CLIENT', { note: 'late' });
+      b.advance(hours / 24).add('COMPLAINT_RESPONDED', { interactionSeq: c }, { by: 'SUPPLIER' });
+    };
+    for (let i = 0; i < 3; i++) complaintAnswered(1);
+    const state = foldLedger(b.entries);
+    const first = scorecardFromState(state, b.inDays(1));
+    expect(first?.supplier.medianFirstResponseHours).toBe(1);
+    expect(scorecardFromState(state, b.inDays(1.5))?.supplier.medianFirstResponseHours).toBe(1);
+    for (let i = 0; i < 4; i++) complaintAnswered(10);
+    for (const e of b.entries.filter((x) => x.seq > (state.head?.seq ?? 0))) absorbEntry(state, e);
+    const asOf = b.inDays(1);
+    const served = scorecardFromState(state, asOf);
+    expect(served?.supplier.medianFirstResponseHours).toBe(10);
+    expect(JSON.stringify(served)).toBe(JSON.stringify(computeScorecard(b.entries, { asOf })));
+  });
 });
