@@ -362,6 +362,12 @@ export interface ChurnContext {
   brokenTimes: number[];
   openRescheduledSupplierPromise: boolean;
   openComplaintsAgainstSupplier: number;
+  /**
+   * The ledger head the accumulator stands at, when the caller reads the same accumulator again
+   * (a state held and advanced in place): the day's view of it (viewOf) is then kept for the next
+   * read of the same day. Omitted: computed afresh.
+   */
+  head?: { seq: number; hash: string } | null;
 }
 
 /** Stages in order of severity. */
@@ -425,6 +431,23 @@ interface View {
   /** Orders per week as running sums (weekSums[i]: weeks w0 … w0 + i − 1), so seasonOf reads a span of weeks in O(1). */
   w0: number;
   weekSums: Float64Array;
+}
+
+/**
+ * The last view of each accumulator, with the head, day and policy it was laid out for: a view
+ * depends on asOf only through its day, and the accumulator changes only when an absorbed entry
+ * moves the head (the validity of the scorecard's own memos), so reads of one day share it.
+ */
+const views = new WeakMap<ChurnAcc, { seq: number; hash: string; day: number; policy: Policy; view: View }>();
+
+function viewFor(c: ChurnAcc, policy: Policy, asOf: number, head: ChurnContext['head']): View {
+  if (!head) return viewOf(c, policy, asOf);
+  const day = dayOf(asOf);
+  const memo = views.get(c);
+  if (memo !== undefined && memo.seq === head.seq && memo.hash === head.hash && memo.day === day && memo.policy === policy) return memo.view;
+  const view = viewOf(c, policy, asOf);
+  views.set(c, { seq: head.seq, hash: head.hash, day, policy, view });
+  return view;
 }
 
 function viewOf(c: ChurnAcc, policy: Policy, asOf: number): View {
@@ -1044,7 +1067,7 @@ function measuresOf(s: DayStats, reading: Reading, policy: Policy): ChurnMeasure
  */
 export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy: Policy): ChurnAssessment {
   const p = policy.churn;
-  const v = viewOf(c, policy, asOf);
+  const v = viewFor(c, policy, asOf, ctx.head);
   let cur = -1;
   let runStage = -1;
   let runLength = 0;
