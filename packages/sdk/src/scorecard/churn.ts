@@ -169,8 +169,12 @@ function addOld(c: ChurnAcc, day: number, vec: readonly number[], r: number): vo
   }
 }
 
+/** The vector addBucket and addOrder fill, reused (addVec and addOld read it and never keep it): no array per entry. */
+const SCRATCH: number[] = new Array<number>(WIDTH).fill(0);
+const scratchVec = (): number[] => SCRATCH.fill(0);
+
 function addBucket(c: ChurnAcc, day: number, i: number, x: number, policy: Policy): void {
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[i] = x;
   if (i === VOLUME) vec[VOLUME2] = x * x;
   addVec(c, day, vec, policy);
@@ -207,7 +211,7 @@ const firstOf = (cur: number | null, day: number) => (cur === null || day < cur 
 /** Adds one order of `volume` at `at` (in place). */
 function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void {
   const day = dayOf(at);
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[ORDERS] = 1;
   vec[VOLUME] = volume;
   vec[VOLUME2] = volume * volume;
