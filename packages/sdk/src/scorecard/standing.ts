@@ -99,8 +99,8 @@ export interface PendingItem {
 /** The bundle a pending item joins: its side and steps (times on whole hours, see windowEnd). */
 export const bundleKey = (item: Pick<PendingItem, 'side' | 'steps'>): string => bundleKeyOf(item.side, item.steps);
 
-/** bundleKey of a side and steps, without an item around them. */
-export function bundleKeyOf(side: Side, steps: readonly Step[]): string {
+/** bundleKey of a side and steps, without an item around them. `fresh`: the caller knows the key is new (not worth keeping for a later look-up). */
+export function bundleKeyOf(side: Side, steps: readonly Step[], fresh = false): string {
   // One step (a claim, most of them): the same text without the intermediate arrays.
   if (steps.length === 1) {
     const step = steps[0];
@@ -114,6 +114,7 @@ export function bundleKeyOf(side: Side, steps: readonly Step[]): string {
     let keys = builtKeys[slot];
     if (keys === null || keys.p !== p || keys.n !== n || keys.kind !== kind || keys.byUntil.size >= 4096)
       builtKeys[slot] = keys = { p, n, kind, prefix: `${side}|${p},${n},`, suffix: `,${kind}`, byUntil: new Map() };
+    if (fresh) return keys.prefix + untilText(until) + keys.suffix;
     let key = keys.byUntil.get(until);
     if (key === undefined) {
       key = keys.prefix + untilText(until) + keys.suffix;

@@ -25,7 +25,7 @@ import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeas
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 import { TimeQueue } from './queue.ts';
-import { bundle, bundleKey, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -437,13 +437,8 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
     layItem(item, state.sides, state.metrics, now, h);
     return;
   }
-  const pending = (state.pending ??= {});
-  const key = bundleKey(item);
-  if (!pending[key]) {
-    pending[key] = { side: item.side, steps: item.steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
-  bundle(pending[key], item, h);
+  const b = bundleOf(state, item.side, item.steps, until);
+  bundle(b, item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
 }
 
@@ -460,13 +455,7 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   const until = settledAt(steps);
   const now = state.maxOccurredAt;
   if (now !== null && until <= now) return null;
-  const pending = (state.pending ??= {});
-  const key = bundleKeyOf(side, steps);
-  let b = pending[key];
-  if (!b) {
-    b = pending[key] = { side, steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
+  const b = bundleOf(state, side, steps, until);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
   if (promise) {
     const reliability = (b.reliability ??= emptyBeta());
@@ -475,6 +464,35 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   }
   return { reliability: UNUSED, transparency: UNUSED, responsiveness: (b.responsiveness ??= emptyBeta()), firstResponse: real.firstResponse, typical: real.typical };
 }
+
+/**
+ * The pending bundle of a side and steps (bundleKey), created when there is none (held in the
+ * state's `pending`, and queued for its release at `until`, settledAt of the steps). The key's
+ * look-up is spared when the state cannot hold it: for a `pending` this process made, the latest
+ * window end of each side's one-step bundles made in it is known (bundleEnds), and a one-step
+ * bundle ending later is new (nothing but releasePending removes a bundle, and only once its end
+ * has passed: a bundle whose end is still ahead is where it was put).
+ */
+function bundleOf(state: ScoreState, side: Side, steps: Step[], until: number): PendingItem {
+  let pending = state.pending;
+  if (pending === undefined) {
+    pending = state.pending = {};
+    bundleEnds.set(pending, { SUPPLIER: Number.NEGATIVE_INFINITY, CLIENT: Number.NEGATIVE_INFINITY });
+  }
+  const ends = steps.length === 1 ? bundleEnds.get(pending) : undefined;
+  const fresh = ends !== undefined && until > ends[side];
+  const key = bundleKeyOf(side, steps, fresh);
+  let b = fresh ? undefined : pending[key];
+  if (b === undefined) {
+    b = pending[key] = { side, steps };
+    pendingQueues.get(pending)?.push(until, key);
+    if (ends !== undefined && until > ends[side]) ends[side] = until;
+  }
+  return b;
+}
+
+/** Per `pending` object this process made (bundleOf), the latest end of each side's one-step bundles made in it. A memo of this process only. */
+const bundleEnds = new WeakMap<Record<string, PendingItem>, Record<Side, number>>();
 
 /** An accumulator a bundle's side view does not use (bundleSide). */
 const UNUSED: BetaAcc = emptyBeta();
