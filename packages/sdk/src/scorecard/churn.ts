@@ -186,13 +186,14 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
     return;
   }
   const key = String(day);
-  const b = c.days[key] ?? [];
+  const held = c.days[key];
+  const b = held ?? [];
   for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
   // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
   let n = WIDTH;
   while (n > 0 && b[n - 1] === 0) n--;
   b.length = n;
-  c.days[key] = b;
+  if (held === undefined) c.days[key] = b;
 }
 
 /**

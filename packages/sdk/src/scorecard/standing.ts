@@ -42,11 +42,13 @@ export function disputeStep(policy: Policy, d: { at: number; by: Side | null }, 
 export function factorsAt(steps: readonly Step[], asOf: number): [number, number] {
   let fp = 1;
   let fn = 1;
-  for (const [p, n, until] of steps)
-    if (asOf < until) {
-      fp *= p;
-      fn *= n;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (asOf < step[2]) {
+      fp *= step[0];
+      fn *= step[1];
     }
+  }
   return [fp, fn];
 }
 
@@ -57,7 +59,9 @@ export function factorsAt(steps: readonly Step[], asOf: number): [number, number
 export function standingAt(steps: readonly Step[], asOf: number): EvidenceStanding | null {
   let claimed = false;
   let contested = false;
-  for (const [, , until, kind] of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const until = steps[i][2];
+    const kind = steps[i][3];
     if (kind === 1 && asOf < until) return 'DISPUTED';
     if (kind === 0 && asOf < until) claimed = true;
     if (kind === 1) contested = true;
