@@ -52,7 +52,7 @@ export interface ScoreState {
    * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
    * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a); 5: claimed and disputed
    * evidence held back by time; 6: the client's signals told by the supplier held back
-   * (churnClaims). A state of another version is rebuilt.
+   * (churnClaims); 7: an agreed goal retired keeps its evidence. A state of another version is rebuilt.
    */
   version: typeof STATE_VERSION;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
@@ -127,8 +127,8 @@ export interface ChurnClaim {
   payload: unknown;
 }
 
-/** The version of ScoreState this engine writes and reads (6: the client's signals told by the supplier are claims, DESIGN §2a). */
-export const STATE_VERSION = 6;
+/** The version of ScoreState this engine writes and reads (7: an agreed goal retired keeps its evidence, DESIGN §2a). */
+export const STATE_VERSION = 7;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
