@@ -886,14 +886,15 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
   // after adding all of them: the same records go as when trimming after each one.
   const listed = settledKeys.get(settled);
-  let keys: string[];
-  if (listed === undefined) keys = Object.keys(settled);
+  let keys: number[];
+  if (listed === undefined) keys = Object.keys(settled).map(Number);
   else {
     // The memo (lateFollowUp removes what it deletes), with the new records in their place.
     keys = listed;
-    for (const key of due) {
+    for (const text of due) {
+      const key = Number(text);
       let i = keys.length;
-      while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
+      while (i > 0 && keys[i - 1] > key) i--;
       if (i === keys.length) keys.push(key);
       else keys.splice(i, 0, key);
     }
@@ -905,7 +906,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     let i = 0;
     for (; i < keys.length && size > SETTLED_KEPT; i++) {
       const old = keys[i];
-      if (!(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+      if (!(k && (k.followUps.get(old) ?? 0) > seq)) {
         delete settled[old];
         size--;
       } else keys[w++] = old;
@@ -944,11 +945,12 @@ function complaintQueue(state: ScoreState): TimeQueue<string> {
 }
 
 /**
- * The keys of a state's `settled`, in ascending order, as settleComplaints last left them (only it
- * adds records; a late follow-up may remove one): spares listing and sorting them at every
- * settlement. A memo of this process only; the state does not change with it.
+ * The keys of a state's `settled` as numbers (complaint seqs), in ascending order, as
+ * settleComplaints last left them (only it adds records; a late follow-up may remove one): spares
+ * listing and sorting them at every settlement. A memo of this process only; the state does not
+ * change with it.
  */
-const settledKeys = new WeakMap<object, string[]>();
+const settledKeys = new WeakMap<object, number[]>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
@@ -984,7 +986,7 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
     delete settled[key];
     const listed = settledKeys.get(settled);
     if (listed !== undefined) {
-      const i = listed.indexOf(key);
+      const i = listed.indexOf(Number(key));
       if (i >= 0) listed.splice(i, 1);
     }
   }
