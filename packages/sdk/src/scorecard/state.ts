@@ -413,18 +413,6 @@ function seenAt(e: LedgerEntry, occurred: number): number {
   return recorded > occurred ? recorded : occurred;
 }
 
-/**
- * When a complaint's deadlines start (ms; DESIGN §2a "recordedAt is the only time the other side
- * could see"): its occurredAt (`at`) when the side complained against recorded it or confirmed it,
- * vouching for the time; else the server's clock (recordedAt, or occurredAt if later). A complaint
- * the complainant back-dates cannot be overdue before the other side could see it.
- */
-function complaintRaisedAt(state: ScoreState, e: LedgerEntry, at: number, raisedBy: Side, k: Knowledge | null): number {
-  const by = actorSide(state.supplierFirmId, e);
-  if (by === null || by !== raisedBy || k?.confirmed.has(e.seq)) return at;
-  return seenAt(e, at);
-}
-
 /** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
 function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
   const steps: Step[] = [];
@@ -712,7 +700,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
         case 'COMPLAINT':
           {
             const key = String(e.seq);
-            const c = openComplaint(e.seq, i.initiatedBy, complaintRaisedAt(state, e, at, i.initiatedBy, k), i.note);
+            const c = openComplaint(e.seq, i.initiatedBy, at, i.note);
             state.complaints[key] = c;
             const disputed = k?.disputedAt.get(e.seq);
             if (disputed !== undefined) c.steps = [disputeStep(policyAt(state, disputed.at), disputed, c.against)];
