@@ -169,8 +169,12 @@ function addOld(c: ChurnAcc, day: number, vec: readonly number[], r: number): vo
   }
 }
 
+/** The vector addBucket and addOrder fill, reused (addVec and addOld read it and never keep it): no array per entry. */
+const SCRATCH: number[] = new Array<number>(WIDTH).fill(0);
+const scratchVec = (): number[] => SCRATCH.fill(0);
+
 function addBucket(c: ChurnAcc, day: number, i: number, x: number, policy: Policy): void {
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[i] = x;
   if (i === VOLUME) vec[VOLUME2] = x * x;
   addVec(c, day, vec, policy);
@@ -182,13 +186,14 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
     return;
   }
   const key = String(day);
-  const b = c.days[key] ?? [];
+  const held = c.days[key];
+  const b = held ?? [];
   for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
   // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
   let n = WIDTH;
   while (n > 0 && b[n - 1] === 0) n--;
   b.length = n;
-  c.days[key] = b;
+  if (held === undefined) c.days[key] = b;
 }
 
 /**
@@ -207,7 +212,7 @@ const firstOf = (cur: number | null, day: number) => (cur === null || day < cur 
 /** Adds one order of `volume` at `at` (in place). */
 function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void {
   const day = dayOf(at);
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[ORDERS] = 1;
   vec[VOLUME] = volume;
   vec[VOLUME2] = volume * volume;
