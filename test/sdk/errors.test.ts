@@ -113,3 +113,26 @@ async function createMaskedClient(url: string) {
       Response.json({ data: { viewer: null }, errors: [{ message: 'Unexpected error.', path: ['viewer'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
   });
 }
+
+it('createClient without an API key (an unset environment variable) fails at once, saying what is missing, instead of sending "Bearer undefined"', async () => {
+  const { createClient } = await import('@trustledger/sdk');
+  let sent = 0;
+  const fetch = async () => {
+    sent++;
+    return Response.json({ data: { viewer: null } });
+  };
+  for (const apiKey of [undefined, '', '  ', null]) {
+    let thrown: unknown;
+    try {
+      createClient({ url: 'http://127.0.0.1:1/graphql', apiKey: apiKey as unknown as string, fetch });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AuthenticationError);
+    expect(thrown).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((thrown as Error).message).toMatch(/createClient needs apiKey/);
+  }
+  const unset = () => createClient({ url: 'http://127.0.0.1:1/graphql', apiKey: process.env.TRUSTLEDGER_TEST_UNSET_KEY as string, fetch });
+  expect(unset).toThrow(/got undefined \(is the environment variable you read it from, e\.g\. TRUSTLEDGER_KEY, set\?\)/);
+  expect(sent).toBe(0);
+});

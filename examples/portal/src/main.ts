@@ -52,8 +52,8 @@ function focusHeading(view: HTMLElement) {
 }
 
 async function start(key: string) {
-  client = createClient({ url, apiKey: key });
   try {
+    client = createClient({ url, apiKey: key });
     const viewer = await client.viewer();
     if (!viewer) throw new Error('This API key is unknown or revoked.');
     who.textContent = `${viewer.firm.name} · ${viewer.role.toLowerCase()}`;

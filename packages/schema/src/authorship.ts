@@ -63,7 +63,12 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
     who: 'either side',
     proposal: 'always: a cancellation counts once the other side accepts it (acceptCancellation)',
   },
-  INTERACTION_RECORDED: { author: 'EITHER', who: 'either side' },
+  INTERACTION_RECORDED: {
+    author: 'EITHER',
+    who: 'either side',
+    claim:
+      "by the supplier, the client's own signals (its orders and activity, positive contacts on its initiative, satisfaction pulses): claimed, and not heard by the churn detector, until the client confirms them or the attestation window passes undisputed",
+  },
   COMPLAINT_RESPONDED: {
     author: 'EITHER',
     who: 'either side',
@@ -87,9 +92,24 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
     author: 'RECORDER',
     who: 'the side that recorded the entry',
     proposal:
-      'when something depends on the entry, the other side has confirmed it, or (a promise) it is due: then the void is a proposal the other side accepts (confirmEntry)',
+      'when something depends on the entry, the other side has confirmed it, or (a promise, or its reschedule, keep or break) the promise is due: then the void is a proposal the other side accepts (confirmEntry)',
   },
 };
+
+/**
+ * Whether an INTERACTION_RECORDED payload is one of the client's own signals that quiet the churn
+ * stage (DESIGN §3): an order or other activity, a positive contact on the client's initiative, a
+ * satisfaction pulse (the client's voice, whatever its score). Recorded by the supplier, such an
+ * entry is self-serving evidence (DESIGN §2a): a claim the churn detector does not hear until the
+ * client confirms it or the attestation window passes without a dispute (a dispute holds it until
+ * it ends, or lapses and it counts, contested). Recorded by the client, it counts at once; so does
+ * any signal against the supplier (a complaint, a negative contact, an alternative supplier),
+ * whoever records it.
+ */
+export function isClientSignal(payload: unknown): boolean {
+  const p = (payload ?? {}) as { kind?: unknown; initiatedBy?: unknown };
+  return p.kind === 'ACTIVITY' || p.kind === 'SATISFACTION' || (p.kind === 'POSITIVE_CONTACT' && p.initiatedBy === 'CLIENT');
+}
 
 /** The seq of the earlier entry a payload refers to (promiseSeq, goalSeq, …), or null. */
 export function referencedSeq(payload: unknown): number | null {
@@ -118,15 +138,21 @@ export function noticeTime(e: { occurredAt: string; recordedAt: string }, confir
   return toMillis(e.recordedAt) > toMillis(e.occurredAt) ? e.recordedAt : e.occurredAt;
 }
 
+/** The entries about a promise that settle or change it: once the promise is due, voiding one would rewrite what it was judged by. */
+export const PROMISE_FOLLOW_UPS: ReadonlySet<EntryType> = new Set<EntryType>(['PROMISE_RESCHEDULED', 'PROMISE_KEPT', 'PROMISE_BROKEN']);
+
 /**
  * Whether a void by the recorder needs the other side's consent (DESIGN §2a "A void is for the
  * recorder's own mistakes"): when an earlier entry refers to the target (a follow-up, a
- * confirmation, a dispute), or the target is a promise already due when the void was recorded.
+ * confirmation, a dispute), or the target is a promise, or a reschedule, keep or break of one,
+ * and the promise was already due (its first due time, `promiseDueAt` for a follow-up) when the
+ * void was recorded. Alone, a promisor could otherwise erase the renewed date it then missed (a
+ * miss of it weighs most), and a beneficiary the keep it recorded, reopening a promise past due.
  */
-export function voidNeedsConsent(target: { type: EntryType; payload: unknown }, referenced: boolean, voidRecordedAt: string): boolean {
+export function voidNeedsConsent(target: { type: EntryType; payload: unknown }, referenced: boolean, voidRecordedAt: string, promiseDueAt?: string | null): boolean {
   if (referenced) return true;
-  if (target.type === 'PROMISE_MADE') return Date.parse(voidRecordedAt) >= Date.parse((target.payload as { dueAt: string }).dueAt);
-  return false;
+  const due = target.type === 'PROMISE_MADE' ? (target.payload as { dueAt: string }).dueAt : PROMISE_FOLLOW_UPS.has(target.type) ? promiseDueAt : null;
+  return due != null && Date.parse(voidRecordedAt) >= Date.parse(due);
 }
 
 /** Words for a side, in messages. */

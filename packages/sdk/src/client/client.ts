@@ -1,3 +1,4 @@
+import { AuthenticationError } from './errors.ts';
 import { createCore } from './core.ts';
 import type { ResultOf, TadaDocumentNode, VariablesOf } from './graphql.ts';
 import { entriesApi } from './operations/entries.ts';
@@ -24,6 +25,13 @@ export type ClientOptions = TransportOptions;
  * when you give none) that retries reuse, so a retried write records once.
  */
 export function createClient(options: ClientOptions) {
+  // A key read from an unset environment variable would go out as "Bearer undefined" and come
+  // back as "unknown or revoked": say what is wrong where it is wrong.
+  const key: unknown = options.apiKey;
+  if (typeof key !== 'string' || key.trim() === '')
+    throw new AuthenticationError(
+      `createClient needs apiKey, the API key the trustledger CLI printed (trustledger key create …); it got ${key === undefined ? 'undefined (is the environment variable you read it from, e.g. TRUSTLEDGER_KEY, set?)' : typeof key === 'string' ? 'an empty string' : `a ${key === null ? 'null' : typeof key}`}.`,
+    );
   let rateLimit: RateLimitStatus | undefined;
   const core = createCore(
     createTransport({

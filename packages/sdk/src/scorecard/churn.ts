@@ -176,8 +176,12 @@ function addOld(c: ChurnAcc, day: number, vec: readonly number[], r: number): vo
   }
 }
 
+/** The vector addBucket and addOrder fill, reused (addVec and addOld read it and never keep it): no array per entry. */
+const SCRATCH: number[] = new Array<number>(WIDTH).fill(0);
+const scratchVec = (): number[] => SCRATCH.fill(0);
+
 function addBucket(c: ChurnAcc, day: number, i: number, x: number, policy: Policy): void {
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[i] = x;
   if (i === VOLUME) vec[VOLUME2] = x * x;
   addVec(c, day, vec, policy);
@@ -189,13 +193,14 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
     return;
   }
   const key = String(day);
-  const b = c.days[key] ?? [];
+  const held = c.days[key];
+  const b = held ?? [];
   for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
   // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
   let n = WIDTH;
   while (n > 0 && b[n - 1] === 0) n--;
   b.length = n;
-  c.days[key] = b;
+  if (held === undefined) c.days[key] = b;
 }
 
 /**
@@ -214,7 +219,7 @@ const firstOf = (cur: number | null, day: number) => (cur === null || day < cur 
 /** Adds one order of `volume` at `at` (in place). */
 function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void {
   const day = dayOf(at);
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[ORDERS] = 1;
   vec[VOLUME] = volume;
   vec[VOLUME2] = volume * volume;
@@ -369,6 +374,12 @@ export interface ChurnContext {
   brokenTimes: number[];
   openRescheduledSupplierPromise: boolean;
   openComplaintsAgainstSupplier: number;
+  /**
+   * The ledger head the accumulator stands at, when the caller reads the same accumulator again
+   * (a state held and advanced in place): the day's view of it (viewOf) is then kept for the next
+   * read of the same day. Omitted: computed afresh.
+   */
+  head?: { seq: number; hash: string } | null;
 }
 
 /** Stages in order of severity. */
@@ -434,6 +445,23 @@ interface View {
   /** Orders per week as running sums (weekSums[i]: weeks w0 … w0 + i − 1), so seasonOf reads a span of weeks in O(1). */
   w0: number;
   weekSums: Float64Array;
+}
+
+/**
+ * The last view of each accumulator, with the head, day and policy it was laid out for: a view
+ * depends on asOf only through its day, and the accumulator changes only when an absorbed entry
+ * moves the head (the validity of the scorecard's own memos), so reads of one day share it.
+ */
+const views = new WeakMap<ChurnAcc, { seq: number; hash: string; day: number; policy: Policy; view: View }>();
+
+function viewFor(c: ChurnAcc, policy: Policy, asOf: number, head: ChurnContext['head']): View {
+  if (!head) return viewOf(c, policy, asOf);
+  const day = dayOf(asOf);
+  const memo = views.get(c);
+  if (memo !== undefined && memo.seq === head.seq && memo.hash === head.hash && memo.day === day && memo.policy === policy) return memo.view;
+  const view = viewOf(c, policy, asOf);
+  views.set(c, { seq: head.seq, hash: head.hash, day, policy, view });
+  return view;
 }
 
 function viewOf(c: ChurnAcc, policy: Policy, asOf: number): View {
@@ -1112,7 +1140,7 @@ function measuresOf(s: DayStats, reading: Reading, policy: Policy): ChurnMeasure
  */
 export function assessChurn(c: ChurnAcc, asOf: number, ctx: ChurnContext, policy: Policy): ChurnAssessment {
   const p = policy.churn;
-  const v = viewOf(c, policy, asOf);
+  const v = viewFor(c, policy, asOf, ctx.head);
   let cur = -1;
   let runStage = -1;
   let runLength = 0;

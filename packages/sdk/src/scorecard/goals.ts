@@ -5,8 +5,13 @@ import { type Candidate, candidate, offer, snippet, topDrivers } from './drivers
 import type { ScoreState } from './state.ts';
 import type { Dimension, Driver } from './types.ts';
 
-/** A goal's status as far as the scorecard cares: agreed goals count; rejected and retired ones are dropped. */
-export type GoalStanding = 'PROPOSED' | 'AGREED';
+/**
+ * A goal's status as far as the scorecard cares: agreed goals count; a goal rejected, or withdrawn
+ * while proposed, is dropped; an agreed goal retired keeps the evidence of its measurements
+ * (RETIRED: they happened, and fade like all evidence) and takes no more (DESIGN §2a: retiring it
+ * alone must not erase a record either side was judged by).
+ */
+export type GoalStanding = 'PROPOSED' | 'AGREED' | 'RETIRED';
 
 /**
  * One metric's decayed attainment as Beta evidence: pos = Σ attainment (positive half-life),
@@ -76,12 +81,16 @@ export function onMetricAdded(state: ScoreState, e: LedgerEntry<'METRIC_ADDED'>)
   state.metrics[metricKey(e.seq, 0)] = newMetric(e.payload.goalSeq, e.payload.metric);
 }
 
-/** GOAL_ACCEPTED / GOAL_REJECTED / GOAL_RETIRED: agreed goals count, rejected and retired ones stop counting. */
+/** GOAL_ACCEPTED / GOAL_REJECTED / GOAL_RETIRED: agreed goals count; rejected and withdrawn ones are dropped; an agreed one retired keeps its evidence and takes no more. */
 export function onGoalStatus(state: ScoreState, goalSeq: number, type: 'GOAL_ACCEPTED' | 'GOAL_REJECTED' | 'GOAL_RETIRED'): void {
   const key = String(goalSeq);
   if (state.goals[key] === undefined) return;
   if (type === 'GOAL_ACCEPTED') {
-    state.goals[key] = 'AGREED';
+    if (state.goals[key] === 'PROPOSED') state.goals[key] = 'AGREED';
+    return;
+  }
+  if (type === 'GOAL_RETIRED' && state.goals[key] !== 'PROPOSED') {
+    state.goals[key] = 'RETIRED';
     return;
   }
   delete state.goals[key];
@@ -102,7 +111,7 @@ export function onMeasurement(
 ): void {
   const key = metricKey(e.payload.metricSeq, e.payload.metricIndex);
   const m = state.metrics[key];
-  if (!m) return;
+  if (!m || state.goals[String(m.goalSeq)] === 'RETIRED') return;
   const a = attainment(m, e.payload.value);
   const unit = m.unit ? ` ${m.unit}` : '';
   const reason = `${m.name}: ${e.payload.value}${unit} against a target of ${m.target}${unit} (${Math.round(a * 100)}% attained)`;
@@ -141,7 +150,9 @@ export function goalDimension(state: Pick<ScoreState, 'goals' | 'metrics'>, side
   const drivers: Driver[] = [];
   for (const key of Object.keys(state.metrics).sort(byKey)) {
     const m = state.metrics[key];
-    if (m.side !== side || state.goals[String(m.goalSeq)] !== 'AGREED') continue;
+    const standing = state.goals[String(m.goalSeq)];
+    // A retired goal speaks only through the measurements it had.
+    if (m.side !== side || (standing !== 'AGREED' && standing !== 'RETIRED') || (standing === 'RETIRED' && m.n === 0)) continue;
     agreed++;
     if (m.n === 0) continue;
     const p = sumAt(m.pos, asOf, h.hp);

@@ -12,6 +12,8 @@ import {
   DAY_MS,
   HOUR_MS,
   voidNeedsConsent,
+  PROMISE_FOLLOW_UPS,
+  isClientSignal,
   SHARE_EPSILON,
   noticeTime,
 } from '@trustledger/schema';
@@ -23,7 +25,7 @@ import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeas
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 import { TimeQueue } from './queue.ts';
-import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -49,7 +51,8 @@ export interface ScoreState {
   /**
    * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
    * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a); 5: claimed and disputed
-   * evidence held back by time. A state of another version is rebuilt.
+   * evidence held back by time; 6: the client's signals told by the supplier held back
+   * (churnClaims); 7: an agreed goal retired keeps its evidence. A state of another version is rebuilt.
    */
   version: typeof STATE_VERSION;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
@@ -106,10 +109,26 @@ export interface ScoreState {
   pending?: Record<string, PendingItem>;
   /** No pending item can be laid in for good before this time (ms). */
   pendingDueAt?: number | null;
+  /**
+   * The client's own signals recorded by the supplier and not yet attested (DESIGN §2a,
+   * isClientSignal), in seq order: held out of the churn signals until `until` (ms, the server's
+   * clock: the attestation window's end, or an open dispute's lapse). Each joins them for good once
+   * the latest business time the state holds reaches its `until`; a read at a later asOf hears it
+   * before (churnAt). Holds what the supplier recorded within one window, not the ledger.
+   */
+  churnClaims?: ChurnClaim[];
 }
 
-/** The version of ScoreState this engine writes and reads (5: claims and disputes weigh by time, DESIGN §2a). */
-export const STATE_VERSION = 5;
+/** One of the client's signals told by the supplier, held back (ScoreState.churnClaims): its entry's seq, occurredAt (ms), payload, and when it counts (ms). */
+export interface ChurnClaim {
+  seq: number;
+  at: number;
+  until: number;
+  payload: unknown;
+}
+
+/** The version of ScoreState this engine writes and reads (7: an agreed goal retired keeps its evidence, DESIGN §2a). */
+export const STATE_VERSION = 7;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
@@ -301,7 +320,9 @@ export function scanLedger(
           if (ref !== null) referenced.add(ref);
         }
         const byRecorder = side(e) === null || side(e) === side(target);
-        if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt))
+        // A promise's follow-up is judged by its promise's due time (the promise precedes it, so it is within asOf).
+        const promiseDueAt = PROMISE_FOLLOW_UPS.has(target.type) ? (find((target.payload as { promiseSeq: number }).promiseSeq)?.payload as { dueAt?: string } | undefined)?.dueAt : null;
+        if ((ATTESTABLE_TYPES.has(target.type) || target.type === 'DISPUTE_RESOLVED') && byRecorder && !voidNeedsConsent(target, referenced.has(t), e.recordedAt, promiseDueAt))
           voided.add(t);
       }
     }
@@ -416,13 +437,8 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
     layItem(item, state.sides, state.metrics, now, h);
     return;
   }
-  const pending = (state.pending ??= {});
-  const key = bundleKey(item);
-  if (!pending[key]) {
-    pending[key] = { side: item.side, steps: item.steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
-  bundle(pending[key], item, h);
+  const b = bundleOf(state, item.side, item.steps, until);
+  bundle(b, item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
 }
 
@@ -439,13 +455,7 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   const until = settledAt(steps);
   const now = state.maxOccurredAt;
   if (now !== null && until <= now) return null;
-  const pending = (state.pending ??= {});
-  const key = bundleKey({ side, steps });
-  let b = pending[key];
-  if (!b) {
-    b = pending[key] = { side, steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
+  const b = bundleOf(state, side, steps, until);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
   if (promise) {
     const reliability = (b.reliability ??= emptyBeta());
@@ -454,6 +464,35 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   }
   return { reliability: UNUSED, transparency: UNUSED, responsiveness: (b.responsiveness ??= emptyBeta()), firstResponse: real.firstResponse, typical: real.typical };
 }
+
+/**
+ * The pending bundle of a side and steps (bundleKey), created when there is none (held in the
+ * state's `pending`, and queued for its release at `until`, settledAt of the steps). The key's
+ * look-up is spared when the state cannot hold it: for a `pending` this process made, the latest
+ * window end of each side's one-step bundles made in it is known (bundleEnds), and a one-step
+ * bundle ending later is new (nothing but releasePending removes a bundle, and only once its end
+ * has passed: a bundle whose end is still ahead is where it was put).
+ */
+function bundleOf(state: ScoreState, side: Side, steps: Step[], until: number): PendingItem {
+  let pending = state.pending;
+  if (pending === undefined) {
+    pending = state.pending = {};
+    bundleEnds.set(pending, { SUPPLIER: Number.NEGATIVE_INFINITY, CLIENT: Number.NEGATIVE_INFINITY });
+  }
+  const ends = steps.length === 1 ? bundleEnds.get(pending) : undefined;
+  const fresh = ends !== undefined && until > ends[side];
+  const key = bundleKeyOf(side, steps, fresh);
+  let b = fresh ? undefined : pending[key];
+  if (b === undefined) {
+    b = pending[key] = { side, steps };
+    pendingQueues.get(pending)?.push(until, key);
+    if (ends !== undefined && until > ends[side]) ends[side] = until;
+  }
+  return b;
+}
+
+/** Per `pending` object this process made (bundleOf), the latest end of each side's one-step bundles made in it. A memo of this process only. */
+const bundleEnds = new WeakMap<Record<string, PendingItem>, Record<Side, number>>();
 
 /** An accumulator a bundle's side view does not use (bundleSide). */
 const UNUSED: BetaAcc = emptyBeta();
@@ -636,7 +675,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const side = state.sides[p.promisor];
       const delivered = p.delivered ?? 0;
       // Judged by the policy in force when the promise was made.
-      const pp = policyAt(state, timeMs(p.made.occurredAt));
+      const pp = state.policyLog === undefined || state.policyLog.length === 0 ? state.policy : policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
       const own = stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false);
       const steps = p.steps === undefined ? own : [...p.steps, ...own];
@@ -741,9 +780,60 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
     default:
       break;
   }
-  churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
+  // The client's signals told by the supplier are claims (DESIGN §2a): held out of the churn
+  // signals until attested; the entry still moves the churn signals' horizon.
+  if (e.type === 'INTERACTION_RECORDED' && holdChurnClaim(state, e, at, k)) churnEntry(state.churn, HELD, at, state.maxOccurredAt as number, policy);
+  else churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
   settleComplaints(state, e.seq, k, h);
   releasePending(state, h);
+  if (state.churnClaims !== undefined) {
+    releaseChurnClaims(state.churn, state.churnClaims, state.maxOccurredAt as number, state.maxOccurredAt as number, policy);
+    if (state.churnClaims.length === 0) delete state.churnClaims;
+  }
+}
+
+/** An entry churnEntry reads as nothing but the passing of time (it moves the horizon). */
+const HELD = { seq: 0, type: 'HELD', payload: null } as const;
+
+/**
+ * Holds one of the client's signals recorded by the supplier out of the churn signals while it is
+ * a claim or under open dispute (DESIGN §2a, isClientSignal): true when held (in state.churnClaims).
+ */
+function holdChurnClaim(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null): boolean {
+  if (!isClientSignal(e.payload) || actorSide(state.supplierFirmId, e) !== 'SUPPLIER') return false;
+  const steps = stepsOf(state, e, at, k, 'SUPPLIER', true);
+  if (steps.length === 0) return false;
+  (state.churnClaims ??= []).push({ seq: e.seq, at, until: settledAt(steps), payload: e.payload });
+  return true;
+}
+
+/**
+ * Lays the held client signals whose `until` is at or before `upTo` (ms) into the churn signals
+ * `churn` (in place), in the order of their until, then seq; removes them from `claims` (in place).
+ * `latest` is the latest business time the state holds. Every path (fold, append, read) lays them
+ * in this order, so the engine and the server agree.
+ */
+export function releaseChurnClaims(churn: ChurnAcc, claims: ChurnClaim[], upTo: number, latest: number, policy: Policy): void {
+  let due: ChurnClaim[] | null = null;
+  for (let i = 0; i < claims.length; i++) if (claims[i].until <= upTo) (due ??= []).push(claims[i]);
+  if (due === null) return;
+  due.sort((a, b) => a.until - b.until || a.seq - b.seq);
+  for (const c of due) {
+    churnEntry(churn, { seq: c.seq, type: 'INTERACTION_RECORDED', payload: c.payload }, c.at, latest, policy);
+    claims.splice(claims.indexOf(c), 1);
+  }
+}
+
+/**
+ * The churn signals heard at asOf (ms): the state's, with the held client signals whose claim has
+ * settled by asOf laid into a copy (releaseChurnClaims). The state's own when none has.
+ */
+export function churnAt(state: ScoreState, asOf: number): ChurnAcc {
+  const claims = state.churnClaims;
+  if (claims === undefined || !claims.some((c) => c.until <= asOf)) return state.churn;
+  const churn = structuredClone(state.churn);
+  releaseChurnClaims(churn, claims.slice(), asOf, state.maxOccurredAt ?? asOf, state.policy);
+  return churn;
 }
 
 /**
@@ -908,38 +998,126 @@ export interface FollowUps {
 }
 
 /**
- * Reads each entry's seq and type once before a fold, while it is at hand: `sorted` is the entries
+ * The fields of each entry a fold reads, read once by prepareFold (column i: entry i of `sorted`):
+ * seq, type, payload, actorFirmId, occurredAt and its time in ms (timeMs), recordedAt.
+ */
+interface Columns {
+  seqs: Float64Array;
+  types: EntryType[];
+  payloads: unknown[];
+  actors: string[];
+  occurred: string[];
+  recorded: string[];
+  times: Float64Array;
+}
+
+/**
+ * Reads each entry's fields once before a fold, while it is at hand: `sorted` is the entries
  * in seq order (the array itself when seqs strictly increase, never changed; else null: use bySeq
  * and foldSorted); `scanned` the positions of the other entries scanLedger reads (the few that
- * refer to others); `given` the complaint follow-ups that occurred by `asOf` (ms; all when undefined).
+ * refer to others); `given` the complaint follow-ups that occurred by `asOf` (ms; all when
+ * undefined); `columns` the fields the fold reads (Columns).
+ *
+ * The fields are read by walking each entry's own keys (for…in): entries made by different code
+ * paths (object spread, row mappers) rarely share a hidden class, so reading a field by name is a
+ * megamorphic look-up each time (~90 ns), while a key walk reads them by the position its key list
+ * gives, and the key list is kept with the shape's descriptors. An entry whose walk misses a field
+ * (not an own enumerable property) has it read by name.
  */
-export function prepareFold(entries: readonly LedgerEntry[], asOf?: number): { sorted: readonly LedgerEntry[]; scanned: number[]; given: FollowUps } | null {
+export function prepareFold(
+  entries: readonly LedgerEntry[],
+  asOf?: number,
+): { sorted: readonly LedgerEntry[]; scanned: number[]; given: FollowUps; columns: Columns } | null {
   const scanned: number[] = [];
   const given: FollowUps = { followUps: new Map(), entries: [] };
+  const n = entries.length;
+  const columns: Columns = {
+    seqs: new Float64Array(n),
+    types: new Array<EntryType>(n),
+    payloads: new Array<unknown>(n),
+    actors: new Array<string>(n),
+    occurred: new Array<string>(n),
+    recorded: new Array<string>(n),
+    times: new Float64Array(n),
+  };
+  const { seqs, types, payloads, actors, occurred, recorded, times } = columns;
   let prev = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < entries.length; i++) {
+  for (let i = 0; i < n; i++) {
     const e = entries[i];
-    const seq = e.seq;
-    if (!(seq > prev)) return null;
-    prev = seq;
-    const type = e.type;
+    let seq: unknown;
+    let type: unknown;
+    let payload: unknown;
+    let actor: unknown;
+    let occurredAt: unknown;
+    let recordedAt: unknown;
+    const fields = e as unknown as Record<string, unknown>;
+    for (const key in fields) {
+      if (key === 'seq') seq = fields[key];
+      else if (key === 'type') type = fields[key];
+      else if (key === 'payload') payload = fields[key];
+      else if (key === 'actorFirmId') actor = fields[key];
+      else if (key === 'occurredAt') occurredAt = fields[key];
+      else if (key === 'recordedAt') recordedAt = fields[key];
+    }
+    if (seq === undefined) seq = e.seq;
+    if (type === undefined) type = e.type;
+    if (payload === undefined) payload = e.payload;
+    if (actor === undefined) actor = e.actorFirmId;
+    if (occurredAt === undefined) occurredAt = e.occurredAt;
+    if (recordedAt === undefined) recordedAt = e.recordedAt;
+    if (!((seq as number) > prev)) return null;
+    prev = seq as number;
+    const t = timeMs(occurredAt as string);
+    seqs[i] = seq as number;
+    types[i] = type as EntryType;
+    payloads[i] = payload;
+    actors[i] = actor as string;
+    occurred[i] = occurredAt as string;
+    recorded[i] = recordedAt as string;
+    times[i] = t;
     if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
-      if (asOf !== undefined && !(timeMs(e.occurredAt) <= asOf)) continue;
-      given.followUps.set((e.payload as { interactionSeq: number }).interactionSeq, seq);
+      if (asOf !== undefined && !(t <= asOf)) continue;
+      given.followUps.set((payload as { interactionSeq: number }).interactionSeq, seq as number);
       given.entries.push(e);
-    } else if (SCANNED_TYPES.has(type)) scanned.push(i);
+    } else if (SCANNED_TYPES.has(type as string)) scanned.push(i);
   }
-  return { sorted: entries, scanned, given };
+  return { sorted: entries, scanned, given, columns };
+}
+
+/**
+ * One entry as foldUpTo hands it to absorbAt: its fields from the fold's columns, the rest (read
+ * rarely: the hash of the last) from the entry itself. One object, refilled for each entry
+ * (nothing a fold makes keeps the entry it is given).
+ */
+class Reading {
+  src: LedgerEntry;
+  seq = 0;
+  type: EntryType = 'RELATIONSHIP_PROPOSED';
+  payload: unknown = null;
+  actorFirmId = '';
+  occurredAt = '';
+  recordedAt = '';
+  constructor(src: LedgerEntry) {
+    this.src = src;
+  }
+  get hash(): string {
+    return this.src.hash;
+  }
+  get relationshipId(): string {
+    return this.src.relationshipId;
+  }
+  get prevHash(): string {
+    return this.src.prevHash;
+  }
 }
 
 /**
  * Folds entries in strictly increasing seq order, as prepareFold read them, into a fresh state in
- * one pass that reads each entry once, after a scan of the few listed: as foldSorted of the
- * entries that occurred by `asOf` (ms; all when undefined, the same as prepareFold's), without
- * listing them apart.
+ * one pass over its columns, after a scan of the few listed: as foldSorted of the entries that
+ * occurred by `asOf` (ms; all when undefined, the same as prepareFold's), without listing them apart.
  */
 export function foldUpTo(
-  ready: { sorted: readonly LedgerEntry[]; scanned: readonly number[]; given: FollowUps },
+  ready: { sorted: readonly LedgerEntry[]; scanned: readonly number[]; given: FollowUps; columns: Columns },
   asOf: number | undefined,
   policy?: PolicyOverride | null,
 ): ScoreState {
@@ -949,22 +1127,34 @@ export function foldUpTo(
   const given = policy !== undefined && policy !== null;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
   if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
-  let last: LedgerEntry | null = null;
+  let last = -1;
+  const { seqs, types, payloads, actors, occurred, recorded, times } = ready.columns;
   const was = deferReasons(true);
   try {
-    for (let i = 0; i < sorted.length; i++) {
-      const e = sorted[i];
-      const t = timeMs(e.occurredAt);
-      if (asOf !== undefined && !(t <= asOf)) continue;
-      absorbAt(state, e, knowledge, t);
-      last = e;
+    const n = sorted.length;
+    if (n > 0) {
+      const r = new Reading(sorted[0]);
+      const e = r as unknown as LedgerEntry;
+      for (let i = 0; i < n; i++) {
+        const t = times[i];
+        if (asOf !== undefined && !(t <= asOf)) continue;
+        r.src = sorted[i];
+        r.seq = seqs[i];
+        r.type = types[i];
+        r.payload = payloads[i];
+        r.actorFirmId = actors[i];
+        r.occurredAt = occurred[i];
+        r.recordedAt = recorded[i];
+        absorbAt(state, e, knowledge, t);
+        last = i;
+      }
     }
   } finally {
     deferReasons(was);
   }
-  if (last !== null) {
+  if (last >= 0) {
     resolveStateReasons(state);
-    state.head = { seq: last.seq, hash: last.hash };
+    state.head = { seq: seqs[last], hash: sorted[last].hash };
   }
   return state;
 }

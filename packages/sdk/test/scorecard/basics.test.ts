@@ -64,7 +64,12 @@ describe('entries after asOf, voids and disputes', () => {
 
   it('a voided entry has no effect; a voided settlement reopens the promise', () => {
     const { b, broken, p } = brokenDelivery();
-    b.advance(1).add('ENTRY_VOIDED', { entrySeq: broken, reason: 'recorded by mistake' });
+    const before = computeScorecard(b.entries, { asOf: b.inDays(1) });
+    // The promise is past due: its promisor alone cannot void the break it admitted (DESIGN §2a)…
+    const voidBroken = b.advance(1).add('ENTRY_VOIDED', { entrySeq: broken, reason: 'recorded by mistake' });
+    expect(computeScorecard(b.entries, { asOf: b.time }).supplier.reliability).toEqual(before.supplier.reliability);
+    // …with the client's consent it takes effect.
+    b.add('ENTRY_CONFIRMED', { entrySeq: voidBroken }, { by: 'CLIENT' });
     const card = computeScorecard(b.entries, { asOf: b.time });
     // The promise is open again and past due + grace: broken without notice, judged from the promise itself.
     expect(card.supplier.reliability.drivers).toHaveLength(1);
@@ -143,7 +148,7 @@ describe('goal attainment', () => {
     expect(attainment({ ...lower, target: 0, baseline: null }, 0)).toBe(1);
   });
 
-  it('counts only agreed goals, per accountable side, and stops at retirement', () => {
+  it('counts only agreed goals, per accountable side, and takes no more measurements once retired', () => {
     const b = new LedgerBuilder();
     const goal = b.add('GOAL_PROPOSED', {
       title: 'Service',
@@ -162,9 +167,12 @@ describe('goal attainment', () => {
     expect(agreed.supplier.goalAttainment.score).toBeCloseTo(((0.75 + 1) / 3) * 100, 9);
     expect(agreed.client.goalAttainment.score).toBeCloseTo(((0.5 + 1) / 3) * 100, 9);
     expect(agreed.supplier.goalAttainment.drivers[0].reason).toMatch(/defects: 2 per 100 against a target of 1 per 100 \(75% attained\)/);
+    // Retired, it takes no more measurements; those it had keep counting, fading (DESIGN §2a: neither side erases them alone).
     b.advance(10).add('GOAL_RETIRED', { goalSeq: goal }, { by: 'CLIENT' });
-    expect(computeScorecard(b.entries, { asOf: b.time }).supplier.goalAttainment.score).toBeNull();
-    expect(computeScorecard(b.entries, { asOf: b.inDays(-5) }).supplier.goalAttainment.score).toBeGreaterThan(50);
+    const retired = computeScorecard(b.entries, { asOf: b.time });
+    expect(retired.supplier.goalAttainment.score).toBeCloseTo(computeScorecard(b.entries.slice(0, -1), { asOf: b.time }).supplier.goalAttainment.score as number, 9);
+    b.advance(1).add('MEASUREMENT_RECORDED', { metricSeq: goal, metricIndex: 0, value: 5 }, { by: 'CLIENT' });
+    expect(computeScorecard(b.entries, { asOf: b.time }).supplier.goalAttainment.evidence).toBeCloseTo(retired.supplier.goalAttainment.evidence, 9);
   });
 });
 

@@ -50,4 +50,43 @@ describe('repeated reads of one state', () => {
     expect(JSON.stringify(served)).toBe(JSON.stringify(computeScorecard(b.entries, { asOf })));
     expect(served?.supplier.reliability.drivers.map((d) => d.standing)).toContain('CLAIMED');
   });
+
+  it('the median first response read from a state advanced in place follows the new responses (the median is kept per head)', () => {
+    const b = new LedgerBuilder();
+    const complaintAnswered = (hours: number) => {
+      const c = b.advance(1).interaction('COMPLAINT', 'CLIENT', { note: 'late' });
+      b.advance(hours / 24).add('COMPLAINT_RESPONDED', { interactionSeq: c }, { by: 'SUPPLIER' });
+    };
+    for (let i = 0; i < 3; i++) complaintAnswered(1);
+    const state = foldLedger(b.entries);
+    const first = scorecardFromState(state, b.inDays(1));
+    expect(first?.supplier.medianFirstResponseHours).toBe(1);
+    expect(scorecardFromState(state, b.inDays(1.5))?.supplier.medianFirstResponseHours).toBe(1);
+    for (let i = 0; i < 4; i++) complaintAnswered(10);
+    for (const e of b.entries.filter((x) => x.seq > (state.head?.seq ?? 0))) absorbEntry(state, e);
+    const asOf = b.inDays(1);
+    const served = scorecardFromState(state, asOf);
+    expect(served?.supplier.medianFirstResponseHours).toBe(10);
+    expect(JSON.stringify(served)).toBe(JSON.stringify(computeScorecard(b.entries, { asOf })));
+  });
+
+  it('the churn assessment read from a state advanced in place the same day follows the new orders and contacts (its day view is kept per head)', () => {
+    const b = new LedgerBuilder();
+    for (let i = 0; i < 120; i++) {
+      b.advance(1).interaction('ACTIVITY', 'CLIENT', { volume: 10 + (i % 5) });
+      if (i % 3 === 0) b.interaction('POSITIVE_CONTACT', 'CLIENT');
+    }
+    const state = foldLedger(b.entries);
+    const asOf = b.inDays(0.5);
+    const before = scorecardFromState(state, asOf);
+    expect(JSON.stringify(scorecardFromState(state, b.inDays(0.25)))).toBe(JSON.stringify(computeScorecard(b.entries, { asOf: b.inDays(0.25) })));
+    // The same day: a large order and two complaints, absorbed in place.
+    b.advance(0.1).interaction('ACTIVITY', 'CLIENT', { volume: 400 });
+    b.interaction('COMPLAINT', 'CLIENT', { note: 'late' });
+    b.interaction('NEGATIVE_CONTACT', 'CLIENT');
+    for (const e of b.entries.filter((x) => x.seq > (state.head?.seq ?? 0))) absorbEntry(state, e);
+    const after = scorecardFromState(state, asOf);
+    expect(JSON.stringify(after?.churn)).not.toBe(JSON.stringify(before?.churn));
+    expect(JSON.stringify(after)).toBe(JSON.stringify(computeScorecard(b.entries, { asOf })));
+  });
 });

@@ -15,7 +15,7 @@ for (const [name, type, description, reasonRequired] of [
   ['confirmEntry', 'ENTRY_CONFIRMED', "Confirms (attests) the other side's entry, or accepts its proposal (a promise it wrote for you, a cancellation, a void, a resolution).", false],
   ['disputeEntry', 'ENTRY_DISPUTED', "Disputes the other side's entry (once): while the dispute is open the entry weighs as the policy says (default half); left open past the policy's window it lapses and counts again, contested. Disputing a proposal declines it.", true],
   ['withdrawDispute', 'DISPUTE_WITHDRAWN', 'Withdraws your dispute of an entry; it counts again.', false],
-  ['voidEntry', 'ENTRY_VOIDED', 'Voids your own entry: at once while nothing depends on it, the other side has not confirmed it and (a promise) it is not yet due; otherwise it is a proposal the other side accepts (confirmEntry). It stays in the chain.', true],
+  ['voidEntry', 'ENTRY_VOIDED', 'Voids your own entry: at once while nothing depends on it, the other side has not confirmed it and (a promise, or its reschedule, keep or break) the promise is not yet due; otherwise it is a proposal the other side accepts (confirmEntry). It stays in the chain.', true],
 ] as const) {
   defineEntryMutation({
     name,

@@ -7,6 +7,7 @@ import {
   sideName,
   toMillis,
   voidNeedsConsent,
+  PROMISE_FOLLOW_UPS,
 } from '@trustledger/schema';
 import type { EntryRow, RelationshipRow, WriteTx } from '../store/index.ts';
 import { conflict, forbidden, notFound, validation } from '../errors.ts';
@@ -334,12 +335,17 @@ function checkAcceptance(input: RuleInput<EntryType>, e: EntryRow, at: (string |
 
 /**
  * Whether a void recorded now takes effect at once (DESIGN §2a): nothing depends on the entry, the
- * other side has not confirmed it and, for a promise, it is not yet due. Otherwise it is a
+ * other side has not confirmed it and, for a promise or its reschedule, keep or break, the promise
+ * is not yet due. Otherwise it is a
  * proposal that the other side accepts.
  */
 export function voidTakesEffect(tx: WriteTx, relId: string, target: EntryRow, voidSeq: number, now: string): boolean {
   const referenced = referrers(tx, relId, target.seq).some((r) => r.seq < voidSeq);
-  return !voidNeedsConsent({ type: target.type as EntryType, payload: JSON.parse(target.payload) }, referenced, now);
+  const payload = JSON.parse(target.payload) as { promiseSeq?: number };
+  // A reschedule, keep or break is judged by its promise's (first) due time.
+  const made = PROMISE_FOLLOW_UPS.has(target.type as EntryType) && payload.promiseSeq !== undefined ? entryAt(tx, relId, payload.promiseSeq) : undefined;
+  const promiseDueAt = made ? (JSON.parse(made.payload) as { dueAt?: string }).dueAt : null;
+  return !voidNeedsConsent({ type: target.type as EntryType, payload }, referenced, now, promiseDueAt);
 }
 
 /** The side a firm plays in a relationship. */
