@@ -192,15 +192,15 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
     addOld(c, day, vec, decayPerDay(policy));
     return;
   }
-  const key = String(day);
-  const held = c.days[key];
+  // Keyed by the day's number: the same property as String(day), without a fresh string read as an index.
+  const held = c.days[day];
   const b = held ?? [];
   for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
   // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
   let n = WIDTH;
   while (n > 0 && b[n - 1] === 0) n--;
   b.length = n;
-  if (held === undefined) c.days[key] = b;
+  if (held === undefined) c.days[day] = b;
 }
 
 /**
@@ -226,7 +226,7 @@ function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void
   addVec(c, day, vec, policy);
   c.orders++;
   c.first.orders = firstOf(c.first.orders, day);
-  const wk = String(weekOf(day));
+  const wk = weekOf(day);
   c.weeks[wk] = (c.weeks[wk] ?? 0) + 1;
   const g = c.gaps;
   if (g.last === null) g.last = at;
