@@ -6,7 +6,7 @@
  *
  * Everything is driven by a seeded PRNG (mulberry32), so a run is reproducible.
  */
-import type { ChurnStage, LedgerEntry } from '../../packages/schema/src/index.ts';
+import type { ChurnStage, LedgerEntry, PolicyOverride } from '../../packages/schema/src/index.ts';
 import { scorecardSeries } from '../../packages/sdk/src/scorecard/index.ts';
 import { mulberry32 } from '../../packages/sdk/src/scorecard/testing.ts';
 
@@ -299,10 +299,10 @@ export function ledgerOf(sim: Sim): LedgerEntry[] {
 const readAt = (day: number) => new Date(EPOCH + day * DAY + 18 * HOUR).toISOString();
 
 /** The detector's stage on each day read, through the engine (one scorecardSeries per relationship). */
-export function engineStages(sim: Sim, entries: LedgerEntry[]): ChurnStage[] {
+export function engineStages(sim: Sim, entries: LedgerEntry[], policy?: PolicyOverride): ChurnStage[] {
   const points: string[] = [];
   for (let d = sim.from; d < sim.to; d++) points.push(readAt(d));
-  return scorecardSeries(entries, points).map((c) => c.churn.stage);
+  return scorecardSeries(entries, points, policy ? { policy } : {}).map((c) => c.churn.stage);
 }
 
 /**
@@ -534,8 +534,17 @@ export const meets = (t: Target, x: number) => (t.op === '<=' ? x <= t.bound : x
 /** Whether the detector's figure is at least as good as the baseline's (ties count when both meet the bound exactly, e.g. 0 and 0). */
 export const better = (t: Target, detector: number, baseline: number) => (t.op === '<=' ? detector <= baseline : detector >= baseline);
 
-/** The backtest of one class: `n` relationships from `seed`, read by the detector and the baseline. */
-export function backtest(cls: ClassName, n: number, seed: number): { detector: Figures; baseline: Figures; sims: Sim[] } {
+/**
+ * The backtest of one class: `n` relationships from `seed`, read by the detector (with the default
+ * policy, or `policy` when given: a policy override, e.g. `{ churn: { evidenceThreshold: 4 } }`)
+ * and the baseline.
+ */
+export function backtest(
+  cls: ClassName,
+  n: number,
+  seed: number,
+  policy?: PolicyOverride,
+): { detector: Figures; baseline: Figures; sims: Sim[]; stages: ChurnStage[][] } {
   const rng = mulberry32(seed ^ (CLASSES.indexOf(cls) * 0x9e3779b1));
   const sims: Sim[] = [];
   const det: ChurnStage[][] = [];
@@ -543,8 +552,8 @@ export function backtest(cls: ClassName, n: number, seed: number): { detector: F
   for (let i = 0; i < n; i++) {
     const sim = simulate(cls, rng);
     sims.push(sim);
-    det.push(engineStages(sim, ledgerOf(sim)));
+    det.push(engineStages(sim, ledgerOf(sim), policy));
     base.push(baselineStages(sim));
   }
-  return { detector: figures(cls, sims, det), baseline: figures(cls, sims, base), sims };
+  return { detector: figures(cls, sims, det), baseline: figures(cls, sims, base), sims, stages: det };
 }

@@ -9,8 +9,6 @@ import { backtest, CLASSES, meets, TARGETS } from '../../scripts/churn/simulate.
 const OPEN: Record<string, string> = {
   'repairedThaw/detectedWithin21Pct':
     'in their first 21 days many thaws bring only one or two negative contacts or complaints (on the full run one in six at most one), as little as a steady client shows by chance; flagging on that costs the steady clients their false-alarm budget',
-  'slowDrift/medianFirstAntiLead':
-    'a drift must read ANTI within about 30 days of its true onset in half the cases, a third of them silent (orders at 60-80%, fewer positive contacts); its contacts look like a repaired thaw, so only falling volume tells them apart, and 20-40% less volume takes weeks to show at a thaw-safe evidence threshold',
 };
 
 /**

@@ -78,7 +78,13 @@ export interface ChurnPolicy {
   activityScanWindows: number;
   /** Fewer positive contacts with no negative ones speak for THAWING only when this improbable (together they are combined at thawingProbability). @default 0.002 */
   singleContactProbability: number;
-  /** This many complaints within the contact window (handled or not) are repeated complaints: a sign of ANTI. @default 3 */
+  /**
+   * This many complaints within the contact window (handled or not), improbable for the client,
+   * are repeated complaints: a sign of ANTI. Source: the churn backtest (`pnpm bench:churn`): a
+   * repairable thaw brings 0.5–1.5 complaints a month as often as a client deciding to leave, so
+   * three in 21 days put thaws into ANTI; four (or late handling, evidenceAntiThreshold) tell them
+   * apart. @default 4
+   */
   repeatedComplaints: number;
   /** Activity or cadence counts for SWITCHING when this improbable. @default 0.001 */
   switchingProbability: number;
@@ -133,10 +139,35 @@ export interface ChurnPolicy {
   evidenceThreshold: number;
   /** The shift the activity evidence looks for: order volume at this share of its expectation. @default 0.7 */
   evidenceActivityRatio: number;
-  /** Volume's log-likelihood ratio reaching this, beside another signal, is a sign of leaving (ANTI) … @default 3 */
+  /** Volume's log-likelihood ratio reaching this, beside another signal, is falling activity (a signal and a source of ANTI). @default 3 */
   evidenceActivitySign: number;
-  /** … when volume's and contacts' log-likelihood ratios sum to at least this. @default 12 */
+  /**
+   * Beside another signal, leaving against a repairable thaw is a sign of leaving (ANTI) when its
+   * log-likelihood ratio reaches this: volume's (evidenceActivityRatio) plus satisfaction falling
+   * deeper than a thaw's and complaints handled late (evidenceLeavingWindowDays,
+   * evidenceLateShareLeaving/Thaw). Source: the churn backtest (`pnpm bench:churn`, README
+   * "Churn stage": 1.5 puts thaws into ANTI on 4.6% of their days, 2 on 3.8 with the first ANTI
+   * of a slow drift 3 days later). @default 1.5
+   */
   evidenceAntiThreshold: number;
+  /**
+   * Staying in ANTI on the leaving evidence needs this much less of it (natural log). Source: the
+   * churn backtest: with ln(stayFactor) a thaw that crossed the threshold once by chance stayed in
+   * ANTI for weeks (ANTI on 5.8% of thaw days at threshold 1.5; 4.6 with 0), while a client
+   * leaving keeps adding evidence; the stage keeps its hysteresis through the other signals' stay
+   * thresholds. @default 0
+   */
+  evidenceLeavingStaySlack: number;
+  /** Days over which pulses and complaints' handling are read for leaving against a thaw. @default 60 */
+  evidenceLeavingWindowDays: number;
+  /** Satisfaction pulses of a client leaving lie this far below its usual mean … @default 2 */
+  evidenceLeavingPulseDrop: number;
+  /** … and of a thaw that can be repaired this far (pulses with sd evidencePulseSd). @default 1 */
+  evidenceThawPulseDrop: number;
+  /** Share of complaints handled late (answered or resolved after the policy's time) when a client is leaving … @default 0.5 */
+  evidenceLateShareLeaving: number;
+  /** … and in a thaw that can be repaired. @default 0.25 */
+  evidenceLateShareThaw: number;
   /** Staying in a stage tolerates probabilities this many times larger than entering it (hysteresis). @default 5 */
   stayFactor: number;
   /** Staying in an activity stage tolerates ratios this much higher than entering it. @default 0.1 */
@@ -178,7 +209,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     activityProbability: 0.002,
     activityScanWindows: 3,
     singleContactProbability: 0.002,
-    repeatedComplaints: 3,
+    repeatedComplaints: 4,
     switchingProbability: 0.001,
     lostProbability: 0.0001,
     thawingActivityRatio: 0.85,
@@ -202,7 +233,13 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     evidenceThreshold: 5,
     evidenceActivityRatio: 0.7,
     evidenceActivitySign: 3,
-    evidenceAntiThreshold: 12,
+    evidenceAntiThreshold: 1.5,
+    evidenceLeavingStaySlack: 0,
+    evidenceLeavingWindowDays: 60,
+    evidenceLeavingPulseDrop: 2,
+    evidenceThawPulseDrop: 1,
+    evidenceLateShareLeaving: 0.5,
+    evidenceLateShareThaw: 0.25,
     stayFactor: 5,
     stayRatioMargin: 0.1,
     memoryDays: 28,
@@ -291,6 +328,12 @@ export const policyOverrideSchema = z
         evidenceActivityRatio: z.number().finite().gt(0).lt(1),
         evidenceActivitySign: nonNeg.max(1000),
         evidenceAntiThreshold: nonNeg.max(1000),
+        evidenceLeavingStaySlack: nonNeg.max(1000),
+        evidenceLeavingWindowDays: days,
+        evidenceLeavingPulseDrop: nonNeg.max(5),
+        evidenceThawPulseDrop: nonNeg.max(5),
+        evidenceLateShareLeaving: z.number().finite().gt(0).lt(1),
+        evidenceLateShareThaw: z.number().finite().gt(0).lt(1),
         stayFactor: z.number().finite().min(1).max(1000),
         stayRatioMargin: nonNeg.max(10),
         memoryDays: z.number().int().min(0).max(365),

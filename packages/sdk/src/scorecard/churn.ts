@@ -32,12 +32,19 @@
  *   over up to `evidenceWindowDays`, and order volume (Gaussian, at `evidenceActivityRatio` of the
  *   renewal-reward expectation) over 14 … `maxWindowDays` days. A chance cluster gains its events'
  *   evidence but pays for every ordinary day; a persistent shift gains every day it lasts.
- *   Contacts speak for THAWING at `evidenceThreshold`; volume beside another signal is a sign of
- *   leaving (ANTI) at `evidenceActivitySign` when volume's and contacts' evidence sum to
- *   `evidenceAntiThreshold`. Contacts that fired on the evidence alone are no source for ANTI (a
- *   repaired thaw shows the same shift in contacts as a client deciding to leave). Staying in a
- *   stage needs ln(`stayFactor`) less evidence. The window keeps it a pure function of the day
- *   buckets the state holds.
+ *   Contacts speak for THAWING at `evidenceThreshold`. Contacts that fired on the evidence alone
+ *   are no source for ANTI (a repaired thaw shows the same shift in contacts as a client deciding
+ *   to leave). Staying in a stage needs ln(`stayFactor`) less evidence. The window keeps it a
+ *   pure function of the day buckets the state holds.
+ * - *Leaving against a repairable thaw.* Beside a signal that something is wrong, the detector
+ *   reads one log-likelihood ratio of leaving against a thaw (a Neyman–Pearson test between the
+ *   two explanations of the same shifted contacts): order volume at `evidenceActivityRatio` of
+ *   its expectation against unchanged (negative when the volume holds), satisfaction pulses
+ *   falling `evidenceLeavingPulseDrop` below the client's usual against `evidenceThawPulseDrop`, and complaints
+ *   handled late at `evidenceLateShareLeaving` against `evidenceLateShareThaw`, over
+ *   `evidenceLeavingWindowDays` (leavingEvidence). Independent signs: the ratios add. Past
+ *   `evidenceAntiThreshold` it is a sign of leaving (staying needs `evidenceLeavingStaySlack`
+ *   less); volume's part alone past `evidenceActivitySign` is falling activity (a signal).
  * - *Cadence.* Days since the last order are read against the typical gap g = 1/λ with a gamma
  *   (Erlang) renewal model whose shape k (1 = memoryless, larger = more regular) comes from the
  *   decayed moments of the gaps, shrunk towards 1: P(no order for d days) = P(Poisson(k·d/g) ≤ k−1).
@@ -169,8 +176,12 @@ function addOld(c: ChurnAcc, day: number, vec: readonly number[], r: number): vo
   }
 }
 
+/** The vector addBucket and addOrder fill, reused (addVec and addOld read it and never keep it): no array per entry. */
+const SCRATCH: number[] = new Array<number>(WIDTH).fill(0);
+const scratchVec = (): number[] => SCRATCH.fill(0);
+
 function addBucket(c: ChurnAcc, day: number, i: number, x: number, policy: Policy): void {
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[i] = x;
   if (i === VOLUME) vec[VOLUME2] = x * x;
   addVec(c, day, vec, policy);
@@ -181,14 +192,15 @@ function addVec(c: ChurnAcc, day: number, vec: number[], policy: Policy): void {
     addOld(c, day, vec, decayPerDay(policy));
     return;
   }
-  const key = String(day);
-  const b = c.days[key] ?? [];
+  // Keyed by the day's number: the same property as String(day), without a fresh string read as an index.
+  const held = c.days[day];
+  const b = held ?? [];
   for (let i = 0; i < WIDTH; i++) b[i] = (b[i] ?? 0) + vec[i];
   // Trailing zeros are not stored: a bucket of orders only is [orders, volume, volume²].
   let n = WIDTH;
   while (n > 0 && b[n - 1] === 0) n--;
   b.length = n;
-  c.days[key] = b;
+  if (held === undefined) c.days[day] = b;
 }
 
 /**
@@ -207,14 +219,14 @@ const firstOf = (cur: number | null, day: number) => (cur === null || day < cur 
 /** Adds one order of `volume` at `at` (in place). */
 function addOrder(c: ChurnAcc, at: number, volume: number, policy: Policy): void {
   const day = dayOf(at);
-  const vec = new Array<number>(WIDTH).fill(0);
+  const vec = scratchVec();
   vec[ORDERS] = 1;
   vec[VOLUME] = volume;
   vec[VOLUME2] = volume * volume;
   addVec(c, day, vec, policy);
   c.orders++;
   c.first.orders = firstOf(c.first.orders, day);
-  const wk = String(weekOf(day));
+  const wk = weekOf(day);
   c.weeks[wk] = (c.weeks[wk] ?? 0) + 1;
   const g = c.gaps;
   if (g.last === null) g.last = at;
@@ -346,7 +358,7 @@ function advanceHorizon(c: ChurnAcc, latest: number, policy: Policy): void {
     delete c.weeks[key];
   }
   const since = (days: number) => latest - (days + p.memoryDays + 1) * DAY_MS;
-  const complaintsFrom = since(p.contactWindowDays);
+  const complaintsFrom = since(Math.max(p.contactWindowDays, p.evidenceLeavingWindowDays));
   if (c.complaints.length && c.complaints[0].at < complaintsFrom) c.complaints = c.complaints.filter((x) => x.at >= complaintsFrom);
   const pulsesFrom = since(p.satisfactionWindowDays);
   if (c.pulses.length && c.pulses[0].at < pulsesFrom) c.pulses = c.pulses.filter((x) => x.at >= pulsesFrom);
@@ -409,7 +421,9 @@ interface Evidence {
   positivePart: number;
   satisfactionPart: number;
   /** Order volume below its expectation, computed when first read (activityEvidence). */
-  activity: () => { llr: number; test: Test & { ratio: number } };
+  activity: () => { llr: number; raw: number; test: Test & { ratio: number } };
+  /** Signs that tell leaving from a repairable thaw, beside the volume, computed when first read (leavingEvidence). */
+  leaving: () => { pulses: number; handling: number };
 }
 
 /**
@@ -625,7 +639,7 @@ function activityTest(v: View, x: number, w: number): DayStats['activity'] & { s
  * steady client's chance cluster gains the evidence of its events but pays (ρ − 1)·λ for each
  * quiet day; a persistent shift gains more every day it lasts.
  */
-function contactEvidence(v: View, x: number, t: number): Omit<Evidence, 'activity'> {
+function contactEvidence(v: View, x: number, t: number): Omit<Evidence, 'activity' | 'leaving'> {
   const c = v.c;
   const p = v.policy.churn;
   const W = Math.max(1, Math.min(p.evidenceWindowDays, p.maxWindowDays));
@@ -706,6 +720,7 @@ function activityEvidence(v: View, x: number): ReturnType<Evidence['activity']> 
   const p = v.policy.churn;
   const rho = p.evidenceActivityRatio;
   let best = 0;
+  let raw = Number.NEGATIVE_INFINITY;
   let bestTest: ReturnType<Evidence['activity']>['test'] = { count: 0, expected: 0, windowDays: 0, p: null, ratio: 1 };
   for (let L = 14; L <= p.maxWindowDays; L += 14) {
     const a = activityTest(v, x, L);
@@ -713,12 +728,13 @@ function activityEvidence(v: View, x: number): ReturnType<Evidence['activity']> 
     const z = (a.count - a.expected) / a.sd;
     const D = ((1 - rho) * a.expected) / a.sd;
     const llr = -D * z - (D * D) / 2;
+    if (llr > raw) raw = llr;
     if (llr > best || bestTest.p === null) {
       if (llr > best) best = llr;
       bestTest = { count: a.count, expected: a.expected, windowDays: a.windowDays, p: a.p, ratio: a.ratio };
     }
   }
-  return { llr: best, test: bestTest };
+  return { llr: best, raw: raw === Number.NEGATIVE_INFINITY ? 0 : raw, test: bestTest };
 }
 
 /** A value computed once, when first read. */
@@ -836,8 +852,64 @@ function statsAt(v: View, t: number, ctx: ChurnContext): DayStats {
     },
     alternatives: c.alternatives.filter((a) => a <= t && a > since(p.alternativeWindowDays)).length,
     broken: ctx.brokenTimes.filter((b) => b <= t && b > since(p.brokenPromiseDays)).length,
-    evidence: { ...contactEvidence(v, x, t), activity: lazy(() => activityEvidence(v, x)) },
+    evidence: { ...contactEvidence(v, x, t), activity: lazy(() => activityEvidence(v, x)), leaving: lazy(() => leavingEvidence(v, x, t)) },
   };
+}
+
+/**
+ * Evidence that tells a client deciding to leave from a repairable thaw, beyond the volume
+ * (activityEvidence): both show more negative contacts and fewer positive ones, so those cancel
+ * out of the likelihood ratio of leaving against a thaw; what remains is how deep satisfaction
+ * falls and how the complaints were handled. Over the last `evidenceLeavingWindowDays` days, each
+ * as a log-likelihood ratio (natural log) of leaving against a thaw, maximised over the latest
+ * items (Page's CUSUM over the items, as contactEvidence over days):
+ * - a pulse: Gaussian (sd evidencePulseSd) around `evidenceLeavingPulseDrop` (d_L) below the
+ *   client's usual mean μ when leaving against `evidenceThawPulseDrop` (d_T) below it in a thaw:
+ *   (d_L − d_T)/σ²·(μ − (d_L + d_T)/2 − score);
+ * - a complaint, once its handling is known: late (answered or resolved after the policy's time,
+ *   or still open past it) with probability `evidenceLateShareLeaving` when leaving against
+ *   `evidenceLateShareThaw` in a thaw (a Bernoulli likelihood ratio); one still within its times
+ *   says nothing yet.
+ */
+function leavingEvidence(v: View, x: number, t: number): { pulses: number; handling: number } {
+  const c = v.c;
+  const policy = v.policy;
+  const p = policy.churn;
+  const from = t - p.evidenceLeavingWindowDays * DAY_MS;
+  const items: { at: number; pulse: number; handling: number }[] = [];
+  const sat = c.satisfaction;
+  const mu = sat.b >= p.minExpected ? sat.a / sat.b : null;
+  const dT = p.evidenceThawPulseDrop;
+  const dL = p.evidenceLeavingPulseDrop;
+  const k = (dL - dT) / (p.evidencePulseSd * p.evidencePulseSd);
+  if (mu !== null && dL > dT)
+    for (const q of c.pulses) if (q.at <= t && q.at > from) items.push({ at: q.at, pulse: k * (mu - (dL + dT) / 2 - q.score), handling: 0 });
+  const qL = p.evidenceLateShareLeaving;
+  const qT = p.evidenceLateShareThaw;
+  const lateLlr = Math.log(qL / qT);
+  const onTimeLlr = Math.log((1 - qL) / (1 - qT));
+  for (const k2 of c.complaints) {
+    if (k2.at > t || k2.at <= from) continue;
+    const answered = k2.answered !== null && k2.answered <= t ? k2.answered : null;
+    const resolved = k2.resolved !== null && k2.resolved <= t ? k2.resolved : null;
+    const respondBy = k2.at + policy.firstResponseHours * HOUR_MS;
+    const resolveBy = k2.at + policy.resolutionDays * DAY_MS;
+    const late =
+      (answered === null ? t > respondBy : answered > respondBy) || (resolved === null ? t > resolveBy : resolved > resolveBy);
+    const onTime = !late && answered !== null && resolved !== null;
+    if (late || onTime) items.push({ at: k2.at, pulse: 0, handling: late ? lateLlr : onTimeLlr });
+  }
+  // Latest first: the largest sum over the latest items (a CUSUM read back from today).
+  items.sort((a, b) => b.at - a.at);
+  let sp = 0;
+  let sh = 0;
+  let best = { pulses: 0, handling: 0 };
+  for (const it of items) {
+    sp += it.pulse;
+    sh += it.handling;
+    if (sp + sh > best.pulses + best.handling) best = { pulses: sp, handling: sh };
+  }
+  return best;
 }
 
 /** Which signals fire, and the stage they make, with entry (`stay` false) or stay thresholds. */
@@ -932,18 +1004,19 @@ function classify(s: DayStats, policy: Policy, stay: boolean): Reading {
   if (activityWeak && others) {
     fired.add('activity');
     signs++;
-  } else if (
-    !fired.has('activity') &&
-    others &&
-    ev.activity().llr >= p.evidenceActivitySign - slack &&
-    ev.activity().llr + ev.contacts >= p.evidenceAntiThreshold - slack
-  ) {
-    // Volume falling, read as accumulated evidence (activityEvidence), beside contacts that have
-    // shifted: together they are a sign of leaving when their log-likelihood ratios sum past
-    // evidenceAntiThreshold (independent signals: the joint likelihood ratio is the product).
-    fired.add('activity');
-    byEvidence.add('activity');
-    signs++;
+  } else if (others && !fired.has('activity')) {
+    // Leaving against a repairable thaw (activityEvidence, leavingEvidence): beside a signal that
+    // something is wrong, volume falling, satisfaction falling deeper than a thaw's and complaints
+    // handled late are read as one log-likelihood ratio (independent signs: the ratios add). Volume
+    // past evidenceActivitySign is falling activity (a signal); the sum past evidenceAntiThreshold
+    // is a sign of leaving.
+    const vol = ev.activity();
+    const lv = ev.leaving();
+    if (vol.llr >= p.evidenceActivitySign - slack) {
+      fired.add('activity');
+      byEvidence.add('activity');
+    }
+    if (vol.raw + lv.pulses + lv.handling >= p.evidenceAntiThreshold - (stay ? p.evidenceLeavingStaySlack : 0)) signs++;
   }
 
   const activityFalling = activityThaw || cadenceThaw;

@@ -96,8 +96,23 @@ export function topDrivers(items: Driver[]): Driver[] {
 /** Shortens free text for a driver's reason. */
 export function snippet(text: string | undefined | null, max = 60): string {
   if (!text) return '';
+  // Most texts are already short, printable ASCII with single spaces between words: themselves.
+  if (text.length <= max && plainAscii(text)) return text;
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/** Whether `t` is printable ASCII (codes 32–126) without a space at either end or two in a row: what snippet's replace and trim leave as it is. */
+function plainAscii(t: string): boolean {
+  const n = t.length;
+  if (t.charCodeAt(0) === 32 || t.charCodeAt(n - 1) === 32) return false;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 32 || c > 126 || (c === 32 && prev === 32)) return false;
+    prev = c;
+  }
+  return true;
 }
 
 /** A duration as a person says it: "5 hours", "3 days". */

@@ -42,11 +42,13 @@ export function disputeStep(policy: Policy, d: { at: number; by: Side | null }, 
 export function factorsAt(steps: readonly Step[], asOf: number): [number, number] {
   let fp = 1;
   let fn = 1;
-  for (const [p, n, until] of steps)
-    if (asOf < until) {
-      fp *= p;
-      fn *= n;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (asOf < step[2]) {
+      fp *= step[0];
+      fn *= step[1];
     }
+  }
   return [fp, fn];
 }
 
@@ -57,7 +59,9 @@ export function factorsAt(steps: readonly Step[], asOf: number): [number, number
 export function standingAt(steps: readonly Step[], asOf: number): EvidenceStanding | null {
   let claimed = false;
   let contested = false;
-  for (const [, , until, kind] of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const until = steps[i][2];
+    const kind = steps[i][3];
     if (kind === 1 && asOf < until) return 'DISPUTED';
     if (kind === 0 && asOf < until) claimed = true;
     if (kind === 1) contested = true;
@@ -97,28 +101,42 @@ export interface PendingItem {
 }
 
 /** The bundle a pending item joins: its side and steps (times on whole hours, see windowEnd). */
-export function bundleKey(item: Pick<PendingItem, 'side' | 'steps'>): string {
-  const steps = item.steps;
+export const bundleKey = (item: Pick<PendingItem, 'side' | 'steps'>): string => bundleKeyOf(item.side, item.steps);
+
+/** bundleKey of a side and steps, without an item around them. `fresh`: the caller knows the key is new (not worth keeping for a later look-up). */
+export function bundleKeyOf(side: Side, steps: readonly Step[], fresh = false): string {
   // One step (a claim, most of them): the same text without the intermediate arrays.
   if (steps.length === 1) {
-    const [p, n, until, kind] = steps[0];
+    const step = steps[0];
+    const p = step[0];
+    const n = step[1];
+    const until = step[2];
+    const kind = step[3];
     // Claims share their weights and differ by the hour their window ends: a key built once per
     // side, weights and hour is reused (already hashed for the look-up), not rebuilt.
-    const slot = item.side === 'SUPPLIER' ? 0 : 1;
+    const slot = side === 'SUPPLIER' ? 0 : 1;
     let keys = builtKeys[slot];
-    if (keys === null || keys.p !== p || keys.n !== n || keys.kind !== kind || keys.byUntil.size >= 4096) builtKeys[slot] = keys = { p, n, kind, byUntil: new Map() };
+    if (keys === null || keys.p !== p || keys.n !== n || keys.kind !== kind || keys.byUntil.size >= 4096)
+      builtKeys[slot] = keys = { p, n, kind, prefix: `${side}|${p},${n},`, suffix: `,${kind}`, byUntil: new Map() };
+    if (fresh) return keys.prefix + untilText(until) + keys.suffix;
     let key = keys.byUntil.get(until);
     if (key === undefined) {
-      key = `${item.side}|${p},${n},${until},${kind}`;
+      key = keys.prefix + untilText(until) + keys.suffix;
       keys.byUntil.set(until, key);
     }
     return key;
   }
-  return `${item.side}|${steps.map((x) => x.join(',')).join(';')}`;
+  return `${side}|${steps.map((x) => x.join(',')).join(';')}`;
 }
 
+/**
+ * String(until) for a window's end: a whole hour (ms) is a whole number of 100,000 ms, whose
+ * digits (a 32-bit integer's, quick to write) followed by five zeros are the same text.
+ */
+const untilText = (until: number): string => (until > 0 && until < 2e14 && until % 100_000 === 0 ? `${until / 100_000}00000` : String(until));
+
 /** Single-step bundle keys built, per side (0 supplier, 1 client) for the last weights and kind asked, by `until`: see bundleKey. */
-const builtKeys: ({ p: number; n: number; kind: 0 | 1; byUntil: Map<number, string> } | null)[] = [null, null];
+const builtKeys: ({ p: number; n: number; kind: 0 | 1; prefix: string; suffix: string; byUntil: Map<number, string> } | null)[] = [null, null];
 
 /** A measurement as pending evidence of its metric (attainment `a` at `at`, by entry `seq`). */
 export function measurementEvidence(x: { a: number; at: number; seq: number; reason: string }, h: HalfLives): MetricEvidence {

@@ -14,6 +14,7 @@ import {
   voidNeedsConsent,
   PROMISE_FOLLOW_UPS,
   isClientSignal,
+  isOrderSignal,
   SHARE_EPSILON,
   noticeTime,
 } from '@trustledger/schema';
@@ -25,7 +26,7 @@ import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeas
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 import { TimeQueue } from './queue.ts';
-import { bundle, bundleKey, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -437,13 +438,8 @@ function holdBack(state: ScoreState, item: PendingItem, h: HalfLives): void {
     layItem(item, state.sides, state.metrics, now, h);
     return;
   }
-  const pending = (state.pending ??= {});
-  const key = bundleKey(item);
-  if (!pending[key]) {
-    pending[key] = { side: item.side, steps: item.steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
-  bundle(pending[key], item, h);
+  const b = bundleOf(state, item.side, item.steps, until);
+  bundle(b, item, h);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
 }
 
@@ -460,13 +456,7 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   const until = settledAt(steps);
   const now = state.maxOccurredAt;
   if (now !== null && until <= now) return null;
-  const pending = (state.pending ??= {});
-  const key = bundleKey({ side, steps });
-  let b = pending[key];
-  if (!b) {
-    b = pending[key] = { side, steps };
-    pendingQueues.get(pending)?.push(until, key);
-  }
+  const b = bundleOf(state, side, steps, until);
   state.pendingDueAt = state.pendingDueAt == null ? until : Math.min(state.pendingDueAt, until);
   if (promise) {
     const reliability = (b.reliability ??= emptyBeta());
@@ -475,6 +465,95 @@ function bundleSide(state: ScoreState, side: Side, steps: Step[], real: SideAcc,
   }
   return { reliability: UNUSED, transparency: UNUSED, responsiveness: (b.responsiveness ??= emptyBeta()), firstResponse: real.firstResponse, typical: real.typical };
 }
+
+/**
+ * The pending bundle of a side and steps (bundleKey), created when there is none (held in the
+ * state's `pending`, and queued for its release at `until`, settledAt of the steps). The key's
+ * look-up is spared when the state cannot hold it: for a `pending` this process made, the latest
+ * window end of each side's one-step bundles made in it is known (bundleEnds), and a one-step
+ * bundle ending later is new (nothing but releasePending removes a bundle, and only once its end
+ * has passed: a bundle whose end is still ahead is where it was put).
+ */
+function bundleOf(state: ScoreState, side: Side, steps: Step[], until: number): PendingItem {
+  if (folding !== null && folding.state === state) return foldBundle(folding, side, steps, until);
+  let pending = state.pending;
+  if (pending === undefined) {
+    pending = state.pending = {};
+    bundleEnds.set(pending, { SUPPLIER: Number.NEGATIVE_INFINITY, CLIENT: Number.NEGATIVE_INFINITY });
+  }
+  const ends = steps.length === 1 ? bundleEnds.get(pending) : undefined;
+  const fresh = ends !== undefined && until > ends[side];
+  const key = bundleKeyOf(side, steps, fresh);
+  let b = fresh ? undefined : pending[key];
+  if (b === undefined) {
+    b = pending[key] = { side, steps };
+    pendingQueues.get(pending)?.push(until, key);
+    if (ends !== undefined && until > ends[side]) ends[side] = until;
+  }
+  return b;
+}
+
+/**
+ * The pending bundles of the state foldUpTo is folding, held in a Map by bundleKey while it runs
+ * (in the order the state's `pending` would list them: made, or made again after a release, last)
+ * and written into `pending` when it ends (writePending). Adding a fresh string key to an object
+ * makes V8 intern it (~1 µs; a fold makes a bundle per hour of claims), a Map only hashes it. The
+ * state's `pending` is made (empty) when the first bundle is, so the state lists it in its place.
+ */
+interface Folding {
+  state: ScoreState;
+  bundles: Map<string, PendingItem>;
+  /** The bundles' keys by their release time (settledAt), as pendingQueue keeps them. */
+  queue: TimeQueue<string>;
+  /** The latest end of each side's one-step bundles made (bundleEnds). */
+  ends: Record<Side, number>;
+}
+let folding: Folding | null = null;
+
+function foldBundle(f: Folding, side: Side, steps: Step[], until: number): PendingItem {
+  const state = f.state;
+  state.pending ??= {};
+  const one = steps.length === 1;
+  const fresh = one && until > f.ends[side];
+  const key = bundleKeyOf(side, steps, fresh);
+  let b = fresh ? undefined : f.bundles.get(key);
+  if (b === undefined) {
+    b = { side, steps };
+    f.bundles.set(key, b);
+    f.queue.push(until, key);
+    if (fresh) f.ends[side] = until;
+  }
+  return b;
+}
+
+/** releasePending while foldUpTo folds the state (Folding): the same bundles laid in, in the same order. */
+function releaseFolded(f: Folding, now: number, h: HalfLives): void {
+  const state = f.state;
+  const bundles = f.bundles;
+  const q = f.queue;
+  const due: string[] = [];
+  while (q.peekTime() <= now) {
+    const key = q.pop() as string;
+    if (bundles.has(key)) due.push(key);
+  }
+  while (q.size > 0 && !bundles.has(q.peekKey() as string)) q.pop();
+  if (due.length > 1) due.sort();
+  for (const key of due) {
+    layItem(bundles.get(key) as PendingItem, state.sides, state.metrics, now, h);
+    bundles.delete(key);
+  }
+  state.pendingDueAt = q.size > 0 ? q.peekTime() : null;
+}
+
+/** Writes the bundles a fold held (Folding) into its state's `pending`, in their order. */
+function writePending(f: Folding): void {
+  const pending = f.state.pending;
+  if (pending === undefined) return;
+  for (const [key, b] of f.bundles) pending[key] = b;
+}
+
+/** Per `pending` object this process made (bundleOf), the latest end of each side's one-step bundles made in it. A memo of this process only. */
+const bundleEnds = new WeakMap<Record<string, PendingItem>, Record<Side, number>>();
 
 /** An accumulator a bundle's side view does not use (bundleSide). */
 const UNUSED: BetaAcc = emptyBeta();
@@ -540,6 +619,7 @@ function releasePending(state: ScoreState, h: HalfLives): void {
   const now = state.maxOccurredAt;
   const pending = state.pending;
   if (now === null || state.pendingDueAt == null || now < state.pendingDueAt || !pending) return;
+  if (folding !== null && folding.state === state) return releaseFolded(folding, now, h);
   const q = pendingQueue(pending);
   const due: string[] = [];
   while (q.peekTime() <= now) {
@@ -632,7 +712,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       }
       {
         const promisor = (e as LedgerEntry<'PROMISE_MADE'>).payload.promisor;
-        state.promises[String(e.seq)] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.get(e.seq)?.map((d) => disputeStep(policyAt(state, d.at), d, promisor)));
+        state.promises[e.seq] = openPromise(e as LedgerEntry<'PROMISE_MADE'>, k?.disputedPromises.get(e.seq)?.map((d) => disputeStep(policyAt(state, d.at), d, promisor)));
       }
       break;
     }
@@ -641,7 +721,8 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
     case 'PROMISE_BROKEN':
     case 'PROMISE_CANCELLED': {
       const promiseSeq = (e.payload as { promiseSeq: number }).promiseSeq;
-      const key = String(promiseSeq);
+      // Keyed by the number (the same property as its digits), which spares reading a fresh string as an index.
+      const key = promiseSeq;
       const p = state.promises[key];
       if (!p) break;
       // A cancellation is a proposal until the other side accepts it.
@@ -657,7 +738,7 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const side = state.sides[p.promisor];
       const delivered = p.delivered ?? 0;
       // Judged by the policy in force when the promise was made.
-      const pp = policyAt(state, timeMs(p.made.occurredAt));
+      const pp = state.policyLog === undefined || state.policyLog.length === 0 ? state.policy : policyAt(state, timeMs(p.made.occurredAt));
       // A keep recorded by its promisor is a claim until attested (DESIGN §2a); the promise's disputes weigh on all its evidence.
       const own = stepsOf(state, e, at, k, p.promisor, e.type === 'PROMISE_KEPT' && by !== null && by === p.promisor, false);
       const steps = p.steps === undefined ? own : [...p.steps, ...own];
@@ -779,11 +860,13 @@ const HELD = { seq: 0, type: 'HELD', payload: null } as const;
 
 /**
  * Holds one of the client's signals recorded by the supplier out of the churn signals while it is
- * a claim or under open dispute (DESIGN §2a, isClientSignal): true when held (in state.churnClaims).
+ * a claim or under open dispute, an order only while disputed (DESIGN §2a, isClientSignal,
+ * isOrderSignal): true when held (in state.churnClaims).
  */
 function holdChurnClaim(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null): boolean {
   if (!isClientSignal(e.payload) || actorSide(state.supplierFirmId, e) !== 'SUPPLIER') return false;
-  const steps = stepsOf(state, e, at, k, 'SUPPLIER', true);
+  // An order is heard at once, and held only while disputed (isOrderSignal); a contact or pulse is held while claimed too.
+  const steps = stepsOf(state, e, at, k, 'SUPPLIER', !isOrderSignal(e.payload));
   if (steps.length === 0) return false;
   (state.churnClaims ??= []).push({ seq: e.seq, at, until: settledAt(steps), payload: e.payload });
   return true;
@@ -867,14 +950,15 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   // of the ledger follows up (a fold knows; an append does not, and rebuilds if one comes). Once
   // after adding all of them: the same records go as when trimming after each one.
   const listed = settledKeys.get(settled);
-  let keys: string[];
-  if (listed === undefined) keys = Object.keys(settled);
+  let keys: number[];
+  if (listed === undefined) keys = Object.keys(settled).map(Number);
   else {
     // The memo (lateFollowUp removes what it deletes), with the new records in their place.
     keys = listed;
-    for (const key of due) {
+    for (const text of due) {
+      const key = Number(text);
       let i = keys.length;
-      while (i > 0 && Number(keys[i - 1]) > Number(key)) i--;
+      while (i > 0 && keys[i - 1] > key) i--;
       if (i === keys.length) keys.push(key);
       else keys.splice(i, 0, key);
     }
@@ -886,7 +970,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
     let i = 0;
     for (; i < keys.length && size > SETTLED_KEPT; i++) {
       const old = keys[i];
-      if (!(k && (k.followUps.get(Number(old)) ?? 0) > seq)) {
+      if (!(k && (k.followUps.get(old) ?? 0) > seq)) {
         delete settled[old];
         size--;
       } else keys[w++] = old;
@@ -925,11 +1009,12 @@ function complaintQueue(state: ScoreState): TimeQueue<string> {
 }
 
 /**
- * The keys of a state's `settled`, in ascending order, as settleComplaints last left them (only it
- * adds records; a late follow-up may remove one): spares listing and sorting them at every
- * settlement. A memo of this process only; the state does not change with it.
+ * The keys of a state's `settled` as numbers (complaint seqs), in ascending order, as
+ * settleComplaints last left them (only it adds records; a late follow-up may remove one): spares
+ * listing and sorting them at every settlement. A memo of this process only; the state does not
+ * change with it.
  */
-const settledKeys = new WeakMap<object, string[]>();
+const settledKeys = new WeakMap<object, number[]>();
 
 /**
  * Whether a later entry of the ledger answers or resolves the complaint within its limits (a
@@ -965,7 +1050,7 @@ function lateFollowUp(state: ScoreState, key: string, e: LedgerEntry, at: number
     delete settled[key];
     const listed = settledKeys.get(settled);
     if (listed !== undefined) {
-      const i = listed.indexOf(key);
+      const i = listed.indexOf(Number(key));
       if (i >= 0) listed.splice(i, 1);
     }
   }
@@ -980,38 +1065,126 @@ export interface FollowUps {
 }
 
 /**
- * Reads each entry's seq and type once before a fold, while it is at hand: `sorted` is the entries
+ * The fields of each entry a fold reads, read once by prepareFold (column i: entry i of `sorted`):
+ * seq, type, payload, actorFirmId, occurredAt and its time in ms (timeMs), recordedAt.
+ */
+interface Columns {
+  seqs: Float64Array;
+  types: EntryType[];
+  payloads: unknown[];
+  actors: string[];
+  occurred: string[];
+  recorded: string[];
+  times: Float64Array;
+}
+
+/**
+ * Reads each entry's fields once before a fold, while it is at hand: `sorted` is the entries
  * in seq order (the array itself when seqs strictly increase, never changed; else null: use bySeq
  * and foldSorted); `scanned` the positions of the other entries scanLedger reads (the few that
- * refer to others); `given` the complaint follow-ups that occurred by `asOf` (ms; all when undefined).
+ * refer to others); `given` the complaint follow-ups that occurred by `asOf` (ms; all when
+ * undefined); `columns` the fields the fold reads (Columns).
+ *
+ * The fields are read by walking each entry's own keys (for…in): entries made by different code
+ * paths (object spread, row mappers) rarely share a hidden class, so reading a field by name is a
+ * megamorphic look-up each time (~90 ns), while a key walk reads them by the position its key list
+ * gives, and the key list is kept with the shape's descriptors. An entry whose walk misses a field
+ * (not an own enumerable property) has it read by name.
  */
-export function prepareFold(entries: readonly LedgerEntry[], asOf?: number): { sorted: readonly LedgerEntry[]; scanned: number[]; given: FollowUps } | null {
+export function prepareFold(
+  entries: readonly LedgerEntry[],
+  asOf?: number,
+): { sorted: readonly LedgerEntry[]; scanned: number[]; given: FollowUps; columns: Columns } | null {
   const scanned: number[] = [];
   const given: FollowUps = { followUps: new Map(), entries: [] };
+  const n = entries.length;
+  const columns: Columns = {
+    seqs: new Float64Array(n),
+    types: new Array<EntryType>(n),
+    payloads: new Array<unknown>(n),
+    actors: new Array<string>(n),
+    occurred: new Array<string>(n),
+    recorded: new Array<string>(n),
+    times: new Float64Array(n),
+  };
+  const { seqs, types, payloads, actors, occurred, recorded, times } = columns;
   let prev = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < entries.length; i++) {
+  for (let i = 0; i < n; i++) {
     const e = entries[i];
-    const seq = e.seq;
-    if (!(seq > prev)) return null;
-    prev = seq;
-    const type = e.type;
+    let seq: unknown;
+    let type: unknown;
+    let payload: unknown;
+    let actor: unknown;
+    let occurredAt: unknown;
+    let recordedAt: unknown;
+    const fields = e as unknown as Record<string, unknown>;
+    for (const key in fields) {
+      if (key === 'seq') seq = fields[key];
+      else if (key === 'type') type = fields[key];
+      else if (key === 'payload') payload = fields[key];
+      else if (key === 'actorFirmId') actor = fields[key];
+      else if (key === 'occurredAt') occurredAt = fields[key];
+      else if (key === 'recordedAt') recordedAt = fields[key];
+    }
+    if (seq === undefined) seq = e.seq;
+    if (type === undefined) type = e.type;
+    if (payload === undefined) payload = e.payload;
+    if (actor === undefined) actor = e.actorFirmId;
+    if (occurredAt === undefined) occurredAt = e.occurredAt;
+    if (recordedAt === undefined) recordedAt = e.recordedAt;
+    if (!((seq as number) > prev)) return null;
+    prev = seq as number;
+    const t = timeMs(occurredAt as string);
+    seqs[i] = seq as number;
+    types[i] = type as EntryType;
+    payloads[i] = payload;
+    actors[i] = actor as string;
+    occurred[i] = occurredAt as string;
+    recorded[i] = recordedAt as string;
+    times[i] = t;
     if (type === 'COMPLAINT_RESPONDED' || type === 'COMPLAINT_RESOLVED') {
-      if (asOf !== undefined && !(timeMs(e.occurredAt) <= asOf)) continue;
-      given.followUps.set((e.payload as { interactionSeq: number }).interactionSeq, seq);
+      if (asOf !== undefined && !(t <= asOf)) continue;
+      given.followUps.set((payload as { interactionSeq: number }).interactionSeq, seq as number);
       given.entries.push(e);
-    } else if (SCANNED_TYPES.has(type)) scanned.push(i);
+    } else if (SCANNED_TYPES.has(type as string)) scanned.push(i);
   }
-  return { sorted: entries, scanned, given };
+  return { sorted: entries, scanned, given, columns };
+}
+
+/**
+ * One entry as foldUpTo hands it to absorbAt: its fields from the fold's columns, the rest (read
+ * rarely: the hash of the last) from the entry itself. One object, refilled for each entry
+ * (nothing a fold makes keeps the entry it is given).
+ */
+class Reading {
+  src: LedgerEntry;
+  seq = 0;
+  type: EntryType = 'RELATIONSHIP_PROPOSED';
+  payload: unknown = null;
+  actorFirmId = '';
+  occurredAt = '';
+  recordedAt = '';
+  constructor(src: LedgerEntry) {
+    this.src = src;
+  }
+  get hash(): string {
+    return this.src.hash;
+  }
+  get relationshipId(): string {
+    return this.src.relationshipId;
+  }
+  get prevHash(): string {
+    return this.src.prevHash;
+  }
 }
 
 /**
  * Folds entries in strictly increasing seq order, as prepareFold read them, into a fresh state in
- * one pass that reads each entry once, after a scan of the few listed: as foldSorted of the
- * entries that occurred by `asOf` (ms; all when undefined, the same as prepareFold's), without
- * listing them apart.
+ * one pass over its columns, after a scan of the few listed: as foldSorted of the entries that
+ * occurred by `asOf` (ms; all when undefined, the same as prepareFold's), without listing them apart.
  */
 export function foldUpTo(
-  ready: { sorted: readonly LedgerEntry[]; scanned: readonly number[]; given: FollowUps },
+  ready: { sorted: readonly LedgerEntry[]; scanned: readonly number[]; given: FollowUps; columns: Columns },
   asOf: number | undefined,
   policy?: PolicyOverride | null,
 ): ScoreState {
@@ -1021,22 +1194,39 @@ export function foldUpTo(
   const given = policy !== undefined && policy !== null;
   const state = emptyState(resolvePolicy(given ? policy : accepted), given, supplierFirmId);
   if (!given && policies.length > 0) state.policyLog = policies.map((x) => [x.from, resolvePolicy(x.policy)] as [number, Policy]).sort((a, b) => a[0] - b[0]);
-  let last: LedgerEntry | null = null;
+  let last = -1;
+  const { seqs, types, payloads, actors, occurred, recorded, times } = ready.columns;
   const was = deferReasons(true);
+  const outer = folding;
+  const f: Folding = { state, bundles: new Map(), queue: new TimeQueue<string>(), ends: { SUPPLIER: Number.NEGATIVE_INFINITY, CLIENT: Number.NEGATIVE_INFINITY } };
+  folding = f;
   try {
-    for (let i = 0; i < sorted.length; i++) {
-      const e = sorted[i];
-      const t = timeMs(e.occurredAt);
-      if (asOf !== undefined && !(t <= asOf)) continue;
-      absorbAt(state, e, knowledge, t);
-      last = e;
+    const n = sorted.length;
+    if (n > 0) {
+      const r = new Reading(sorted[0]);
+      const e = r as unknown as LedgerEntry;
+      for (let i = 0; i < n; i++) {
+        const t = times[i];
+        if (asOf !== undefined && !(t <= asOf)) continue;
+        r.src = sorted[i];
+        r.seq = seqs[i];
+        r.type = types[i];
+        r.payload = payloads[i];
+        r.actorFirmId = actors[i];
+        r.occurredAt = occurred[i];
+        r.recordedAt = recorded[i];
+        absorbAt(state, e, knowledge, t);
+        last = i;
+      }
     }
   } finally {
+    folding = outer;
     deferReasons(was);
   }
-  if (last !== null) {
+  writePending(f);
+  if (last >= 0) {
     resolveStateReasons(state);
-    state.head = { seq: last.seq, hash: last.hash };
+    state.head = { seq: seqs[last], hash: sorted[last].hash };
   }
   return state;
 }
