@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@trustledger/server';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { createClient } from '@trustledger/sdk';
 import { cli, cliJson, gql, SAMPLE, tempDb } from './cli.ts';
 
 interface Firm {
@@ -242,4 +243,19 @@ test('a file with only the columns it needs; refs to entries already in the ledg
     ['PROMISE_KEPT', { promiseSeq: seq, inFull: true }],
     ['MEASUREMENT_RECORDED', { metricSeq: 3, metricIndex: 0, value: 97 }],
   ]);
+});
+
+test('a scorecard read while another process (the CLI) appends to the ledger is the one of the new head, as the SDK recomputes it', async () => {
+  const CARD = 'query($id: ID!) { node(id: $id) { ... on Relationship { scorecard { head { seq hash } supplier { trustScore evidence } client { evidence } } } } }';
+  // Read twice: the server now holds the relationship's state in memory.
+  const before = (await api(supplier.key, CARD, { id: relationshipId })).node.scorecard;
+  expect((await api(supplier.key, CARD, { id: relationshipId })).node.scorecard).toEqual(before);
+  expect(before.head.seq).toBe(SETUP_ENTRIES);
+  expect((await cli(tmp.db, importArgs(SAMPLE))).code).toBe(0);
+  const after = (await api(supplier.key, CARD, { id: relationshipId })).node.scorecard;
+  expect(after.head.seq).toBe(SETUP_ENTRIES + 19);
+  expect(after.supplier.evidence).toBeGreaterThan(before.supplier.evidence);
+  const sdk = createClient({ url: server.graphqlUrl, apiKey: client.key });
+  const verified = await sdk.relationships.scorecard(relationshipId, { verify: true });
+  expect(verified.head.seq).toBe(SETUP_ENTRIES + 19);
 });
