@@ -146,15 +146,17 @@ export interface ChurnPolicy {
    * log-likelihood ratio reaches this: volume's (evidenceActivityRatio) plus satisfaction falling
    * deeper than a thaw's and complaints handled late (evidenceLeavingWindowDays,
    * evidenceLateShareLeaving/Thaw). Source: the churn backtest (`pnpm bench:churn`, README
-   * "Churn stage": 1.5 puts thaws into ANTI on 4.6% of their days, 2 on 3.8 with the first ANTI
-   * of a slow drift 3 days later). @default 1.5
+   * "Churn stage", 200 per class, seeds 2026 and 2027: 1.6 puts repaired thaws into ANTI on 4.2
+   * and 4.7% of their days (target ≤ 5) with a slow drift's first ANTI a median 55.5 and 55.3 days
+   * before its last order (target ≥ 55); 1.5 on just over 5% on seed 2027). @default 1.6
    */
   evidenceAntiThreshold: number;
   /**
    * Staying in ANTI on the leaving evidence needs this much less of it (natural log). Source: the
    * churn backtest: with ln(stayFactor) a thaw that crossed the threshold once by chance stayed in
-   * ANTI for weeks (ANTI on 5.8% of thaw days at threshold 1.5; 4.6 with 0), while a client
-   * leaving keeps adding evidence; the stage keeps its hysteresis through the other signals' stay
+   * ANTI for weeks (seed 2026, pulses weighed 1.5 and 2.5 below the usual, threshold 1.5: ANTI
+   * on 5.8% of thaw days with ln 5, 4.1 with 0, a slow drift's first ANTI 54 days before its last
+   * order either way), while a client leaving keeps adding evidence; the stage keeps its hysteresis through the other signals' stay
    * thresholds. @default 0
    */
   evidenceLeavingStaySlack: number;
@@ -233,7 +235,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     evidenceThreshold: 5,
     evidenceActivityRatio: 0.7,
     evidenceActivitySign: 3,
-    evidenceAntiThreshold: 1.5,
+    evidenceAntiThreshold: 1.6,
     evidenceLeavingStaySlack: 0,
     evidenceLeavingWindowDays: 60,
     evidenceLeavingPulseDrop: 2,
