@@ -67,7 +67,7 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
     author: 'EITHER',
     who: 'either side',
     claim:
-      "by the supplier, the client's own signals (its orders and activity, positive contacts on its initiative, satisfaction pulses): claimed until the client confirms them or the attestation window passes undisputed; the churn detector does not hear a claimed contact or pulse before then, and hears a claimed order at once unless the client disputes it",
+      "by the supplier, the client's own signals (its orders and activity, positive contacts on its initiative, satisfaction pulses): claimed, and not heard by the churn detector, until the client confirms them or the attestation window passes undisputed",
   },
   COMPLAINT_RESPONDED: {
     author: 'EITHER',
@@ -100,30 +100,15 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
  * Whether an INTERACTION_RECORDED payload is one of the client's own signals that quiet the churn
  * stage (DESIGN §3): an order or other activity, a positive contact on the client's initiative, a
  * satisfaction pulse (the client's voice, whatever its score). Recorded by the supplier, such an
- * entry is self-serving evidence (DESIGN §2a), shown CLAIMED until the client confirms it or the
- * attestation window passes without a dispute. The churn detector does not hear a claimed contact
- * or pulse before then (a dispute holds it until it ends, or lapses and it counts, contested); a
- * claimed order it hears at once unless disputed (see isOrderSignal). Recorded by the client, it
- * counts at once; so does any signal against the supplier (a complaint, a negative contact, an
- * alternative supplier), whoever records it.
+ * entry is self-serving evidence (DESIGN §2a): a claim the churn detector does not hear until the
+ * client confirms it or the attestation window passes without a dispute (a dispute holds it until
+ * it ends, or lapses and it counts, contested). Recorded by the client, it counts at once; so does
+ * any signal against the supplier (a complaint, a negative contact, an alternative supplier),
+ * whoever records it.
  */
 export function isClientSignal(payload: unknown): boolean {
   const p = (payload ?? {}) as { kind?: unknown; initiatedBy?: unknown };
   return p.kind === 'ACTIVITY' || p.kind === 'SATISFACTION' || (p.kind === 'POSITIVE_CONTACT' && p.initiatedBy === 'CLIENT');
-}
-
-/**
- * Whether an INTERACTION_RECORDED payload is an order or other activity of the client. Recorded by
- * the supplier (its order book or ERP, the usual integration) it is a claim like the client's other
- * signals (isClientSignal), but the churn detector hears it at once and stops hearing it while the
- * client disputes it: the order signals read the days since the last order against the client's
- * typical gap, so holding a week of orders back would read every client that orders more often
- * than weekly as falling away (a client ordering daily, its orders recorded by the supplier, was
- * THAWING on 120 of 120 days read). An order is a commercial document the client holds too, and
- * the entry shows CLAIMED until the client confirms it or the window passes.
- */
-export function isOrderSignal(payload: unknown): boolean {
-  return ((payload ?? {}) as { kind?: unknown }).kind === 'ACTIVITY';
 }
 
 /** The seq of the earlier entry a payload refers to (promiseSeq, goalSeq, …), or null. */

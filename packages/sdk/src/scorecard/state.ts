@@ -14,7 +14,6 @@ import {
   voidNeedsConsent,
   PROMISE_FOLLOW_UPS,
   isClientSignal,
-  isOrderSignal,
   SHARE_EPSILON,
   noticeTime,
 } from '@trustledger/schema';
@@ -860,13 +859,11 @@ const HELD = { seq: 0, type: 'HELD', payload: null } as const;
 
 /**
  * Holds one of the client's signals recorded by the supplier out of the churn signals while it is
- * a claim or under open dispute, an order only while disputed (DESIGN §2a, isClientSignal,
- * isOrderSignal): true when held (in state.churnClaims).
+ * a claim or under open dispute (DESIGN §2a, isClientSignal): true when held (in state.churnClaims).
  */
 function holdChurnClaim(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null): boolean {
   if (!isClientSignal(e.payload) || actorSide(state.supplierFirmId, e) !== 'SUPPLIER') return false;
-  // An order is heard at once, and held only while disputed (isOrderSignal); a contact or pulse is held while claimed too.
-  const steps = stepsOf(state, e, at, k, 'SUPPLIER', !isOrderSignal(e.payload));
+  const steps = stepsOf(state, e, at, k, 'SUPPLIER', true);
   if (steps.length === 0) return false;
   (state.churnClaims ??= []).push({ seq: e.seq, at, until: settledAt(steps), payload: e.payload });
   return true;

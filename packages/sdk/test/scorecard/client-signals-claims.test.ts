@@ -27,12 +27,11 @@ function drifting(told: (b: LedgerBuilder, add: (d: number, by: Side, kind: Kind
   return [...b.entries];
 }
 
-/** The client's orders, positive contacts and pulses of 5 from day 330 to 360 (`only` the orders or the voice), recorded by `by`; their seqs. */
-function good(by: Side, only?: 'orders' | 'voice') {
+/** The client's orders, positive contacts and pulses of 5 from day 330 to 360, recorded by `by`; their seqs. */
+function good(by: Side) {
   return (_b: LedgerBuilder, add: (d: number, by: Side, kind: Kind) => number) => {
     const seqs: number[] = [];
-    if (only !== 'voice') for (let d = 330; d < 360; d += 7 / 5) seqs.push(add(d, by, 'ACTIVITY'));
-    if (only === 'orders') return seqs;
+    for (let d = 330; d < 360; d += 7 / 5) seqs.push(add(d, by, 'ACTIVITY'));
     for (let d = 331; d < 360; d += 3) seqs.push(add(d, by, 'POSITIVE_CONTACT'));
     seqs.push(add(345, by, 'SATISFACTION'), add(355, by, 'SATISFACTION'));
     return seqs;
@@ -51,27 +50,11 @@ describe("DESIGN §2a: the client's own signals recorded by the supplier are cla
   const byClient = drifting(good('CLIENT'));
   const bySupplier = drifting(good('SUPPLIER'));
 
-  it('recorded by the client they quiet the stage at once; recorded by the supplier alone, its contacts and pulses change nothing while claimed', () => {
+  it('recorded by the client they quiet the stage at once; recorded by the supplier alone they change nothing while claimed', () => {
     expect(stage(quiet, 361).stage).toBe('LOST');
     expect(stage(byClient, 361).stage).not.toBe('LOST');
-    const voice = drifting(good('SUPPLIER', 'voice'));
-    expect(stage(drifting(good('CLIENT', 'voice')), 361)).not.toEqual(stage(quiet, 361));
-    expect(stage(voice, 361)).toEqual(stage(quiet, 361));
-    expect(stage(voice, 366)).toEqual(stage(quiet, 366));
-  });
-
-  it("the client's orders recorded by the supplier are heard at once (held back, a week of a daily client's orders would read as leaving); disputed, they are not", () => {
-    const orders = drifting(good('SUPPLIER', 'orders'));
-    for (const d of [361, 363, 366]) {
-      expect(stage(orders, d)).toEqual(stage(drifting(good('CLIENT', 'orders')), d));
-      expect(stage(orders, d).stage).not.toBe('LOST');
-    }
-    const disputed = drifting((b, add) => {
-      const seqs = good('SUPPLIER', 'orders')(b, add);
-      b.at(START + 360.5 * DAY);
-      for (const seq of seqs) b.add('ENTRY_DISPUTED', { entrySeq: seq, reason: 'we did not order' }, { by: 'CLIENT' });
-    });
-    expect(stage(disputed, 361)).toEqual(stage(quiet, 361));
+    expect(stage(bySupplier, 361)).toEqual(stage(quiet, 361));
+    expect(stage(bySupplier, 366)).toEqual(stage(quiet, 366));
   });
 
   it('once the attestation window (7 days from when they were recorded) passes undisputed they count as if the client had recorded them', () => {

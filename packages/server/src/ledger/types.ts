@@ -52,7 +52,7 @@ export const AttestationEnum = builder.enumType('Attestation', {
   values: ATTESTATIONS,
   description:
     'How an entry stands as evidence (DESIGN §2a): NOT_NEEDED (not self-serving: it counts at once); CLAIMED (self-serving — a keep by the promisor, an answer by the side complained against, ' +
-    'a measurement by the side accountable — weighs policy.attestation.claimWeight, and the client\'s positive contacts and satisfaction pulses recorded by the supplier are not heard by the churn detector (its orders are heard unless disputed), ' +
+    'a measurement by the side accountable — weighs policy.attestation.claimWeight, and the client\'s orders, positive contacts and satisfaction pulses recorded by the supplier are not heard by the churn detector, ' +
     'until the other side confirms it or the attestation window passes undisputed); ATTESTED; CONTESTED (its dispute lapsed unresolved: it counts again).',
 });
 
