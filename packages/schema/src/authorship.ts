@@ -63,12 +63,7 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
     who: 'either side',
     proposal: 'always: a cancellation counts once the other side accepts it (acceptCancellation)',
   },
-  INTERACTION_RECORDED: {
-    author: 'EITHER',
-    who: 'either side',
-    claim:
-      "by the supplier, the client's own signals (its orders and activity, positive contacts on its initiative, satisfaction pulses): claimed, and not heard by the churn detector, until the client confirms them or the attestation window passes undisputed",
-  },
+  INTERACTION_RECORDED: { author: 'EITHER', who: 'either side' },
   COMPLAINT_RESPONDED: {
     author: 'EITHER',
     who: 'either side',
@@ -95,21 +90,6 @@ export const AUTHORSHIP: Readonly<Record<EntryType, AuthorshipRule>> = {
       'when something depends on the entry, the other side has confirmed it, or (a promise, or its reschedule, keep or break) the promise is due: then the void is a proposal the other side accepts (confirmEntry)',
   },
 };
-
-/**
- * Whether an INTERACTION_RECORDED payload is one of the client's own signals that quiet the churn
- * stage (DESIGN §3): an order or other activity, a positive contact on the client's initiative, a
- * satisfaction pulse (the client's voice, whatever its score). Recorded by the supplier, such an
- * entry is self-serving evidence (DESIGN §2a): a claim the churn detector does not hear until the
- * client confirms it or the attestation window passes without a dispute (a dispute holds it until
- * it ends, or lapses and it counts, contested). Recorded by the client, it counts at once; so does
- * any signal against the supplier (a complaint, a negative contact, an alternative supplier),
- * whoever records it.
- */
-export function isClientSignal(payload: unknown): boolean {
-  const p = (payload ?? {}) as { kind?: unknown; initiatedBy?: unknown };
-  return p.kind === 'ACTIVITY' || p.kind === 'SATISFACTION' || (p.kind === 'POSITIVE_CONTACT' && p.initiatedBy === 'CLIENT');
-}
 
 /** The seq of the earlier entry a payload refers to (promiseSeq, goalSeq, …), or null. */
 export function referencedSeq(payload: unknown): number | null {

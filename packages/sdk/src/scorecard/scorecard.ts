@@ -6,7 +6,7 @@ import { goalDimension } from './goals.ts';
 import { partyScore } from './party.ts';
 import { evaluatePromiseOf, settlePromise } from './reliability.ts';
 import { medianHours, overdueComplaint } from './responsiveness.ts';
-import { absorb, bySeq, churnAt, foldSorted, foldUpTo, needsRebuild, policyAt, prepareFold, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
+import { absorb, bySeq, foldSorted, foldUpTo, needsRebuild, policyAt, prepareFold, type ScoreState, type SideAcc, STATE_VERSION, supplierOf } from './state.ts';
 import { layItem, pendingKeys, scratchOf } from './standing.ts';
 import type { Scorecard } from './types.ts';
 
@@ -179,8 +179,7 @@ function build(state: ScoreState, asOf: { iso: string; ms: number }, head: { seq
     supplier: party('SUPPLIER'),
     client: party('CLIENT'),
     churn: assessChurn(
-      // The client's signals told by the supplier are heard once their claim settled (DESIGN §2a).
-      churnAt(state, asOf.ms),
+      state.churn,
       asOf.ms,
       { brokenTimes, openRescheduledSupplierPromise, openComplaintsAgainstSupplier, head: state.head },
       policy,

@@ -13,7 +13,6 @@ import {
   HOUR_MS,
   voidNeedsConsent,
   PROMISE_FOLLOW_UPS,
-  isClientSignal,
   SHARE_EPSILON,
   noticeTime,
 } from '@trustledger/schema';
@@ -52,7 +51,8 @@ export interface ScoreState {
    * STATE_VERSION. 2: stakes, partial keeps and fading goal attainment; 3: settled complaints
    * kept for late follow-ups; 4: authorship and proposals (DESIGN §2a); 5: claimed and disputed
    * evidence held back by time; 6: the client's signals told by the supplier held back
-   * (churnClaims); 7: an agreed goal retired keeps its evidence. A state of another version is rebuilt.
+   * (churnClaims, since withdrawn); 7: an agreed goal retired keeps its evidence; 8: no churnClaims.
+   * A state of another version is rebuilt.
    */
   version: typeof STATE_VERSION;
   /** The supplier's firm id (from RELATIONSHIP_PROPOSED): who recorded an entry decides what it may say (DESIGN §2a). */
@@ -109,26 +109,10 @@ export interface ScoreState {
   pending?: Record<string, PendingItem>;
   /** No pending item can be laid in for good before this time (ms). */
   pendingDueAt?: number | null;
-  /**
-   * The client's own signals recorded by the supplier and not yet attested (DESIGN §2a,
-   * isClientSignal), in seq order: held out of the churn signals until `until` (ms, the server's
-   * clock: the attestation window's end, or an open dispute's lapse). Each joins them for good once
-   * the latest business time the state holds reaches its `until`; a read at a later asOf hears it
-   * before (churnAt). Holds what the supplier recorded within one window, not the ledger.
-   */
-  churnClaims?: ChurnClaim[];
 }
 
-/** One of the client's signals told by the supplier, held back (ScoreState.churnClaims): its entry's seq, occurredAt (ms), payload, and when it counts (ms). */
-export interface ChurnClaim {
-  seq: number;
-  at: number;
-  until: number;
-  payload: unknown;
-}
-
-/** The version of ScoreState this engine writes and reads (7: an agreed goal retired keeps its evidence, DESIGN §2a). */
-export const STATE_VERSION = 7;
+/** The version of ScoreState this engine writes and reads (8: the client's signals no longer held back as claims; 7: an agreed goal retired keeps its evidence, DESIGN §2a). */
+export const STATE_VERSION = 8;
 
 /** Entry types that change the effect of earlier entries, so the state must be rebuilt from the ledger. */
 export const REBUILD_TYPES: ReadonlySet<EntryType> = new Set<EntryType>([
@@ -842,60 +826,9 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
     default:
       break;
   }
-  // The client's signals told by the supplier are claims (DESIGN §2a): held out of the churn
-  // signals until attested; the entry still moves the churn signals' horizon.
-  if (e.type === 'INTERACTION_RECORDED' && holdChurnClaim(state, e, at, k)) churnEntry(state.churn, HELD, at, state.maxOccurredAt as number, policy);
-  else churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
+  churnEntry(state.churn, e, at, state.maxOccurredAt as number, policy);
   settleComplaints(state, e.seq, k, h);
   releasePending(state, h);
-  if (state.churnClaims !== undefined) {
-    releaseChurnClaims(state.churn, state.churnClaims, state.maxOccurredAt as number, state.maxOccurredAt as number, policy);
-    if (state.churnClaims.length === 0) delete state.churnClaims;
-  }
-}
-
-/** An entry churnEntry reads as nothing but the passing of time (it moves the horizon). */
-const HELD = { seq: 0, type: 'HELD', payload: null } as const;
-
-/**
- * Holds one of the client's signals recorded by the supplier out of the churn signals while it is
- * a claim or under open dispute (DESIGN §2a, isClientSignal): true when held (in state.churnClaims).
- */
-function holdChurnClaim(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null): boolean {
-  if (!isClientSignal(e.payload) || actorSide(state.supplierFirmId, e) !== 'SUPPLIER') return false;
-  const steps = stepsOf(state, e, at, k, 'SUPPLIER', true);
-  if (steps.length === 0) return false;
-  (state.churnClaims ??= []).push({ seq: e.seq, at, until: settledAt(steps), payload: e.payload });
-  return true;
-}
-
-/**
- * Lays the held client signals whose `until` is at or before `upTo` (ms) into the churn signals
- * `churn` (in place), in the order of their until, then seq; removes them from `claims` (in place).
- * `latest` is the latest business time the state holds. Every path (fold, append, read) lays them
- * in this order, so the engine and the server agree.
- */
-export function releaseChurnClaims(churn: ChurnAcc, claims: ChurnClaim[], upTo: number, latest: number, policy: Policy): void {
-  let due: ChurnClaim[] | null = null;
-  for (let i = 0; i < claims.length; i++) if (claims[i].until <= upTo) (due ??= []).push(claims[i]);
-  if (due === null) return;
-  due.sort((a, b) => a.until - b.until || a.seq - b.seq);
-  for (const c of due) {
-    churnEntry(churn, { seq: c.seq, type: 'INTERACTION_RECORDED', payload: c.payload }, c.at, latest, policy);
-    claims.splice(claims.indexOf(c), 1);
-  }
-}
-
-/**
- * The churn signals heard at asOf (ms): the state's, with the held client signals whose claim has
- * settled by asOf laid into a copy (releaseChurnClaims). The state's own when none has.
- */
-export function churnAt(state: ScoreState, asOf: number): ChurnAcc {
-  const claims = state.churnClaims;
-  if (claims === undefined || !claims.some((c) => c.until <= asOf)) return state.churn;
-  const churn = structuredClone(state.churn);
-  releaseChurnClaims(churn, claims.slice(), asOf, state.maxOccurredAt ?? asOf, state.policy);
-  return churn;
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   type EntryStatus,
   HASHED_FIELDS,
   isBackdated,
-  isClientSignal,
   type LedgerEntry,
   noticeTime,
   type Side,
@@ -52,8 +51,7 @@ export const AttestationEnum = builder.enumType('Attestation', {
   values: ATTESTATIONS,
   description:
     'How an entry stands as evidence (DESIGN §2a): NOT_NEEDED (not self-serving: it counts at once); CLAIMED (self-serving — a keep by the promisor, an answer by the side complained against, ' +
-    'a measurement by the side accountable — weighs policy.attestation.claimWeight, and the client\'s orders, positive contacts and satisfaction pulses recorded by the supplier are not heard by the churn detector, ' +
-    'until the other side confirms it or the attestation window passes undisputed); ATTESTED; CONTESTED (its dispute lapsed unresolved: it counts again).',
+    'a measurement by the side accountable — weighs policy.attestation.claimWeight until the other side confirms it or the attestation window passes undisputed); ATTESTED; CONTESTED (its dispute lapsed unresolved: it counts again).',
 });
 
 const payloadOf = (e: Pick<EntryRow, 'payload'>) => JSON.parse(e.payload) as Record<string, unknown>;
@@ -71,8 +69,6 @@ async function favours(e: EntryRow, ctx: Pick<Context, 'loaders'>): Promise<Side
     const by = c ? (payloadOf(c).initiatedBy as Side | undefined) : undefined;
     return by === undefined ? null : by === 'SUPPLIER' ? 'CLIENT' : 'SUPPLIER';
   }
-  // The client's own signals (orders, positive contacts, pulses) favour the supplier's churn stage.
-  if (e.type === 'INTERACTION_RECORDED') return isClientSignal(p) ? 'SUPPLIER' : null;
   if (e.type === 'MEASUREMENT_RECORDED') {
     const g = await load(p.metricSeq);
     if (!g) return null;
