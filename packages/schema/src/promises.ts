@@ -125,7 +125,7 @@ export function evaluatePromise(
     if (e.type === 'PROMISE_CANCELLED') return closed(originalDueAt, dueAt, rescheduled && allNoticeInAdvance, rescheduled, delivered, e, 'CANCELLED', 'CANCELLED', true, delivered, true);
     if (e.type === 'PROMISE_KEPT') {
       const outcome: PromiseOutcome =
-        at <= toMillis(originalDueAt)
+        at <= (dueAt === originalDueAt ? due : toMillis(originalDueAt))
           ? 'KEPT_ON_TIME'
           : late && rescheduled
             ? 'BROKEN_AFTER_RESCHEDULE'
@@ -140,8 +140,9 @@ export function evaluatePromise(
     return closed(originalDueAt, dueAt, rescheduled && allNoticeInAdvance, rescheduled, delivered, e, 'BROKEN', outcome, true, delivered, !unannounced);
   }
   const now = toMillis(asOf);
-  const overdue = now > toMillis(dueAt);
-  const lapse = toMillis(dueAt) + graceDays * DAY_MS;
+  const due = toMillis(dueAt);
+  const overdue = now > due;
+  const lapse = due + graceDays * DAY_MS;
   const lapsed = now > lapse;
   return {
     originalDueAt,

@@ -191,7 +191,9 @@ export function settlePromise(side: SideAcc, p: OpenPromise, ev: PromiseEvaluati
   const kindWeight = policy.stakes.kinds[p.kind] ?? 1;
   // A promise without an amount that weighs 1 has nothing to explain: no stake on its drivers (a smaller state).
   const plain = stake.amount === null && stake.weight === 1;
-  const w: Weighing = { stakes: stake.weight * share, mass: kindWeight * share, item: kindWeight, ...(plain ? {} : { stake }) };
+  const w: Weighing = plain
+    ? { stakes: stake.weight * share, mass: kindWeight * share, item: kindWeight }
+    : { stakes: stake.weight * share, mass: kindWeight * share, item: kindWeight, stake };
   const at = toMillis(ev.resolvedAt);
   const seq = ev.resolvedBySeq ?? p.seq;
   // A promise is one item of evidence, however many parts it comes in.

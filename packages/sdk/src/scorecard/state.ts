@@ -397,11 +397,15 @@ function seenAt(e: LedgerEntry, occurred: number): number {
   return recorded > occurred ? recorded : occurred;
 }
 
-/** The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when `selfServing` and not attested; disputed per the knowledge. */
-function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true): Step[] {
+/**
+ * The claim and dispute steps of one evidence entry about side `scored` (DESIGN §2a): claimed when
+ * `selfServing` and not attested; disputed per the knowledge. `seenMs`: seenAt of the entry when
+ * the caller has it already (NaN: worked out here).
+ */
+function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true, seenMs = Number.NaN): Step[] {
   const steps: Step[] = [];
   if (selfServing && !k?.attested.has(e.seq)) {
-    const seen = seenAt(e, at);
+    const seen = seenMs === seenMs ? seenMs : seenAt(e, at);
     steps.push(claimStep(policyAt(state, seen), seen));
   }
   const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
@@ -520,12 +524,51 @@ function releaseFolded(f: Folding, now: number, h: HalfLives): void {
     if (bundles.has(key)) due.push(key);
   }
   while (q.size > 0 && !bundles.has(q.peekKey() as string)) q.pop();
-  if (due.length > 1) due.sort();
+  if (due.length > 1) sortKeys(due);
   for (const key of due) {
     layItem(bundles.get(key) as PendingItem, state.sides, state.metrics, now, h);
     bundles.delete(key);
   }
   state.pendingDueAt = q.size > 0 ? q.peekTime() : null;
+}
+
+/**
+ * Sorts keys in place in the order Array.prototype.sort without a comparator gives them (UTF-16
+ * code units, which `<` compares): by insertion, as the few due at one release are, without the
+ * copies a sort makes.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 32) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i;
+    while (j > 0 && keys[j - 1] > key) {
+      keys[j] = keys[j - 1];
+      j--;
+    }
+    keys[j] = key;
+  }
+}
+
+/** Sorts integer keys (complaint seqs as text) in place by their numbers, by insertion (stable, as sort is). */
+function sortNumeric(keys: string[]): void {
+  if (keys.length > 32) {
+    keys.sort((a, b) => Number(a) - Number(b));
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    const x = Number(key);
+    let j = i;
+    while (j > 0 && Number(keys[j - 1]) > x) {
+      keys[j] = keys[j - 1];
+      j--;
+    }
+    keys[j] = key;
+  }
 }
 
 /** Writes the bundles a fold held (Folding) into its state's `pending`, in their order. */
@@ -611,7 +654,7 @@ function releasePending(state: ScoreState, h: HalfLives): void {
   }
   while (q.size > 0 && !((q.peekKey() as string) in pending)) q.pop();
   // Laid in in pendingKeys' order, as every path lays them.
-  if (due.length > 1) due.sort();
+  if (due.length > 1) sortKeys(due);
   for (const key of due) {
     layItem(pending[key], state.sides, state.metrics, now, h);
     delete pending[key];
@@ -794,7 +837,8 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
       const by = actorSide(state.supplierFirmId, e);
       // Answered by the side complained against, it is a claim, and its speed is the server's clock's (DESIGN §2a).
       const t = followUpTime(e, c.against, by, k?.attested.has(e.seq) ?? false, at);
-      const own = stepsOf(state, e, at, k, c.against, by !== null && by === c.against);
+      // Recorded by the side complained against and not attested, t is the entry's seenAt, which a claim's step needs too.
+      const own = stepsOf(state, e, at, k, c.against, by !== null && by === c.against, true, t);
       const steps = c.steps === undefined ? own : [...c.steps, ...own];
       // One addition at most (not a resolution that is also the first response): straight into its bundle.
       const side =
@@ -861,7 +905,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   }
   state.complaintsDueAt = q.size > 0 ? q.peekTime() : null;
   if (due.length === 0) return;
-  if (due.length > 1) due.sort((a, b) => Number(a) - Number(b));
+  if (due.length > 1) sortNumeric(due);
   const settled = (state.settled ??= {});
   for (const key of due) {
     const c = state.complaints[key];
