@@ -12,17 +12,6 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** The number written by `n` decimal digits of `s` from `i`; -1 when one is not a digit. */
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let j = i; j < i + n; j++) {
-    const d = s.charCodeAt(j) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -48,16 +37,41 @@ export function canonicalMillis(value: string): number {
     value.charCodeAt(19) !== 46
   )
     return Number.NaN;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  const ms = digits(value, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0)
+  const century = twoDigits(value, 0);
+  const yy = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  const tens = twoDigits(value, 20);
+  const unit = value.charCodeAt(22) - 48;
+  if (century < 0 || yy < 0 || tens < 0 || unit < 0 || unit > 9 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
     return Number.NaN;
-  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+  const year = century * 100 + yy;
+  // The day number of the last date read is kept: times of one ledger mostly fall on the same day as the one before.
+  let days: number;
+  if (year === lastYear && month === lastMonth && day === lastDay) days = lastDays;
+  else {
+    if (day > 28 && day > daysInMonth(year, month)) return Number.NaN;
+    days = daysFromCivil(year, month, day);
+    lastYear = year;
+    lastMonth = month;
+    lastDay = day;
+    lastDays = days;
+  }
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + tens * 10 + unit;
+}
+let lastYear = -1;
+let lastMonth = -1;
+let lastDay = -1;
+let lastDays = 0;
+
+/** The number written by the two decimal digits of `s` at `i`; -1 when one is not a digit. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /**

@@ -263,7 +263,13 @@ export function churnEntry(
     case 'COMPLAINT_RESPONDED':
     case 'COMPLAINT_RESOLVED': {
       const seq = (e.payload as { interactionSeq: number }).interactionSeq;
-      const k = c.complaints.find((x) => x.seq === seq);
+      // The first with that seq, as find gives it, without a closure per follow-up.
+      let k: ChurnComplaint | undefined;
+      for (let j = 0; j < c.complaints.length; j++)
+        if (c.complaints[j].seq === seq) {
+          k = c.complaints[j];
+          break;
+        }
       if (!k) break;
       if (k.answered === null || at < k.answered) k.answered = at;
       if (e.type === 'COMPLAINT_RESOLVED' && (k.resolved === null || at < k.resolved)) k.resolved = at;

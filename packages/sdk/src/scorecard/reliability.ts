@@ -177,9 +177,10 @@ export function addTypical(side: SideAcc, p: OpenPromise, at: number, h: HalfLiv
  * dimensions (in place): r, s from policy.outcomes (DESIGN §3 table), times `share` (the part of
  * the promise judged) and the promise's stake; kept in part in the older form halves r and moves
  * the other half to s. `part`: a keep of part of the promise, the rest still open.
- * Returns the time it counts as broken (for churn), or null.
+ * Returns the time it counts as broken (for churn), or null. `resolvedMs`: ev.resolvedAt in ms
+ * when the caller has it (NaN: parsed here).
  */
-export function settlePromise(side: SideAcc, p: OpenPromise, ev: PromiseEvaluation, policy: Policy, h: HalfLives, share = 1, part = false): number | null {
+export function settlePromise(side: SideAcc, p: OpenPromise, ev: PromiseEvaluation, policy: Policy, h: HalfLives, share = 1, part = false, resolvedMs = Number.NaN): number | null {
   const outcome = ev.outcome;
   if (outcome === null || outcome === 'CANCELLED' || ev.resolvedAt === null || !(share > 0)) return null;
   let { r, s } = policy.outcomes[outcome];
@@ -194,7 +195,7 @@ export function settlePromise(side: SideAcc, p: OpenPromise, ev: PromiseEvaluati
   const w: Weighing = plain
     ? { stakes: stake.weight * share, mass: kindWeight * share, item: kindWeight }
     : { stakes: stake.weight * share, mass: kindWeight * share, item: kindWeight, stake };
-  const at = toMillis(ev.resolvedAt);
+  const at = resolvedMs === resolvedMs ? resolvedMs : toMillis(ev.resolvedAt);
   const seq = ev.resolvedBySeq ?? p.seq;
   // A promise is one item of evidence, however many parts it comes in.
   const first = (p.delivered ?? 0) === 0;

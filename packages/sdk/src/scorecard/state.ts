@@ -24,7 +24,7 @@ import { type GoalStanding, type MetricAcc, onGoalProposed, onGoalStatus, onMeas
 import { addTypical, evaluatePromiseOf, type OpenPromise, openPromise, promiseEvent, settlePromise, stakeOf } from './reliability.ts';
 import { addResponseTime, firstResponse, type OpenComplaint, openComplaint, overdueComplaint, resolution } from './responsiveness.ts';
 import { TimeQueue } from './queue.ts';
-import { bundle, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step } from './standing.ts';
+import { bundle, bundleKeyOf, claimStep, disputeStep, layItem, measurementEvidence, type PendingItem, scratchOf, settledAt, type Step, windowEnd } from './standing.ts';
 
 /** One side's evidence as the trusted party. */
 export interface SideAcc {
@@ -403,15 +403,40 @@ function seenAt(e: LedgerEntry, occurred: number): number {
  * the caller has it already (NaN: worked out here).
  */
 function stepsOf(state: ScoreState, e: LedgerEntry, at: number, k: Knowledge | null, scored: Side, selfServing: boolean, disputes = true, seenMs = Number.NaN): Step[] {
+  const claimed = selfServing && !k?.attested.has(e.seq);
+  const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
+  if (disputed === undefined) {
+    if (!claimed) return NO_STEPS;
+    const seen = seenMs === seenMs ? seenMs : seenAt(e, at);
+    return claimOnly(policyAt(state, seen), seen);
+  }
   const steps: Step[] = [];
-  if (selfServing && !k?.attested.has(e.seq)) {
+  if (claimed) {
     const seen = seenMs === seenMs ? seenMs : seenAt(e, at);
     steps.push(claimStep(policyAt(state, seen), seen));
   }
-  const disputed = disputes ? k?.disputedAt.get(e.seq) : undefined;
-  if (disputed !== undefined) steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
+  steps.push(disputeStep(policyAt(state, disputed.at), disputed, scored));
   return steps;
 }
+
+/**
+ * The steps of evidence under no step (stepsOf), shared: a caller reads steps, never changes them
+ * (a list with more steps is a new one), and stores none that is empty.
+ */
+const NO_STEPS: Step[] = [];
+
+/**
+ * The steps of a claim alone (stepsOf: [claimStep]), shared by consecutive claims with the same
+ * weight and window end (most claims of an hour): steps are only read once made, so two pieces of
+ * evidence under equal steps may hold the same list. Spares two arrays per claim.
+ */
+function claimOnly(policy: Policy, seen: number): Step[] {
+  const weight = policy.attestation.claimWeight;
+  const until = windowEnd(seen, policy.attestation.windowDays);
+  if (lastClaim === null || lastClaim[0][0] !== weight || lastClaim[0][2] !== until) lastClaim = [[weight, 1, until, 0]];
+  return lastClaim;
+}
+let lastClaim: Step[] | null = null;
 
 /**
  * Evidence under time-bound weights (DESIGN §2a): laid into the sums at once when every step has
@@ -795,7 +820,8 @@ function absorbAt(state: ScoreState, e: LedgerEntry, k: Knowledge | null, at: nu
         if (lapse > timeMs(evaluation.resolvedAt)) evaluation.resolvedAt = new Date(lapse).toISOString();
       }
       const sink = steps.length > 0 ? promiseSink(state, p.promisor, steps, side, evaluation) : side;
-      const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered);
+      // Resolved by this entry (not moved to a lapse), its time is the entry's: not parsed again.
+      const brokenAt = settlePromise(sink, p, evaluation, pp, h, 1 - delivered, false, evaluation.resolvedAt === e.occurredAt ? at : Number.NaN);
       if (sink === scratch) holdBack(state, { side: p.promisor, steps, reliability: sink.reliability, transparency: sink.transparency }, h);
       if (evaluation.state === 'KEPT' && evaluation.inFull) addTypical(side, p, at, h);
       if (brokenAt !== null && p.promisor === 'SUPPLIER') addBroken(state.churn, brokenAt, state.maxOccurredAt as number, policy);
