@@ -22,13 +22,18 @@ async function reliability(firm: TestFirm, rel: string): Promise<{ score: number
   return card.supplier.reliability;
 }
 
+/** A relationship active since yesterday (t0 − 1 day) and the supplier's promise, made at t0, due at t0 + 10 days; the promise's id. */
+async function promiseDueIn10Days(ts: { supplier: TestFirm; client: TestFirm }, t0: number, kind: string, description: string): Promise<{ rel: string; id: string }> {
+  const rel = await activeRelationship(ts, new Date(t0 - DAY).toISOString());
+  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind, description, dueAt: new Date(t0 + 10 * DAY).toISOString() }, 'promise { id }');
+  return { rel, id: made.promise.id };
+}
+
 test('a promisor cannot erase, alone, the renewed date it missed: past the due time its void of the reschedule is a proposal', async () => {
   const t0 = Date.now();
   const clock = testClock(t0);
   await using ts = await startTestServer({ now: clock.now });
-  const rel = await activeRelationship(ts, new Date(t0 - DAY).toISOString());
-  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'INSTALLATION', description: 'Lobby', dueAt: new Date(t0 + 10 * DAY).toISOString() }, 'promise { id }');
-  const id = made.promise.id;
+  const { rel, id } = await promiseDueIn10Days(ts, t0, 'INSTALLATION', 'Lobby');
   clock.at(t0 + 8 * DAY);
   const renewed = await must(ts.supplier, 'reschedulePromise', { promiseId: id, newDueAt: new Date(t0 + 20 * DAY).toISOString(), reason: 'Crew ill' }, ENTRY);
   // The renewed date passes, missed: the client says so.
@@ -52,30 +57,28 @@ test('before the promise is due, the recorder still voids its reschedule, keep o
   const t0 = Date.now();
   const clock = testClock(t0);
   await using ts = await startTestServer({ now: clock.now });
-  const rel = await activeRelationship(ts, new Date(t0 - DAY).toISOString());
-  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: new Date(t0 + 10 * DAY).toISOString() }, 'promise { id }');
+  const { id } = await promiseDueIn10Days(ts, t0, 'DELIVERY', 'Chairs');
   clock.at(t0 + 2 * DAY);
-  const renewed = await must(ts.supplier, 'reschedulePromise', { promiseId: made.promise.id, newDueAt: new Date(t0 + 20 * DAY).toISOString(), reason: 'Late fabric' }, ENTRY);
+  const renewed = await must(ts.supplier, 'reschedulePromise', { promiseId: id, newDueAt: new Date(t0 + 20 * DAY).toISOString(), reason: 'Late fabric' }, ENTRY);
   const voided = await must(ts.supplier, 'voidEntry', { entryId: renewed.entry.id, reason: 'wrong promise' }, ENTRY);
   expect(voided.entry.status).toBe('STANDING');
-  expect(await node(ts.client, made.promise.id, PROMISE)).toMatchObject({ state: 'OPEN', dueAt: new Date(t0 + 10 * DAY).toISOString() });
-  const kept = await must(ts.client, 'keepPromise', { promiseId: made.promise.id }, ENTRY);
+  expect(await node(ts.client, id, PROMISE)).toMatchObject({ state: 'OPEN', dueAt: new Date(t0 + 10 * DAY).toISOString() });
+  const kept = await must(ts.client, 'keepPromise', { promiseId: id }, ENTRY);
   expect((await must(ts.client, 'voidEntry', { entryId: kept.entry.id, reason: 'not yet delivered' }, ENTRY)).entry.status).toBe('STANDING');
-  expect((await node(ts.client, made.promise.id, PROMISE)).state).toBe('OPEN');
+  expect((await node(ts.client, id, PROMISE)).state).toBe('OPEN');
 });
 
 test('a beneficiary cannot reopen, alone, a promise past due that it recorded as kept', async () => {
   const t0 = Date.now();
   const clock = testClock(t0);
   await using ts = await startTestServer({ now: clock.now });
-  const rel = await activeRelationship(ts, new Date(t0 - DAY).toISOString());
-  const made = await must(ts.supplier, 'makePromise', { relationshipId: rel, promisor: 'SUPPLIER', kind: 'DELIVERY', description: 'Chairs', dueAt: new Date(t0 + 10 * DAY).toISOString() }, 'promise { id }');
+  const { rel, id } = await promiseDueIn10Days(ts, t0, 'DELIVERY', 'Chairs');
   clock.at(t0 + 9 * DAY);
-  const kept = await must(ts.client, 'keepPromise', { promiseId: made.promise.id }, ENTRY);
+  const kept = await must(ts.client, 'keepPromise', { promiseId: id }, ENTRY);
   clock.at(t0 + 40 * DAY);
   const before = await reliability(ts.supplier, rel);
   const voided = await must(ts.client, 'voidEntry', { entryId: kept.entry.id, reason: 'changed our mind' }, ENTRY);
   expect(voided.entry.status).toBe('PROPOSED');
-  expect(await node(ts.supplier, made.promise.id, PROMISE)).toMatchObject({ state: 'KEPT' });
+  expect(await node(ts.supplier, id, PROMISE)).toMatchObject({ state: 'KEPT' });
   expect(await reliability(ts.supplier, rel)).toEqual(before);
 });

@@ -549,7 +549,7 @@ function releaseFolded(f: Folding, now: number, h: HalfLives): void {
     if (bundles.has(key)) due.push(key);
   }
   while (q.size > 0 && !bundles.has(q.peekKey() as string)) q.pop();
-  if (due.length > 1) sortKeys(due);
+  if (due.length > 1) sortFew(due, byCodeUnits);
   for (const key of due) {
     layItem(bundles.get(key) as PendingItem, state.sides, state.metrics, now, h);
     bundles.delete(key);
@@ -558,19 +558,19 @@ function releaseFolded(f: Folding, now: number, h: HalfLives): void {
 }
 
 /**
- * Sorts keys in place in the order Array.prototype.sort without a comparator gives them (UTF-16
- * code units, which `<` compares): by insertion, as the few due at one release are, without the
- * copies a sort makes.
+ * Sorts a few keys in place by insertion, in the order `keys.sort(compare)` gives (stable, as sort
+ * is), without the copies a sort makes: the few keys due at one release. More than 32 go to sort.
+ * `compare` is one of the module's comparators below, not a closure made per call.
  */
-function sortKeys(keys: string[]): void {
+function sortFew(keys: string[], compare: (a: string, b: string) => number): void {
   if (keys.length > 32) {
-    keys.sort();
+    keys.sort(compare);
     return;
   }
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i];
     let j = i;
-    while (j > 0 && keys[j - 1] > key) {
+    while (j > 0 && compare(keys[j - 1], key) > 0) {
       keys[j] = keys[j - 1];
       j--;
     }
@@ -578,23 +578,10 @@ function sortKeys(keys: string[]): void {
   }
 }
 
-/** Sorts integer keys (complaint seqs as text) in place by their numbers, by insertion (stable, as sort is). */
-function sortNumeric(keys: string[]): void {
-  if (keys.length > 32) {
-    keys.sort((a, b) => Number(a) - Number(b));
-    return;
-  }
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i];
-    const x = Number(key);
-    let j = i;
-    while (j > 0 && Number(keys[j - 1]) > x) {
-      keys[j] = keys[j - 1];
-      j--;
-    }
-    keys[j] = key;
-  }
-}
+/** UTF-16 code units, the order of sort without a comparator (bundle keys). */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** By the integer the key spells (complaint seqs as text). */
+const byNumber = (a: string, b: string): number => Number(a) - Number(b);
 
 /** Writes the bundles a fold held (Folding) into its state's `pending`, in their order. */
 function writePending(f: Folding): void {
@@ -679,7 +666,7 @@ function releasePending(state: ScoreState, h: HalfLives): void {
   }
   while (q.size > 0 && !((q.peekKey() as string) in pending)) q.pop();
   // Laid in in pendingKeys' order, as every path lays them.
-  if (due.length > 1) sortKeys(due);
+  if (due.length > 1) sortFew(due, byCodeUnits);
   for (const key of due) {
     layItem(pending[key], state.sides, state.metrics, now, h);
     delete pending[key];
@@ -931,7 +918,7 @@ function settleComplaints(state: ScoreState, seq: number, k: Knowledge | null, h
   }
   state.complaintsDueAt = q.size > 0 ? q.peekTime() : null;
   if (due.length === 0) return;
-  if (due.length > 1) sortNumeric(due);
+  if (due.length > 1) sortFew(due, byNumber);
   const settled = (state.settled ??= {});
   for (const key of due) {
     const c = state.complaints[key];

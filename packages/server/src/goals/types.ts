@@ -119,7 +119,7 @@ defineEntryMutation({
 
 for (const [name, type, description] of [
   ['rejectGoal', 'GOAL_REJECTED', 'Rejects a goal the other side proposed.'],
-  ['retireGoal', 'GOAL_RETIRED', 'Retires an agreed goal (or withdraws your own proposal); it stops counting.'],
+  ['retireGoal', 'GOAL_RETIRED', 'Retires an agreed goal: it takes no more measurements, and those it had keep counting and fading (DESIGN §2a); or withdraws your own proposal, which then counts for nothing.'],
 ] as const) {
   defineEntryMutation({
     name,
